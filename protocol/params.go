@@ -1,0 +1,71 @@
+package protocol
+
+import "fmt"
+
+// Parameters of the v1 actions, decoded with Request.Params. Every field is
+// optional at this level: the host decides which ones an action requires.
+
+// ListParams are the parameters of "list".
+type ListParams struct {
+	// Store restricts the list to one store id (as in hello's stores).
+	Store string `json:"store"`
+	// Cursor is the opaque cursor of the previous page, "" for the first.
+	Cursor string `json:"cursor"`
+}
+
+// MatchParams are the parameters of "match".
+type MatchParams struct {
+	// URL is the tab's URL, as the browser reports it.
+	URL string `json:"url"`
+}
+
+// CodeParams are the parameters of "code": Name (and optionally Store), or
+// URL.
+type CodeParams struct {
+	Name  string `json:"name"`
+	Store string `json:"store"`
+	URL   string `json:"url"`
+}
+
+// SaveParams are the parameters of "save".
+type SaveParams struct {
+	URL string `json:"url"`
+	// URI is the otpauth URI captured on the page. It is a secret.
+	URI  string `json:"uri"`
+	Name string `json:"name"`
+	// Store is "pass", "keyring" or "both" ("" lets the host choose).
+	Store     string `json:"store"`
+	Overwrite bool   `json:"overwrite"`
+}
+
+// String leaves out the URI, which holds the secret.
+func (p SaveParams) String() string {
+	return fmt.Sprintf("save url=%q name=%q store=%q overwrite=%t uri=REDACTED", p.URL, p.Name, p.Store, p.Overwrite)
+}
+
+// GoString keeps %#v from printing the URI.
+func (p SaveParams) GoString() string { return p.String() }
+
+// SaveRecoveryParams are the parameters of "save_recovery".
+type SaveRecoveryParams struct {
+	URL string `json:"url"`
+	// Codes are the site's recovery codes. They are secrets.
+	Codes []string `json:"codes"`
+	Name  string   `json:"name"`
+	Store string   `json:"store"`
+}
+
+// String leaves out the codes, which are secrets.
+func (p SaveRecoveryParams) String() string {
+	return fmt.Sprintf("save_recovery url=%q name=%q store=%q codes=%d REDACTED", p.URL, p.Name, p.Store, len(p.Codes))
+}
+
+// GoString keeps %#v from printing the codes.
+func (p SaveRecoveryParams) GoString() string { return p.String() }
+
+// AliasParams are the parameters of "alias".
+type AliasParams struct {
+	URL   string `json:"url"`
+	Name  string `json:"name"`
+	Store string `json:"store"`
+}

@@ -1,0 +1,158 @@
+package protocol
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Results of the v1 actions, passed to EncodeResult. Their fields are
+// flattened into the response object. Lists are encoded as [] when empty,
+// never null, so the extension can iterate them without a check.
+
+// StoreStatus describes one store in the hello result.
+type StoreStatus struct {
+	ID string `json:"id"`
+	// Kind is "pass" or "keyring".
+	Kind string `json:"kind"`
+	OK   bool   `json:"ok"`
+	// Error says, in words a user can act on, why the store is not OK.
+	Error string `json:"error,omitempty"`
+}
+
+// HelloResult is the result of "hello".
+type HelloResult struct {
+	// Version is the host's version (e.g. "1.2.0").
+	Version string `json:"version"`
+	// Protocol is the protocol version; it must be Version (the constant),
+	// since it shares the response's "protocol" field.
+	Protocol int           `json:"protocol"`
+	Stores   []StoreStatus `json:"stores"`
+}
+
+func (r HelloResult) MarshalJSON() ([]byte, error) {
+	type plain HelloResult
+	r.Stores = nonNil(r.Stores)
+	return json.Marshal(plain(r))
+}
+
+// EntryRef names one entry in one store.
+type EntryRef struct {
+	Name  string `json:"name"`
+	Store string `json:"store"`
+}
+
+// ListResult is the result of "list": one page of entries.
+type ListResult struct {
+	Entries []EntryRef `json:"entries"`
+	// Cursor is set when there are more entries: the extension sends it back
+	// unchanged to get the next page.
+	Cursor string `json:"cursor,omitempty"`
+}
+
+func (r ListResult) MarshalJSON() ([]byte, error) {
+	type plain ListResult
+	r.Entries = nonNil(r.Entries)
+	return json.Marshal(plain(r))
+}
+
+// MatchEntry is one match for a URL.
+type MatchEntry struct {
+	Name  string `json:"name"`
+	Store string `json:"store"`
+	// Strength is "exact" or "weak"; weak matches are never auto-filled.
+	Strength string `json:"strength"`
+}
+
+// Match strengths.
+const (
+	StrengthExact = "exact"
+	StrengthWeak  = "weak"
+)
+
+// MatchResult is the result of "match", best match first.
+type MatchResult struct {
+	Entries []MatchEntry `json:"entries"`
+}
+
+func (r MatchResult) MarshalJSON() ([]byte, error) {
+	type plain MatchResult
+	r.Entries = nonNil(r.Entries)
+	return json.Marshal(plain(r))
+}
+
+// OTP types.
+const (
+	TypeTOTP = "totp"
+	TypeHOTP = "hotp"
+)
+
+// CodeResult is the result of "code".
+type CodeResult struct {
+	Name  string `json:"name"`
+	Store string `json:"store"`
+	// Type is "totp" or "hotp".
+	Type   string `json:"type"`
+	Code   string `json:"code"`
+	Digits int    `json:"digits"`
+	// Period is the TOTP period in seconds (absent for HOTP).
+	Period int `json:"period,omitempty"`
+	// ExpiresAt is when the TOTP code expires, in Unix milliseconds.
+	ExpiresAt int64 `json:"expires_at,omitempty"`
+}
+
+// String leaves out the code, so that logging a result cannot leak it.
+func (r CodeResult) String() string {
+	return fmt.Sprintf("code name=%q store=%q type=%s digits=%d code=REDACTED", r.Name, r.Store, r.Type, r.Digits)
+}
+
+// GoString keeps %#v from printing the code.
+func (r CodeResult) GoString() string { return r.String() }
+
+// SaveResult is the result of "save": the current code, so the user can
+// verify it against the site.
+type SaveResult struct {
+	Name string `json:"name"`
+	// Stores are the ids of the stores the entry was written to.
+	Stores    []string `json:"stores"`
+	Code      string   `json:"code"`
+	ExpiresAt int64    `json:"expires_at,omitempty"`
+}
+
+func (r SaveResult) MarshalJSON() ([]byte, error) {
+	type plain SaveResult
+	r.Stores = nonNil(r.Stores)
+	return json.Marshal(plain(r))
+}
+
+// String leaves out the code.
+func (r SaveResult) String() string {
+	return fmt.Sprintf("saved name=%q stores=%q code=REDACTED", r.Name, r.Stores)
+}
+
+// GoString keeps %#v from printing the code.
+func (r SaveResult) GoString() string { return r.String() }
+
+// SaveRecoveryResult is the result of "save_recovery".
+type SaveRecoveryResult struct {
+	Name   string   `json:"name"`
+	Stores []string `json:"stores"`
+}
+
+func (r SaveRecoveryResult) MarshalJSON() ([]byte, error) {
+	type plain SaveRecoveryResult
+	r.Stores = nonNil(r.Stores)
+	return json.Marshal(plain(r))
+}
+
+// AliasResult is the result of "alias".
+type AliasResult struct {
+	// Site is the site (host name) that now matches the entry exactly.
+	Site string `json:"site"`
+}
+
+func nonNil[S ~[]E, E any](s S) S {
+	if s == nil {
+		return S{}
+	}
+	return s
+}
