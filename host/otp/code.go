@@ -1,0 +1,72 @@
+package otp
+
+import (
+	"errors"
+	"time"
+
+	potp "github.com/pquerna/otp"
+	"github.com/pquerna/otp/hotp"
+)
+
+// errBeforeEpoch: TOTP counts periods from 1970; an earlier clock is broken.
+var errBeforeEpoch = errors.New("clock is before 1970, cannot compute a TOTP code")
+
+// TOTP returns the code at time t and the instant it stops being valid (the
+// end of its period). Algorithm, digits and period are the key's.
+func (k *Key) TOTP(t time.Time) (code string, expiresAt time.Time, err error) {
+	if err := k.Validate(); err != nil {
+		return "", time.Time{}, err
+	}
+	if k.Type != TOTP {
+		return "", time.Time{}, &URIError{Reason: "not a totp key"}
+	}
+	sec := t.Unix()
+	if sec < 0 {
+		return "", time.Time{}, errBeforeEpoch
+	}
+	// Integer division: pquerna's totp.GenerateCodeCustom goes through a
+	// float64, exact today but not for every int64.
+	period := int64(k.Period)
+	counter := uint64(sec / period)
+	code, err = k.code(counter)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return code, time.Unix((sec/period+1)*period, 0), nil
+}
+
+// HOTP returns the code for counter. It does not change k.Counter: the
+// caller stores the next counter.
+func (k *Key) HOTP(counter uint64) (string, error) {
+	if err := k.Validate(); err != nil {
+		return "", err
+	}
+	if k.Type != HOTP {
+		return "", &URIError{Reason: "not an hotp key"}
+	}
+	return k.code(counter)
+}
+
+// code is RFC 4226 HOTP with the key's algorithm and digits. pquerna/otp
+// truncates to a 31-bit value and takes it modulo 10^digits, so 7 and 9
+// digits are right too (tested against RFC 4226's own decimal values).
+func (k *Key) code(counter uint64) (string, error) {
+	var alg potp.Algorithm
+	switch k.Algorithm {
+	case SHA1:
+		alg = potp.AlgorithmSHA1
+	case SHA256:
+		alg = potp.AlgorithmSHA256
+	case SHA512:
+		alg = potp.AlgorithmSHA512
+	}
+	code, err := hotp.GenerateCodeCustom(k.Secret.Base32(), counter, hotp.ValidateOpts{
+		Digits:    potp.Digits(k.Digits),
+		Algorithm: alg,
+	})
+	if err != nil {
+		// Only a bad base32 string fails, and Base32 cannot produce one.
+		return "", &URIError{Reason: "secret rejected by the code generator"}
+	}
+	return code, nil
+}
