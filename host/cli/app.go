@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/otpfill/otpfill/host/config"
+	"github.com/otpfill/otpfill/host/lockfile"
+	"github.com/otpfill/otpfill/host/logging"
+	"github.com/otpfill/otpfill/host/match"
+	"github.com/otpfill/otpfill/host/pgp"
+	"github.com/otpfill/otpfill/host/pgp/gpgcli"
+	"github.com/otpfill/otpfill/host/server"
+	"github.com/otpfill/otpfill/host/store"
+	"github.com/otpfill/otpfill/host/store/pass"
+)
+
+// newServer builds the host from the config file and the environment.
+func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
+	cenv := config.Env{Getenv: env.Getenv}
+	cfg, err := config.Load(cenv)
+	if err != nil {
+		return nil, err
+	}
+	gpgPath, gpgErr := gpgcli.Find(cfg.GPG)
+	if gpgErr != nil {
+		log.Debug().Err(gpgErr).Msg("gpg not found")
+	}
+	gitPath := ""
+	if cfg.Git != "none" {
+		name := cfg.Git
+		if name == "" {
+			name = "git"
+		}
+		if p, err := exec.LookPath(name); err == nil {
+			gitPath = p
+		}
+	}
+	var stores []store.Store
+	for _, sc := range cfg.ResolvedStores(cenv) {
+		switch sc.Kind {
+		case config.KindPass:
+			engine, err := newEngine(sc, gpgPath, env, log)
+			if err != nil {
+				return nil, err
+			}
+			stores = append(stores, pass.New(pass.Options{
+				ID:     sc.ID,
+				Dir:    sc.Path,
+				Engine: engine,
+				Keys:   strings.Fields(env.Getenv("PASSWORD_STORE_KEY")),
+				Git:    gitPath,
+				Log:    log.With().Str("store", sc.ID).Logger(),
+			}))
+		case config.KindKeyring:
+			if st := newKeyringStore(sc, log); st != nil {
+				stores = append(stores, st)
+			}
+		}
+	}
+	var aliases []match.Alias
+	for site, targets := range cfg.Aliases {
+		for _, t := range targets {
+			aliases = append(aliases, match.Alias{Site: site, Target: t})
+		}
+	}
+	lockDir := filepath.Join(logging.StateDir(env.Getenv), "locks")
+	return &server.Server{
+		Version:  Version,
+		Stores:   stores,
+		Aliases:  aliases,
+		SaveTo:   cfg.SaveTo,
+		AddAlias: func(site, target string) error { return config.AddAlias(cenv, site, target) },
+		Lock: func(storeID, name string) (func(), error) {
+			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+			defer cancel()
+			return lockfile.Acquire(ctx, lockDir, storeID+"\x00"+name)
+		},
+		Log: log,
+	}, nil
+}
+
+func newEngine(sc config.Store, gpgPath string, env Env, log zerolog.Logger) (pgp.Engine, error) {
+	if sc.Engine == config.EngineNative {
+		return newNativeEngine(sc, env, log)
+	}
+	return gpgcli.New(gpgcli.Options{
+		Binary: gpgPath,
+		Opts:   env.Getenv("PASSWORD_STORE_GPG_OPTS"),
+		Log:    log.With().Str("engine", "gpg").Logger(),
+	}), nil
+}

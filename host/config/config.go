@@ -1,0 +1,257 @@
+// Package config reads and writes otpfill's host configuration: the stores
+// to use and the site aliases. It lives in $XDG_CONFIG_HOME/otpfill/config.json
+// (~/.config/otpfill/config.json). Store paths and program paths come only from
+// here and from the environment, never from a protocol request.
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Store kinds and engines.
+const (
+	KindPass    = "pass"
+	KindKeyring = "keyring"
+
+	EngineGPG    = "gpg"
+	EngineNative = "native"
+)
+
+// Config is the whole file. Every field is optional.
+type Config struct {
+	// Stores add to, or change by id, the two default stores: "pass"
+	// (PASSWORD_STORE_DIR or ~/.password-store) and "keyring".
+	Stores []Store `json:"stores,omitempty"`
+	// Aliases map a site (host, or host:port) to entry names or domains
+	// whose entries count as exact matches there.
+	Aliases map[string][]string `json:"aliases,omitempty"`
+	// SaveTo is where `save` writes when the request names no store:
+	// "pass" (default), "keyring" or "both".
+	SaveTo string `json:"save_to,omitempty"`
+	// GPG is the gpg program; empty searches PATH and the usual places.
+	GPG string `json:"gpg,omitempty"`
+	// Git is the git program used to commit pass changes; "none" disables.
+	Git string `json:"git,omitempty"`
+}
+
+// Store configures one store.
+type Store struct {
+	ID       string `json:"id"`
+	Kind     string `json:"kind"`               // "pass" or "keyring"
+	Path     string `json:"path,omitempty"`     // pass: the store folder (~ allowed)
+	Disabled bool   `json:"disabled,omitempty"` // drop a default store
+	// Engine is "gpg" (default) or "native" (Go OpenPGP, no gpg needed).
+	Engine string `json:"engine,omitempty"`
+	// SecretKeys and PublicKeys are exported key files for the native engine.
+	SecretKeys []string `json:"secret_keys,omitempty"`
+	PublicKeys []string `json:"public_keys,omitempty"`
+	// PassphraseFromKeyring: the native engine reads the secret key's
+	// passphrase from the OS keyring (service otpfill, account
+	// "gpg-passphrase:<KEYID>").
+	PassphraseFromKeyring bool `json:"passphrase_from_keyring,omitempty"`
+}
+
+// Env is what the config depends on from the environment.
+type Env struct {
+	Getenv func(string) string
+}
+
+func (e Env) home() string {
+	if h := e.Getenv("HOME"); h != "" {
+		return h
+	}
+	h, _ := os.UserHomeDir()
+	return h
+}
+
+// Dir returns the folder of the config file.
+func Dir(env Env) string {
+	if d := env.Getenv("XDG_CONFIG_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "otpfill")
+	}
+	return filepath.Join(env.home(), ".config", "otpfill")
+}
+
+// Path returns the config file's path; OTPFILL_CONFIG overrides it.
+func Path(env Env) string {
+	if p := env.Getenv("OTPFILL_CONFIG"); p != "" {
+		return p
+	}
+	return filepath.Join(Dir(env), "config.json")
+}
+
+// Load reads the config file; a missing file is an empty config.
+func Load(env Env) (*Config, error) {
+	p := Path(env)
+	data, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &Config{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot read config %s: %w", p, err)
+	}
+	var c Config
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("config %s is not valid: %v (fix or delete it)", p, err)
+	}
+	if err := c.validate(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", p, err)
+	}
+	return &c, nil
+}
+
+func (c *Config) validate() error {
+	seen := map[string]bool{}
+	for _, s := range c.Stores {
+		if s.ID == "" || strings.ContainsAny(s.ID, "/\\ \t\n") || s.ID == "both" {
+			return fmt.Errorf("store id %q is not allowed", s.ID)
+		}
+		if seen[s.ID] {
+			return fmt.Errorf("store id %q is used twice", s.ID)
+		}
+		seen[s.ID] = true
+		kind := s.Kind
+		if kind == "" {
+			kind = defaultKind(s.ID)
+		}
+		if kind != KindPass && kind != KindKeyring {
+			return fmt.Errorf("store %q: kind must be \"pass\" or \"keyring\"", s.ID)
+		}
+		if s.Engine != "" && s.Engine != EngineGPG && s.Engine != EngineNative {
+			return fmt.Errorf("store %q: engine must be \"gpg\" or \"native\"", s.ID)
+		}
+	}
+	switch c.SaveTo {
+	case "", "pass", "keyring", "both":
+	default:
+		return fmt.Errorf("save_to must be \"pass\", \"keyring\" or \"both\"")
+	}
+	return nil
+}
+
+func defaultKind(id string) string {
+	if id == "keyring" {
+		return KindKeyring
+	}
+	return KindPass
+}
+
+// ResolvedStores returns the stores in use, in order: the defaults ("pass",
+// then "keyring") as changed by the file, then the file's other stores.
+// Pass paths are absolute.
+func (c *Config) ResolvedStores(env Env) []Store {
+	dir := env.Getenv("PASSWORD_STORE_DIR")
+	if dir == "" {
+		dir = filepath.Join(env.home(), ".password-store")
+	}
+	out := []Store{{ID: "pass", Kind: KindPass, Path: dir}, {ID: "keyring", Kind: KindKeyring}}
+	for _, s := range c.Stores {
+		if s.Kind == "" {
+			s.Kind = defaultKind(s.ID)
+		}
+		if i := slices.IndexFunc(out, func(o Store) bool { return o.ID == s.ID }); i >= 0 {
+			if s.Path == "" {
+				s.Path = out[i].Path
+			}
+			out[i] = s
+		} else {
+			out = append(out, s)
+		}
+	}
+	var res []Store
+	for _, s := range out {
+		if s.Disabled {
+			continue
+		}
+		if s.Kind == KindPass {
+			s.Path = expandHome(s.Path, env)
+			for i := range s.SecretKeys {
+				s.SecretKeys[i] = expandHome(s.SecretKeys[i], env)
+			}
+			for i := range s.PublicKeys {
+				s.PublicKeys[i] = expandHome(s.PublicKeys[i], env)
+			}
+		}
+		if s.Engine == "" {
+			s.Engine = EngineGPG
+		}
+		res = append(res, s)
+	}
+	return res
+}
+
+func expandHome(p string, env Env) string {
+	if p == "~" {
+		return env.home()
+	}
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		return filepath.Join(env.home(), rest)
+	}
+	if p != "" && !filepath.IsAbs(p) {
+		if abs, err := filepath.Abs(p); err == nil {
+			return abs
+		}
+	}
+	return p
+}
+
+// AddAlias records that site uses target and saves the file atomically,
+// re-reading it first so concurrent edits by the user are kept.
+func AddAlias(env Env, site, target string) error {
+	c, err := Load(env)
+	if err != nil {
+		return err
+	}
+	if c.Aliases == nil {
+		c.Aliases = map[string][]string{}
+	}
+	if slices.Contains(c.Aliases[site], target) {
+		return nil
+	}
+	c.Aliases[site] = append(c.Aliases[site], target)
+	sort.Strings(c.Aliases[site])
+	return c.Save(env)
+}
+
+// Save writes the config file atomically.
+func (c *Config) Save(env Env) error {
+	p := Path(env)
+	data, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	data = append(data, '\n')
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return fmt.Errorf("cannot create %s: %w", filepath.Dir(p), err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(p), ".config.json.tmp*")
+	if err != nil {
+		return fmt.Errorf("cannot write config: %w", err)
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, p)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("cannot write config %s: %w", p, err)
+	}
+	return nil
+}

@@ -1,0 +1,46 @@
+// Package lockfile takes an exclusive lock shared by every otpfill process
+// of a user, so that read-modify-write cycles (HOTP counters) never
+// interleave: browsers start a fresh host per sendNativeMessage request.
+package lockfile
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Acquire locks key (any string) under dir, waiting until ctx ends. The lock
+// file is named by a hash of key, so no entry name appears on disk outside
+// the store. The lock dies with the process, so a killed host never leaves
+// a stale one behind.
+func Acquire(ctx context.Context, dir, key string) (unlock func(), err error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("cannot create lock folder: %w", err)
+	}
+	sum := sha256.Sum256([]byte(key))
+	p := filepath.Join(dir, hex.EncodeToString(sum[:12])+".lock")
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open lock file: %w", err)
+	}
+	for {
+		ok, err := tryLock(f)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("cannot lock: %w", err)
+		}
+		if ok {
+			return func() { release(f); f.Close() }, nil
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, fmt.Errorf("timed out waiting for another otpfill process: %w", ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}

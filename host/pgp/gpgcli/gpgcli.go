@@ -1,0 +1,226 @@
+// Package gpgcli is the pgp.Engine that runs the gpg binary, so that
+// gpg-agent, pinentry and smartcards work exactly as they do for pass.
+package gpgcli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/otpfill/otpfill/host/pgp"
+)
+
+// DefaultTimeout bounds one gpg run. Decryption may wait for the user at a
+// pinentry prompt, so it is generous.
+const DefaultTimeout = 60 * time.Second
+
+// fallbackDirs are searched after PATH: browsers started from a desktop on
+// macOS and some Linux sessions run with a minimal PATH that lacks gpg.
+var fallbackDirs = []string{"/usr/local/bin", "/opt/homebrew/bin", "/usr/bin", "/opt/local/bin"}
+
+// Find returns the absolute path of gpg: the configured one if set, else gpg
+// or gpg2 from PATH, else from the usual install locations.
+func Find(configured string) (string, error) {
+	if configured != "" {
+		if p, err := exec.LookPath(configured); err == nil {
+			return p, nil
+		}
+		return "", fmt.Errorf("%w: gpg not found at %q (set \"gpg\" in the otpfill config or install gnupg)", pgp.ErrNoEngine, configured)
+	}
+	for _, name := range []string{"gpg", "gpg2"} {
+		if p, err := exec.LookPath(name); err == nil {
+			if abs, err := filepath.Abs(p); err == nil {
+				return abs, nil
+			}
+			return p, nil
+		}
+	}
+	for _, dir := range fallbackDirs {
+		for _, name := range []string{"gpg", "gpg2"} {
+			p := filepath.Join(dir, name)
+			if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+				return p, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("%w: gpg not found in PATH or %s (install gnupg)", pgp.ErrNoEngine, strings.Join(fallbackDirs, ", "))
+}
+
+// Engine runs gpg. The zero value is not usable; use New.
+type Engine struct {
+	binary  string
+	opts    []string // PASSWORD_STORE_GPG_OPTS, split on whitespace as pass does
+	env     []string // nil: inherit
+	timeout time.Duration
+	log     zerolog.Logger
+}
+
+// Options configure an Engine.
+type Options struct {
+	Binary  string        // from Find
+	Opts    string        // PASSWORD_STORE_GPG_OPTS
+	Env     []string      // environment for gpg (GNUPGHOME comes through it); nil inherits
+	Timeout time.Duration // 0: DefaultTimeout
+	Log     zerolog.Logger
+}
+
+// New returns an Engine for the given gpg binary.
+func New(o Options) *Engine {
+	t := o.Timeout
+	if t == 0 {
+		t = DefaultTimeout
+	}
+	return &Engine{binary: o.Binary, opts: strings.Fields(o.Opts), env: o.Env, timeout: t, log: o.Log}
+}
+
+// Name implements pgp.Engine.
+func (e *Engine) Name() string { return "gpg" }
+
+// Binary is the gpg program this engine runs.
+func (e *Engine) Binary() string { return e.binary }
+
+// baseArgs mirrors pass's GPG_OPTS: the user's options first, then quiet,
+// non-interactive behaviour that still lets gpg-agent ask for a passphrase.
+func (e *Engine) baseArgs() []string {
+	args := append([]string{}, e.opts...)
+	return append(args, "--quiet", "--yes", "--compress-algo=none", "--no-encrypt-to", "--batch", "--use-agent", "--status-fd=3")
+}
+
+// Decrypt implements pgp.Engine. gpg's stderr goes to the debug log only.
+func (e *Engine) Decrypt(ctx context.Context, ciphertext []byte) ([]byte, error) {
+	args := append(e.baseArgs(), "--decrypt")
+	out, status, err := e.run(ctx, args, ciphertext)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", pgp.ErrDecrypt, explainDecrypt(status, err))
+	}
+	return out, nil
+}
+
+// Encrypt implements pgp.Engine.
+func (e *Engine) Encrypt(ctx context.Context, plaintext []byte, recipients []string) ([]byte, error) {
+	if len(recipients) == 0 {
+		return nil, fmt.Errorf("%w: no recipients (is the .gpg-id file empty?)", pgp.ErrEncrypt)
+	}
+	args := append(e.baseArgs(), "--encrypt")
+	for _, r := range recipients {
+		args = append(args, "--recipient", r)
+	}
+	out, status, err := e.run(ctx, args, plaintext)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", pgp.ErrEncrypt, explainEncrypt(status, err))
+	}
+	return out, nil
+}
+
+// run feeds input to gpg on stdin, returns stdout and the status lines.
+// stdout and stdin carry data; the status channel is fd 3.
+func (e *Engine) run(ctx context.Context, args []string, input []byte) ([]byte, []string, error) {
+	if e.binary == "" {
+		return nil, nil, fmt.Errorf("%w: gpg not found (install gnupg)", pgp.ErrNoEngine)
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	statusR, statusW, err := os.Pipe()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer statusR.Close()
+	cmd := exec.CommandContext(ctx, e.binary, args...)
+	cmd.Env = e.env
+	cmd.Stdin = bytes.NewReader(input)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	cmd.ExtraFiles = []*os.File{statusW}
+	cmd.WaitDelay = time.Second
+	if err := cmd.Start(); err != nil {
+		statusW.Close()
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
+			return nil, nil, fmt.Errorf("%w: cannot run %s: %v", pgp.ErrNoEngine, e.binary, err)
+		}
+		return nil, nil, fmt.Errorf("cannot run %s: %w", e.binary, err)
+	}
+	statusW.Close()
+	var status []string
+	done := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(statusR)
+		for sc.Scan() {
+			if line, ok := strings.CutPrefix(sc.Text(), "[GNUPG:] "); ok {
+				status = append(status, line)
+			}
+		}
+		close(done)
+	}()
+	werr := cmd.Wait()
+	<-done
+	if stderr.Len() > 0 {
+		// gpg's messages name keys and files, never plaintext; still, they
+		// stay in the debug log and never reach the browser.
+		e.log.Debug().Str("gpg_stderr", strings.TrimSpace(stderr.String())).Msg("gpg said")
+	}
+	if ctx.Err() != nil {
+		return nil, status, fmt.Errorf("gpg did not finish within %s (waiting for a passphrase or a smartcard?)", e.timeout)
+	}
+	if werr != nil {
+		return nil, status, werr
+	}
+	return stdout.Bytes(), status, nil
+}
+
+func explainDecrypt(status []string, err error) string {
+	var noKeys []string
+	for _, s := range status {
+		f := strings.Fields(s)
+		if len(f) >= 2 && f[0] == "NO_SECKEY" {
+			noKeys = append(noKeys, f[1])
+		}
+	}
+	for _, s := range status {
+		if strings.HasPrefix(s, "PINENTRY_LAUNCHED") {
+			continue
+		}
+		if strings.HasPrefix(s, "DECRYPTION_OKAY") {
+			noKeys = nil
+		}
+		if strings.HasPrefix(s, "NODATA") {
+			return "the entry is not OpenPGP data"
+		}
+	}
+	if len(noKeys) > 0 {
+		return "no secret key for this entry (it is encrypted to " + strings.Join(noKeys, ", ") + ")"
+	}
+	if errors.Is(err, pgp.ErrNoEngine) {
+		return err.Error()
+	}
+	return fmt.Sprintf("gpg failed: %v (run with OTPFILL_LOG=debug to see gpg's messages)", err)
+}
+
+func explainEncrypt(status []string, err error) string {
+	var bad []string
+	for _, s := range status {
+		f := strings.Fields(s)
+		if len(f) >= 3 && f[0] == "INV_RECP" {
+			bad = append(bad, strings.Join(f[2:], " "))
+		}
+		if len(f) >= 2 && f[0] == "KEY_CONSIDERED" {
+			continue
+		}
+	}
+	if len(bad) > 0 {
+		return "unusable recipient " + strings.Join(bad, ", ") + " (import the key and trust it, or fix .gpg-id)"
+	}
+	if errors.Is(err, pgp.ErrNoEngine) {
+		return err.Error()
+	}
+	return fmt.Sprintf("gpg failed: %v (run with OTPFILL_LOG=debug to see gpg's messages)", err)
+}

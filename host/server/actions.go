@@ -1,0 +1,612 @@
+package server
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/otpfill/otpfill/host/entry"
+	"github.com/otpfill/otpfill/host/match"
+	"github.com/otpfill/otpfill/host/otp"
+	"github.com/otpfill/otpfill/host/store"
+	"github.com/otpfill/otpfill/protocol"
+)
+
+// checkTimeout bounds each store's health check in `hello`.
+const checkTimeout = time.Second
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) hello(ctx context.Context) protocol.HelloResult {
+	res := protocol.HelloResult{Version: s.Version, Protocol: protocol.Version, Stores: make([]protocol.StoreStatus, len(s.Stores))}
+	var wg sync.WaitGroup
+	for i, st := range s.Stores {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cctx, cancel := context.WithTimeout(ctx, checkTimeout)
+			defer cancel()
+			status := protocol.StoreStatus{ID: st.ID(), Kind: st.Kind(), OK: true}
+			if err := st.Check(cctx); err != nil {
+				status.OK = false
+				status.Error = err.Error()
+			}
+			res.Stores[i] = status
+		}()
+	}
+	wg.Wait()
+	return res
+}
+
+func (s *Server) storeByID(id string) (store.Store, error) {
+	for _, st := range s.Stores {
+		if st.ID() == id {
+			return st, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: there is no store %q (stores come from the otpfill config)", store.ErrNotFound, truncate(id, 64))
+}
+
+// storesFor returns the named store, or every store when id is empty.
+func (s *Server) storesFor(id string) ([]store.Store, error) {
+	if id == "" {
+		return s.Stores, nil
+	}
+	st, err := s.storeByID(id)
+	if err != nil {
+		return nil, err
+	}
+	return []store.Store{st}, nil
+}
+
+// entries lists the names in the given stores. With several stores, one
+// that cannot be listed is skipped (hello reports it); with one, its error
+// is the answer.
+func (s *Server) entries(ctx context.Context, stores []store.Store) ([]protocol.EntryRef, error) {
+	var out []protocol.EntryRef
+	for _, st := range stores {
+		names, err := st.List(ctx)
+		if err != nil {
+			if len(stores) == 1 {
+				return nil, err
+			}
+			s.Log.Debug().Str("store", st.ID()).Err(err).Msg("store skipped")
+			continue
+		}
+		for _, n := range names {
+			out = append(out, protocol.EntryRef{Name: n, Store: st.ID()})
+		}
+	}
+	return out, nil
+}
+
+// pageBudget leaves room under MaxResponseSize for the envelope and cursor.
+const pageBudget = protocol.MaxResponseSize - 16<<10
+
+func (s *Server) list(ctx context.Context, p protocol.ListParams) (protocol.ListResult, error) {
+	stores, err := s.storesFor(p.Store)
+	if err != nil {
+		return protocol.ListResult{}, err
+	}
+	all, err := s.entries(ctx, stores)
+	if err != nil {
+		return protocol.ListResult{}, err
+	}
+	start := 0
+	if p.Cursor != "" {
+		after, err := decodeCursor(p.Cursor)
+		if err != nil {
+			return protocol.ListResult{}, err
+		}
+		// Entries are in store order, then name order: resume after the last
+		// one sent, even if entries were added or removed meanwhile.
+		start = len(all)
+		for i, e := range all {
+			if storeIndex(stores, e.Store) > storeIndex(stores, after.Store) ||
+				(e.Store == after.Store && e.Name > after.Name) {
+				start = i
+				break
+			}
+		}
+	}
+	res := protocol.ListResult{Entries: []protocol.EntryRef{}}
+	size := 0
+	for i := start; i < len(all); i++ {
+		// An entry costs its JSON-escaped name and store plus punctuation;
+		// escaping at most sextuples a byte.
+		cost := 6*(len(all[i].Name)+len(all[i].Store)) + 32
+		if size+cost > pageBudget && len(res.Entries) > 0 {
+			res.Cursor = encodeCursor(res.Entries[len(res.Entries)-1])
+			break
+		}
+		size += cost
+		res.Entries = append(res.Entries, all[i])
+	}
+	return res, nil
+}
+
+func storeIndex(stores []store.Store, id string) int {
+	for i, st := range stores {
+		if st.ID() == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func encodeCursor(e protocol.EntryRef) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(e.Store + "\x00" + e.Name))
+}
+
+func decodeCursor(c string) (protocol.EntryRef, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	st, name, ok := strings.Cut(string(b), "\x00")
+	if err != nil || !ok {
+		return protocol.EntryRef{}, badRequest(`"cursor" is not a cursor this host gave out`)
+	}
+	return protocol.EntryRef{Store: st, Name: name}, nil
+}
+
+func (s *Server) matches(ctx context.Context, rawURL string) (match.Site, []match.Result, error) {
+	if rawURL == "" {
+		return match.Site{}, nil, badRequest(`"url" is missing`)
+	}
+	site, err := match.ParseSite(rawURL)
+	if err != nil {
+		return match.Site{}, nil, err
+	}
+	refs, err := s.entries(ctx, s.Stores)
+	if err != nil {
+		return site, nil, err
+	}
+	entries := make([]match.Entry, len(refs))
+	for i, r := range refs {
+		entries[i] = match.Entry{Name: r.Name, Store: r.Store}
+	}
+	return site, match.Match(site, entries, s.Aliases), nil
+}
+
+func (s *Server) match(ctx context.Context, p protocol.MatchParams) (protocol.MatchResult, error) {
+	_, results, err := s.matches(ctx, p.URL)
+	if err != nil {
+		return protocol.MatchResult{}, err
+	}
+	res := protocol.MatchResult{Entries: make([]protocol.MatchEntry, len(results))}
+	for i, r := range results {
+		res.Entries[i] = protocol.MatchEntry{Name: r.Name, Store: r.Store, Strength: string(r.Strength)}
+	}
+	return res, nil
+}
+
+// exactOne picks the single exact match for a URL. The same name in several
+// stores (a pass entry and its keyring backup) counts once: the first store
+// in config order wins.
+func (s *Server) exactOne(ctx context.Context, rawURL string) (protocol.EntryRef, error) {
+	site, results, err := s.matches(ctx, rawURL)
+	if err != nil {
+		return protocol.EntryRef{}, err
+	}
+	var exact []protocol.EntryRef
+	seen := map[string]bool{}
+	for _, r := range results {
+		if r.Strength != match.Exact || seen[r.Name] {
+			continue
+		}
+		seen[r.Name] = true
+		exact = append(exact, protocol.EntryRef{Name: r.Name, Store: r.Store})
+	}
+	switch len(exact) {
+	case 0:
+		return protocol.EntryRef{}, fmt.Errorf("%w %s exactly (pick an entry in the popup)", errNoMatch, site.Host())
+	case 1:
+		return exact[0], nil
+	}
+	return protocol.EntryRef{}, &ambiguousError{site: site.Host(), candidates: exact}
+}
+
+// readEntry reads a name from one store, or from the first store that has it.
+func (s *Server) readEntry(ctx context.Context, name, storeID string) ([]byte, store.Store, error) {
+	if err := store.ValidateName(name); err != nil {
+		return nil, nil, err
+	}
+	stores, err := s.storesFor(storeID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var firstErr error
+	for _, st := range stores {
+		content, err := st.Read(ctx, name)
+		if err == nil {
+			return content, st, nil
+		}
+		if len(stores) == 1 {
+			return nil, nil, err
+		}
+		// A missing entry or an unreachable store: look further. Any other
+		// failure (decryption) is the answer unless another store has it.
+		if firstErr == nil || (errors.Is(firstErr, store.ErrNotFound) || errors.Is(firstErr, store.ErrUnavailable)) && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrUnavailable) {
+			firstErr = err
+		}
+	}
+	if firstErr == nil || errors.Is(firstErr, store.ErrUnavailable) {
+		return nil, nil, fmt.Errorf("%w: %s is in no store", store.ErrNotFound, name)
+	}
+	return nil, nil, firstErr
+}
+
+func (s *Server) code(ctx context.Context, p protocol.CodeParams) (protocol.CodeResult, error) {
+	name, storeID := p.Name, p.Store
+	switch {
+	case name != "" && p.URL != "":
+		return protocol.CodeResult{}, badRequest(`give either "name" or "url", not both`)
+	case name == "" && p.URL == "":
+		return protocol.CodeResult{}, badRequest(`"name" or "url" is required`)
+	case p.URL != "":
+		ref, err := s.exactOne(ctx, p.URL)
+		if err != nil {
+			return protocol.CodeResult{}, err
+		}
+		name, storeID = ref.Name, ref.Store
+	}
+	return s.codeFor(ctx, name, storeID)
+}
+
+func (s *Server) codeFor(ctx context.Context, name, storeID string) (protocol.CodeResult, error) {
+	content, st, err := s.readEntry(ctx, name, storeID)
+	if err != nil {
+		return protocol.CodeResult{}, err
+	}
+	key, err := entry.Parse(content)
+	clear(content)
+	if err != nil {
+		return protocol.CodeResult{}, fmt.Errorf("%s: %w", name, err)
+	}
+	res := protocol.CodeResult{Name: name, Store: st.ID(), Type: string(key.Type), Digits: key.Digits}
+	if key.Type == otp.HOTP {
+		code, err := s.nextHOTP(ctx, st, name)
+		if err != nil {
+			return protocol.CodeResult{}, err
+		}
+		res.Code = code
+		return res, nil
+	}
+	code, expires, err := key.TOTP(s.now())
+	if err != nil {
+		return protocol.CodeResult{}, fmt.Errorf("%s: %w", name, err)
+	}
+	res.Code, res.Period, res.ExpiresAt = code, key.Period, expires.UnixMilli()
+	return res, nil
+}
+
+// nextHOTP gives the code for counter+1 and writes the counter back, as
+// pass-otp does, under a lock so that concurrent requests never reuse one.
+func (s *Server) nextHOTP(ctx context.Context, st store.Store, name string) (string, error) {
+	w, ok := st.(store.Writer)
+	if !ok {
+		return "", fmt.Errorf("%w: store %s is read-only, so its HOTP counters cannot advance", errForbidden, st.ID())
+	}
+	unlock, err := s.lock(st.ID(), name)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	// Read again under the lock: another process may have advanced it.
+	content, err := w.Read(ctx, name)
+	if err != nil {
+		return "", err
+	}
+	defer clear(content)
+	key, err := entry.Parse(content)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", name, err)
+	}
+	if key.Type != otp.HOTP {
+		return "", fmt.Errorf("%s: %w: the entry changed while being read", name, otp.ErrInvalidURI)
+	}
+	key.Counter++
+	code, err := key.HOTP(key.Counter)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", name, err)
+	}
+	updated := entry.SetURI(content, key.URI())
+	defer clear(updated)
+	if err := w.Write(ctx, name, updated, true); err != nil {
+		return "", fmt.Errorf("cannot advance the HOTP counter of %s: %w", name, err)
+	}
+	return code, nil
+}
+
+var memLocks sync.Map // storeID+"\x00"+name → *sync.Mutex
+
+func (s *Server) lock(storeID, name string) (func(), error) {
+	m, _ := memLocks.LoadOrStore(storeID+"\x00"+name, &sync.Mutex{})
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	if s.Lock == nil {
+		return mu.Unlock, nil
+	}
+	unlock, err := s.Lock(storeID, name)
+	if err != nil {
+		mu.Unlock()
+		return nil, fmt.Errorf("cannot lock %s: %w", name, err)
+	}
+	return func() { unlock(); mu.Unlock() }, nil
+}
+
+// writers returns the stores a save goes to: a store id, "both" (pass and
+// keyring), or the configured default.
+func (s *Server) writers(target string) ([]store.Writer, error) {
+	if target == "" {
+		target = s.SaveTo
+	}
+	if target == "" {
+		target = store.KindPass
+	}
+	var ids []string
+	if target == "both" {
+		ids = []string{store.KindPass, store.KindKeyring}
+	} else {
+		ids = []string{target}
+	}
+	var out []store.Writer
+	for _, id := range ids {
+		st, err := s.storeByID(id)
+		if err != nil {
+			return nil, err
+		}
+		w, ok := st.(store.Writer)
+		if !ok {
+			return nil, fmt.Errorf("%w: store %s cannot be written", errForbidden, id)
+		}
+		out = append(out, w)
+	}
+	return out, nil
+}
+
+// EntryName derives the name a saved secret gets: the site's registrable
+// domain, then the account ("github.com/alice"), so that the site matches it
+// exactly later. The page cannot steer it out of the store: every part is
+// sanitised and the result validated.
+func EntryName(site match.Site, account string) string {
+	domain := site.RegistrableDomain()
+	if domain == "" {
+		domain = site.Host()
+	}
+	if site.Port() != "" && net.ParseIP(site.Host()) == nil && !strings.Contains(domain, ":") {
+		domain = net.JoinHostPort(domain, site.Port())
+	}
+	acct := sanitizeSegment(account)
+	if acct == "" {
+		return domain
+	}
+	return domain + "/" + acct
+}
+
+func sanitizeSegment(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '/' || r == '\\':
+			return '_'
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	s = strings.TrimLeft(s, ".")
+	if len(s) > 120 {
+		s = truncate(s, 120)
+		s = strings.TrimSuffix(s, "…")
+	}
+	return s
+}
+
+func (s *Server) save(ctx context.Context, p protocol.SaveParams) (protocol.SaveResult, error) {
+	if p.URI == "" {
+		return protocol.SaveResult{}, badRequest(`"uri" is missing`)
+	}
+	if p.URL == "" {
+		return protocol.SaveResult{}, badRequest(`"url" is missing`)
+	}
+	site, err := match.ParseSite(p.URL)
+	if err != nil {
+		return protocol.SaveResult{}, err
+	}
+	key, err := otp.ParseURI(p.URI)
+	if err != nil {
+		return protocol.SaveResult{}, err
+	}
+	name := p.Name
+	if name == "" {
+		name = EntryName(site, key.Account)
+	}
+	if err := store.ValidateName(name); err != nil {
+		return protocol.SaveResult{}, err
+	}
+	stores, err := s.SaveKey(ctx, name, key, p.Store, p.Overwrite)
+	if err != nil {
+		return protocol.SaveResult{}, err
+	}
+	res := protocol.SaveResult{Name: name, Stores: stores}
+	code, err := s.codeFor(ctx, name, res.Stores[0])
+	if err != nil {
+		return protocol.SaveResult{}, err
+	}
+	res.Code, res.ExpiresAt = code.Code, code.ExpiresAt
+	return res, nil
+}
+
+// SaveKey writes key into the target stores (a store id, "both", or "" for
+// the configured default) and returns the ids of the stores that hold it now.
+// The first store must succeed; later ones are backups whose failure is
+// logged.
+func (s *Server) SaveKey(ctx context.Context, name string, key *otp.Key, target string, overwrite bool) ([]string, error) {
+	if err := store.ValidateName(name); err != nil {
+		return nil, err
+	}
+	if err := key.Validate(); err != nil {
+		return nil, err
+	}
+	targets, err := s.writers(target)
+	if err != nil {
+		return nil, err
+	}
+	uri := key.URI()
+	var saved []string
+	for i, w := range targets {
+		if err := s.saveOne(ctx, w, name, uri, overwrite); err != nil {
+			if i == 0 {
+				return nil, err
+			}
+			s.Log.Warn().Str("store", w.ID()).Str("entry", name).Err(err).Msg("backup copy not saved")
+			continue
+		}
+		saved = append(saved, w.ID())
+	}
+	return saved, nil
+}
+
+// saveOne writes uri into one store: a new entry holds the URI; an existing
+// entry keeps its password and fields and has its otpauth line replaced (only
+// with overwrite) or appended (when it held no OTP secret yet).
+func (s *Server) saveOne(ctx context.Context, w store.Writer, name, uri string, overwrite bool) error {
+	unlock, err := s.lock(w.ID(), name)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	old, err := w.Read(ctx, name)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return w.Write(ctx, name, []byte(uri+"\n"), false)
+	case err != nil:
+		return err
+	}
+	defer clear(old)
+	if _, perr := entry.Parse(old); !errors.Is(perr, entry.ErrNoOTP) && !overwrite {
+		return fmt.Errorf("%w: %s already holds an OTP secret (confirm to replace it)", store.ErrExists, name)
+	}
+	updated := entry.SetURI(old, uri)
+	defer clear(updated)
+	return w.Write(ctx, name, updated, true)
+}
+
+const (
+	maxRecoveryCodes   = 64
+	maxRecoveryCodeLen = 64
+)
+
+func (s *Server) saveRecovery(ctx context.Context, p protocol.SaveRecoveryParams) (protocol.SaveRecoveryResult, error) {
+	if len(p.Codes) == 0 {
+		return protocol.SaveRecoveryResult{}, badRequest(`"codes" must list at least one recovery code`)
+	}
+	if len(p.Codes) > maxRecoveryCodes {
+		return protocol.SaveRecoveryResult{}, badRequest(`"codes" lists more than %d codes`, maxRecoveryCodes)
+	}
+	codes := make([]string, 0, len(p.Codes))
+	for i, c := range p.Codes {
+		c = strings.TrimSpace(c)
+		if c == "" || len(c) > maxRecoveryCodeLen || strings.IndexFunc(c, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) >= 0 {
+			return protocol.SaveRecoveryResult{}, badRequest(`recovery code %d is empty, longer than %d characters, or holds control characters`, i+1, maxRecoveryCodeLen)
+		}
+		codes = append(codes, c)
+	}
+	name := p.Name
+	if name == "" {
+		ref, err := s.exactOne(ctx, p.URL)
+		if err != nil {
+			return protocol.SaveRecoveryResult{}, err
+		}
+		name = ref.Name
+	} else if p.URL != "" {
+		if _, err := match.ParseSite(p.URL); err != nil {
+			return protocol.SaveRecoveryResult{}, err
+		}
+	}
+	if err := store.ValidateName(name); err != nil {
+		return protocol.SaveRecoveryResult{}, err
+	}
+	targets, err := s.writers(p.Store)
+	if err != nil {
+		return protocol.SaveRecoveryResult{}, err
+	}
+	res := protocol.SaveRecoveryResult{Name: name}
+	for i, w := range targets {
+		err := func() error {
+			unlock, err := s.lock(w.ID(), name)
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			old, err := w.Read(ctx, name)
+			exists := err == nil
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			defer clear(old)
+			updated := entry.SetRecoveryCodes(old, codes)
+			defer clear(updated)
+			return w.Write(ctx, name, updated, exists)
+		}()
+		if err != nil {
+			if i == 0 {
+				return protocol.SaveRecoveryResult{}, err
+			}
+			s.Log.Warn().Str("store", w.ID()).Str("entry", name).Err(err).Msg("backup copy of recovery codes not saved")
+			continue
+		}
+		res.Stores = append(res.Stores, w.ID())
+	}
+	return res, nil
+}
+
+func (s *Server) alias(ctx context.Context, p protocol.AliasParams) (protocol.AliasResult, error) {
+	if p.URL == "" || p.Name == "" {
+		return protocol.AliasResult{}, badRequest(`"url" and "name" are required`)
+	}
+	site, err := match.ParseSite(p.URL)
+	if err != nil {
+		return protocol.AliasResult{}, err
+	}
+	if err := store.ValidateName(p.Name); err != nil {
+		return protocol.AliasResult{}, err
+	}
+	stores, err := s.storesFor(p.Store)
+	if err != nil {
+		return protocol.AliasResult{}, err
+	}
+	refs, err := s.entries(ctx, stores)
+	if err != nil {
+		return protocol.AliasResult{}, err
+	}
+	found := false
+	for _, r := range refs {
+		if r.Name == p.Name {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return protocol.AliasResult{}, fmt.Errorf("%w: %s is in no store", store.ErrNotFound, p.Name)
+	}
+	if s.AddAlias == nil {
+		return protocol.AliasResult{}, fmt.Errorf("%w: aliases cannot be saved by this host", errForbidden)
+	}
+	key := site.String()
+	if err := s.AddAlias(key, p.Name); err != nil {
+		return protocol.AliasResult{}, fmt.Errorf("cannot save the alias: %w", err)
+	}
+	s.Aliases = append(s.Aliases, match.Alias{Site: key, Target: p.Name})
+	return protocol.AliasResult{Site: key}, nil
+}

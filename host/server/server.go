@@ -1,0 +1,209 @@
+// Package server is otpfill's native-messaging host: it reads protocol v1
+// requests from the browser, answers them from the stores, and keeps serving
+// until the browser closes the stream. It never writes anything to its output
+// but protocol frames, and never sends a stored secret: only codes.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/otpfill/otpfill/host/entry"
+	"github.com/otpfill/otpfill/host/match"
+	"github.com/otpfill/otpfill/host/otp"
+	"github.com/otpfill/otpfill/host/store"
+	"github.com/otpfill/otpfill/protocol"
+)
+
+// Server answers protocol requests. Its fields are set once before Serve.
+type Server struct {
+	Version string
+	// Stores in order of preference: a name found in several stores is read
+	// from the first.
+	Stores []store.Store
+	// Aliases from the host config.
+	Aliases []match.Alias
+	// AddAlias persists an alias (the `alias` action); nil refuses it.
+	AddAlias func(site, target string) error
+	// SaveTo is the default target of `save`: a store id or "both".
+	SaveTo string
+	// Lock serialises read-modify-write cycles on one entry across host
+	// processes (HOTP counters); nil uses an in-process lock only.
+	Lock func(storeID, name string) (unlock func(), err error)
+	Now  func() time.Time
+	Log  zerolog.Logger
+}
+
+// Serve reads requests from r and writes responses to w until r ends. It
+// returns nil on a clean end of stream, and an error when the stream cannot
+// go on (a truncated or over-long frame, a failed write).
+func (s *Server) Serve(ctx context.Context, r io.Reader, w io.Writer) error {
+	for {
+		body, err := protocol.ReadFrame(r, protocol.MaxRequestSize)
+		if err == io.EOF {
+			s.Log.Debug().Msg("browser closed the connection")
+			return nil
+		}
+		var tooLarge *protocol.FrameTooLargeError
+		if errors.As(err, &tooLarge) {
+			// The rest of the stream cannot be resynchronised: answer, then stop.
+			resp := protocol.EncodeError("", protocol.CodeTooLarge, tooLarge.Error(), nil)
+			if werr := protocol.WriteFrame(w, resp); werr != nil {
+				return werr
+			}
+			return err
+		}
+		if err != nil {
+			return fmt.Errorf("failed to read a request: %w", err)
+		}
+		resp := s.Handle(ctx, body)
+		if err := protocol.WriteFrame(w, resp); err != nil {
+			return fmt.Errorf("failed to write a response: %w", err)
+		}
+	}
+}
+
+// Handle answers one request body with one response body. It never panics.
+func (s *Server) Handle(ctx context.Context, body []byte) (resp []byte) {
+	req, err := protocol.DecodeRequest(body)
+	if err != nil {
+		var re *protocol.RequestError
+		if errors.As(err, &re) {
+			s.Log.Info().Str("id", re.ID).Str("code", string(re.Code)).Msg(re.Msg)
+			return protocol.EncodeError(re.ID, re.Code, re.Msg, nil)
+		}
+		return protocol.EncodeError("", protocol.CodeBadRequest, "the request could not be read", nil)
+	}
+	start := time.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			s.Log.Error().Str("id", req.ID).Str("action", req.Action).Interface("panic", fmt.Sprint(p)).Str("stack", string(debug.Stack())).Msg("request panicked")
+			resp = protocol.EncodeError(req.ID, protocol.CodeInternal, "internal error in the otpfill host; see its log", nil)
+		}
+	}()
+	result, err := s.dispatch(ctx, req)
+	if err != nil {
+		code, msg, extra := s.describe(err)
+		s.Log.Info().Str("id", req.ID).Str("action", req.Action).Str("code", string(code)).Dur("took", time.Since(start)).Msg(msg)
+		return protocol.EncodeError(req.ID, code, msg, extra)
+	}
+	out, err := protocol.EncodeResult(req.ID, result)
+	if err != nil {
+		s.Log.Error().Str("id", req.ID).Str("action", req.Action).Err(err).Msg("cannot encode the answer")
+		return protocol.EncodeError(req.ID, protocol.CodeInternal, "the answer could not be encoded; see the otpfill log", nil)
+	}
+	s.Log.Trace().Str("id", req.ID).Str("action", req.Action).Dur("took", time.Since(start)).Msg("answered")
+	return out
+}
+
+func (s *Server) dispatch(ctx context.Context, req *protocol.Request) (any, error) {
+	switch req.Action {
+	case protocol.ActionHello:
+		return s.hello(ctx), nil
+	case protocol.ActionList:
+		var p protocol.ListParams
+		if err := req.Params(&p); err != nil {
+			return nil, err
+		}
+		return s.list(ctx, p)
+	case protocol.ActionMatch:
+		var p protocol.MatchParams
+		if err := req.Params(&p); err != nil {
+			return nil, err
+		}
+		return s.match(ctx, p)
+	case protocol.ActionCode:
+		var p protocol.CodeParams
+		if err := req.Params(&p); err != nil {
+			return nil, err
+		}
+		return s.code(ctx, p)
+	case protocol.ActionSave:
+		var p protocol.SaveParams
+		if err := req.Params(&p); err != nil {
+			return nil, err
+		}
+		return s.save(ctx, p)
+	case protocol.ActionSaveRecovery:
+		var p protocol.SaveRecoveryParams
+		if err := req.Params(&p); err != nil {
+			return nil, err
+		}
+		return s.saveRecovery(ctx, p)
+	case protocol.ActionAlias:
+		var p protocol.AliasParams
+		if err := req.Params(&p); err != nil {
+			return nil, err
+		}
+		return s.alias(ctx, p)
+	}
+	return nil, &protocol.RequestError{Code: protocol.CodeUnknownAction, Msg: fmt.Sprintf("unknown action %q (this host speaks protocol %d; update otpfill?)", truncate(req.Action, 64), protocol.Version), ID: req.ID}
+}
+
+// ambiguousError carries the candidates of an ambiguous `code` request.
+type ambiguousError struct {
+	site       string
+	candidates []protocol.EntryRef
+}
+
+func (e *ambiguousError) Error() string {
+	return fmt.Sprintf("%d entries match %s exactly: choose one", len(e.candidates), e.site)
+}
+
+// describe maps an error to its stable protocol code. Messages of the
+// packages below are written for people and never hold secrets.
+func (s *Server) describe(err error) (protocol.Code, string, map[string]any) {
+	var re *protocol.RequestError
+	var amb *ambiguousError
+	switch {
+	case errors.As(err, &re):
+		return re.Code, re.Msg, nil
+	case errors.As(err, &amb):
+		return protocol.CodeAmbiguous, amb.Error(), map[string]any{"candidates": amb.candidates}
+	case errors.Is(err, match.ErrInvalidURL):
+		return protocol.CodeBadRequest, err.Error(), nil
+	case errors.Is(err, store.ErrInvalidName):
+		return protocol.CodeInvalidName, err.Error(), nil
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, entry.ErrNoOTP), errors.Is(err, errNoMatch):
+		return protocol.CodeNotFound, err.Error(), nil
+	case errors.Is(err, store.ErrExists):
+		return protocol.CodeExists, err.Error(), nil
+	case errors.Is(err, otp.ErrInvalidURI):
+		return protocol.CodeInvalidURI, err.Error(), nil
+	case errors.Is(err, store.ErrUnavailable):
+		return protocol.CodeStoreUnavailable, err.Error(), nil
+	case errors.Is(err, store.ErrDecrypt):
+		return protocol.CodeDecryptFailed, err.Error(), nil
+	case errors.Is(err, store.ErrEncrypt):
+		return protocol.CodeEncryptFailed, err.Error(), nil
+	case errors.Is(err, errForbidden):
+		return protocol.CodeForbidden, err.Error(), nil
+	}
+	s.Log.Error().Err(err).Msg("internal error")
+	return protocol.CodeInternal, "internal error in the otpfill host; see its log", nil
+}
+
+var (
+	errNoMatch   = errors.New("no entry matches")
+	errForbidden = errors.New("not allowed")
+)
+
+func badRequest(format string, args ...any) error {
+	return &protocol.RequestError{Code: protocol.CodeBadRequest, Msg: fmt.Sprintf(format, args...)}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}

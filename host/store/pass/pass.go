@@ -1,0 +1,345 @@
+// Package pass is the store.Writer for a pass(1) password store: a folder of
+// GPG files, recipients in .gpg-id files, optionally a git repository.
+// It reads and writes entries exactly as pass and pass-otp do, so both tools
+// can be used on the same store.
+package pass
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/otpfill/otpfill/host/pgp"
+	"github.com/otpfill/otpfill/host/store"
+)
+
+// Store is a pass store rooted at a folder.
+type Store struct {
+	id     string
+	dir    string
+	engine pgp.Engine
+	keys   []string // PASSWORD_STORE_KEY: overrides .gpg-id when set
+	git    string   // git binary; "" disables commits
+	env    []string // environment for git; nil inherits
+	log    zerolog.Logger
+}
+
+// Options configure a Store.
+type Options struct {
+	ID     string // store id in protocol answers, e.g. "pass"
+	Dir    string // absolute path of the store
+	Engine pgp.Engine
+	// Keys, when not empty, are the recipients for every write (as pass's
+	// PASSWORD_STORE_KEY).
+	Keys []string
+	Git  string // path of git, "" to never commit
+	Env  []string
+	Log  zerolog.Logger
+}
+
+// New returns a Store. It does not touch the disk.
+func New(o Options) *Store {
+	return &Store{id: o.ID, dir: filepath.Clean(o.Dir), engine: o.Engine, keys: o.Keys, git: o.Git, env: o.Env, log: o.Log}
+}
+
+func (s *Store) ID() string   { return s.id }
+func (s *Store) Kind() string { return store.KindPass }
+func (s *Store) Dir() string  { return s.dir }
+
+// Check reports whether the store folder exists.
+func (s *Store) Check(ctx context.Context) error {
+	fi, err := os.Stat(s.dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%w: password store %s does not exist (create it with `pass init KEYID`, or set PASSWORD_STORE_DIR)", store.ErrUnavailable, s.dir)
+	case err != nil:
+		return fmt.Errorf("%w: cannot read password store %s: %v", store.ErrUnavailable, s.dir, unwrapPath(err))
+	case !fi.IsDir():
+		return fmt.Errorf("%w: password store %s is not a folder", store.ErrUnavailable, s.dir)
+	}
+	return nil
+}
+
+// List returns every entry name (files ending in .gpg), sorted, skipping
+// hidden folders such as .git and names otpfill would refuse.
+func (s *Store) List(ctx context.Context) ([]string, error) {
+	if err := s.Check(ctx); err != nil {
+		return nil, err
+	}
+	var names []string
+	prefix := len(s.dir) + 1
+	err := filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == s.dir {
+				return err
+			}
+			s.log.Debug().Str("path", p).Err(err).Msg("skipping unreadable path")
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != s.dir && strings.HasPrefix(name, ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(name, ".gpg") || strings.HasPrefix(name, ".") || len(p) <= prefix+4 {
+			return nil
+		}
+		entry := filepath.ToSlash(p[prefix : len(p)-4])
+		if store.ValidateName(entry) != nil {
+			s.log.Debug().Str("entry", entry).Msg("skipping entry with an unsafe name")
+			return nil
+		}
+		names = append(names, entry)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: cannot list %s: %v", store.ErrUnavailable, s.dir, unwrapPath(err))
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+func (s *Store) path(name string) (string, error) {
+	if err := store.ValidateName(name); err != nil {
+		return "", err
+	}
+	return filepath.Join(s.dir, filepath.FromSlash(name)+".gpg"), nil
+}
+
+// Read decrypts an entry.
+func (s *Store) Read(ctx context.Context, name string) ([]byte, error) {
+	p, err := s.path(name)
+	if err != nil {
+		return nil, err
+	}
+	ciphertext, err := os.ReadFile(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		if cerr := s.Check(ctx); cerr != nil {
+			return nil, cerr
+		}
+		return nil, fmt.Errorf("%w: %s is not in the password store", store.ErrNotFound, name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: cannot read %s: %v", store.ErrUnavailable, name, unwrapPath(err))
+	}
+	plain, err := s.engine.Decrypt(ctx, ciphertext)
+	if err != nil {
+		if errors.Is(err, pgp.ErrNoEngine) {
+			return nil, fmt.Errorf("%w: %v", store.ErrUnavailable, err)
+		}
+		return nil, fmt.Errorf("%w: %s: %v", store.ErrDecrypt, name, err)
+	}
+	return plain, nil
+}
+
+// Recipients returns the recipients an entry is encrypted to: the
+// PASSWORD_STORE_KEY override, else the nearest .gpg-id above the entry.
+func (s *Store) Recipients(name string) ([]string, error) {
+	if len(s.keys) > 0 {
+		return s.keys, nil
+	}
+	p, err := s.path(name)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(p)
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, ".gpg-id"))
+		if err == nil {
+			ids := parseGPGID(data)
+			if len(ids) == 0 {
+				return nil, fmt.Errorf("%w: %s lists no key", store.ErrEncrypt, filepath.Join(dir, ".gpg-id"))
+			}
+			return ids, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: cannot read %s: %v", store.ErrEncrypt, filepath.Join(dir, ".gpg-id"), unwrapPath(err))
+		}
+		if dir == s.dir || len(dir) <= len(s.dir) {
+			break
+		}
+		dir = filepath.Dir(dir)
+	}
+	return nil, fmt.Errorf("%w: no .gpg-id in %s (run `pass init KEYID` first)", store.ErrEncrypt, s.dir)
+}
+
+// parseGPGID reads a .gpg-id file as pass does: one key a line, '#' starts a
+// comment, blank lines ignored.
+func parseGPGID(data []byte) []string {
+	var ids []string
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		if line = strings.TrimSpace(line); line != "" {
+			ids = append(ids, line)
+		}
+	}
+	return ids
+}
+
+// Write encrypts content to the entry's recipients and replaces the entry
+// atomically: temp file in the same folder, fsync, rename (or link, when an
+// existing entry must not be replaced). It commits to git when the store is
+// a repository; a failing commit is logged and does not undo the write.
+func (s *Store) Write(ctx context.Context, name string, content []byte, overwrite bool) error {
+	p, err := s.path(name)
+	if err != nil {
+		return err
+	}
+	if err := s.Check(ctx); err != nil {
+		return err
+	}
+	existed := fileExists(p)
+	if existed && !overwrite {
+		return fmt.Errorf("%w: %s is already in the password store", store.ErrExists, name)
+	}
+	recipients, err := s.Recipients(name)
+	if err != nil {
+		return err
+	}
+	ciphertext, err := s.engine.Encrypt(ctx, content, recipients)
+	if err != nil {
+		if errors.Is(err, pgp.ErrNoEngine) {
+			return fmt.Errorf("%w: %v", store.ErrUnavailable, err)
+		}
+		return fmt.Errorf("%w: %s: %v", store.ErrEncrypt, name, err)
+	}
+	if err := writeAtomic(p, ciphertext, overwrite); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%w: %s is already in the password store", store.ErrExists, name)
+		}
+		return fmt.Errorf("%w: cannot write %s: %v", store.ErrEncrypt, name, unwrapPath(err))
+	}
+	verb := "Add"
+	if existed {
+		verb = "Update"
+	}
+	s.commit(ctx, fmt.Sprintf("%s OTP secret for %s to store.", verb, name), p)
+	return nil
+}
+
+// Remove deletes an entry (and commits the removal).
+func (s *Store) Remove(ctx context.Context, name string) error {
+	p, err := s.path(name)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%w: %s is not in the password store", store.ErrNotFound, name)
+		}
+		return fmt.Errorf("%w: cannot remove %s: %v", store.ErrEncrypt, name, unwrapPath(err))
+	}
+	syncDir(filepath.Dir(p))
+	s.commit(ctx, fmt.Sprintf("Remove %s from store.", name), p)
+	return nil
+}
+
+// writeAtomic writes data next to path and moves it into place. Without
+// overwrite it uses link(2), which fails if path appeared meanwhile.
+func writeAtomic(path string, data []byte, overwrite bool) (err error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	if overwrite {
+		if err = os.Rename(tmp, path); err != nil {
+			return err
+		}
+	} else {
+		if err = os.Link(tmp, path); err != nil {
+			return err
+		}
+		os.Remove(tmp)
+	}
+	syncDir(dir)
+	return nil
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+func fileExists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
+}
+
+// commit records a change in git the way pass does, when the store is a
+// repository. Failures are warnings: the entry is already safely written.
+func (s *Store) commit(ctx context.Context, message, path string) {
+	if s.git == "" {
+		return
+	}
+	if _, err := os.Stat(filepath.Join(s.dir, ".git")); err != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	rel, err := filepath.Rel(s.dir, path)
+	if err != nil {
+		return
+	}
+	run := func(args ...string) error {
+		cmd := exec.CommandContext(ctx, s.git, append([]string{"-C", s.dir}, args...)...)
+		cmd.Env = s.env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			s.log.Warn().Str("git", strings.Join(args[:1], " ")).Str("output", strings.TrimSpace(string(out))).Err(err).Msg("git failed; the entry is saved but not committed")
+		}
+		return err
+	}
+	if err := run("add", "--all", "--", rel); err != nil {
+		return
+	}
+	run("commit", "-m", message, "--", rel)
+}
+
+// unwrapPath drops the path from *fs.PathError, which the caller names itself.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
