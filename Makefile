@@ -1,0 +1,71 @@
+# otpfill — see README.md. `make install` sets otpfill up for real;
+# `make test` installs what the tests need and runs every test.
+
+GO       ?= go
+PREFIX   ?= $(HOME)/.local
+BINDIR   ?= $(PREFIX)/bin
+FUZZTIME ?= 20s
+export GOTOOLCHAIN := local
+# No stray daemons or files in the user's home during tests.
+TESTENV  := env -u DBUS_SESSION_BUS_ADDRESS
+
+.PHONY: all build host extension deps test test-go test-extension test-e2e bench fuzz lint install uninstall clean
+
+all: build
+
+build: host extension
+
+host:
+	$(GO) build -trimpath -o bin/otpfill ./host/cmd/otpfill
+
+extension:
+	cd extension && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+deps:
+	./scripts/install-deps.sh
+	$(GO) mod download
+
+test: deps build
+	$(MAKE) test-go test-extension test-e2e
+
+test-go:
+	$(TESTENV) $(GO) test -count=1 ./...
+
+test-extension:
+	cd extension && npm test && npm run lint
+
+test-e2e:
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error && CI=$${CI:-true} npm test
+
+bench: deps host
+	./scripts/bench.sh
+
+fuzz:
+	./scripts/fuzz.sh $(FUZZTIME)
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+	$(GO) vet ./...
+	GOOS=darwin $(GO) vet ./...
+	GOOS=windows $(GO) vet ./...
+	cd extension && npm run lint
+
+install: build
+	install -d "$(BINDIR)"
+	install -m 0755 bin/otpfill "$(BINDIR)/otpfill"
+	"$(BINDIR)/otpfill" install
+	@echo
+	@echo "otpfill is installed as $(BINDIR)/otpfill and registered with the browsers above."
+	@echo "Load the extension:"
+	@echo "  Chromium/Chrome/Brave/Edge/Vivaldi: open chrome://extensions, turn on Developer mode,"
+	@echo "    click 'Load unpacked' and pick $(CURDIR)/extension/dist/chromium"
+	@echo "  Firefox/LibreWolf: open about:debugging#/runtime/this-firefox, 'Load Temporary Add-on…',"
+	@echo "    and pick $(CURDIR)/extension/dist/firefox/manifest.json"
+	@echo "Then check everything with: otpfill doctor"
+
+uninstall:
+	-"$(BINDIR)/otpfill" uninstall
+	rm -f "$(BINDIR)/otpfill"
+
+clean:
+	rm -rf bin extension/dist
