@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -95,10 +97,13 @@ func decodeStringField(v json.RawMessage, s *string) error {
 	return json.Unmarshal(v, s)
 }
 
+// jsonSpace is the whitespace JSON allows between values.
+const jsonSpace = " \t\r\n"
+
 // decodeObject checks that body is one JSON object with distinct field
 // names and returns its fields by exact name, and the object itself.
 func decodeObject(body []byte) (map[string]json.RawMessage, json.RawMessage, error) {
-	if len(bytes.TrimSpace(body)) == 0 {
+	if len(bytes.TrimLeft(body, jsonSpace)) == 0 {
 		return nil, nil, badRequest("", "the request is empty")
 	}
 	if !utf8.Valid(body) {
@@ -112,9 +117,12 @@ func decodeObject(body []byte) (map[string]json.RawMessage, json.RawMessage, err
 		if errors.As(err, &syntax) {
 			return nil, nil, badRequest("", "the request is not valid JSON (error at byte %d)", syntax.Offset)
 		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, nil, badRequest("", "the request is not valid JSON (it ends too early)")
+		}
 		return nil, nil, badRequest("", "the request is not valid JSON")
 	}
-	if len(bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n")) != 0 {
+	if len(bytes.TrimLeft(body[dec.InputOffset():], jsonSpace)) != 0 {
 		return nil, nil, badRequest("", "the request has data after the JSON object")
 	}
 	if raw[0] != '{' {
@@ -209,7 +217,7 @@ func (r *Request) Params(v any) error {
 	if err := json.Unmarshal(obj, v); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) {
-			return badRequest(r.ID, "%s must be %s", typeErrField(typeErr), describeType(typeErr.Type))
+			return badRequest(r.ID, "%s must be %s", typeErrField(typeErr), describeType(paramType(v, typeErr)))
 		}
 		// Not the request's fault: v is not a pointer, or similar.
 		return fmt.Errorf("failed to decode request parameters: %w", err)
@@ -222,6 +230,26 @@ func typeErrField(e *json.UnmarshalTypeError) string {
 		return "the request"
 	}
 	return fmt.Sprintf("%q", e.Field)
+}
+
+// paramType is the type of the parameter a type error is about. For an
+// element of a list, encoding/json reports the element's type under the
+// list's name: the list's own type makes the better message.
+func paramType(v any, e *json.UnmarshalTypeError) reflect.Type {
+	t := reflect.TypeOf(v)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct || strings.Contains(e.Field, ".") {
+		return e.Type
+	}
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == e.Field && f.IsExported() {
+			return f.Type
+		}
+	}
+	return e.Type
 }
 
 func describeType(t reflect.Type) string {

@@ -53,8 +53,10 @@ func TestDecodeRequestErrors(t *testing.T) {
 	}{
 		{"empty body", ``, "", "empty"},
 		{"whitespace only", " \n\t", "", "empty"},
+		{"non-JSON space", "\u00a0", "", "not valid JSON"},
 		{"invalid UTF-8", "{\"action\":\"hello\",\"uri\":\"" + secret + "\xff\"}", "", "UTF-8"},
 		{"not JSON", secret, "", "not valid JSON"},
+		{"unterminated object", `{"action":"hello","uri":"x"`, "", "ends too early"},
 		{"truncated JSON", `{"action":"hello","uri":"` + secret, "", "not valid JSON"},
 		{"array", `[{"action":"hello"}]`, "", "not a JSON object"},
 		{"string", `"` + secret + `"`, "", "not a JSON object"},
@@ -155,7 +157,7 @@ func TestParamsErrors(t *testing.T) {
 		{"uri array", `{"id":"9","action":"save","uri":["otpauth://totp/x?secret=` + secret + `"]}`, &SaveParams{}, `"uri" must be a string`},
 		{"overwrite string", `{"id":"9","action":"save","overwrite":"true"}`, &SaveParams{}, `"overwrite" must be true or false`},
 		{"codes string", `{"id":"9","action":"save_recovery","codes":"` + secret + `"}`, &SaveRecoveryParams{}, `"codes" must be an array of strings`},
-		{"codes of numbers", `{"id":"9","action":"save_recovery","codes":[1234]}`, &SaveRecoveryParams{}, `must be a string`},
+		{"codes of numbers", `{"id":"9","action":"save_recovery","codes":[1234]}`, &SaveRecoveryParams{}, `"codes" must be an array of strings`},
 		{"cursor bool", `{"id":"9","action":"list","cursor":true}`, &ListParams{}, `"cursor" must be a string`},
 		{"store number", `{"id":"9","action":"alias","store":1}`, &AliasParams{}, `"store" must be a string`},
 	}

@@ -159,7 +159,8 @@ func TestEncodeError(t *testing.T) {
 // EncodeError must always give something WriteFrame will send, however
 // large or odd its inputs are.
 func TestEncodeErrorNeverTooLarge(t *testing.T) {
-	huge := strings.Repeat("\x01é", MaxResponseSize) // escapes to 6 bytes a byte
+	// 768 KiB that escape to 2 MiB of JSON: \u0001 for each control byte.
+	huge := strings.Repeat("\x01é", MaxResponseSize/4)
 	tests := []struct {
 		name, id, message string
 		wantID            bool
