@@ -98,9 +98,12 @@ func (e *Engine) baseArgs() []string {
 // Decrypt implements pgp.Engine. gpg's stderr goes to the debug log only.
 func (e *Engine) Decrypt(ctx context.Context, ciphertext []byte) ([]byte, error) {
 	args := append(e.baseArgs(), "--decrypt")
-	out, status, err := e.run(ctx, args, ciphertext)
+	out, status, stderr, err := e.run(ctx, args, ciphertext)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s", pgp.ErrDecrypt, explainDecrypt(status, err))
+		if errors.Is(err, pgp.ErrNoEngine) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %s", pgp.ErrDecrypt, explainDecrypt(status, stderr, err))
 	}
 	return out, nil
 }
@@ -114,8 +117,11 @@ func (e *Engine) Encrypt(ctx context.Context, plaintext []byte, recipients []str
 	for _, r := range recipients {
 		args = append(args, "--recipient", r)
 	}
-	out, status, err := e.run(ctx, args, plaintext)
+	out, status, _, err := e.run(ctx, args, plaintext)
 	if err != nil {
+		if errors.Is(err, pgp.ErrNoEngine) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("%w: %s", pgp.ErrEncrypt, explainEncrypt(status, err))
 	}
 	return out, nil
@@ -123,15 +129,15 @@ func (e *Engine) Encrypt(ctx context.Context, plaintext []byte, recipients []str
 
 // run feeds input to gpg on stdin, returns stdout and the status lines.
 // stdout and stdin carry data; the status channel is fd 3.
-func (e *Engine) run(ctx context.Context, args []string, input []byte) ([]byte, []string, error) {
+func (e *Engine) run(ctx context.Context, args []string, input []byte) ([]byte, []string, string, error) {
 	if e.binary == "" {
-		return nil, nil, fmt.Errorf("%w: gpg not found (install gnupg)", pgp.ErrNoEngine)
+		return nil, nil, "", fmt.Errorf("%w: gpg not found (install gnupg)", pgp.ErrNoEngine)
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
 	statusR, statusW, err := os.Pipe()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	defer statusR.Close()
 	cmd := exec.CommandContext(ctx, e.binary, args...)
@@ -145,9 +151,9 @@ func (e *Engine) run(ctx context.Context, args []string, input []byte) ([]byte, 
 	if err := cmd.Start(); err != nil {
 		statusW.Close()
 		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
-			return nil, nil, fmt.Errorf("%w: cannot run %s: %v", pgp.ErrNoEngine, e.binary, err)
+			return nil, nil, "", fmt.Errorf("%w: cannot run %s: %v", pgp.ErrNoEngine, e.binary, err)
 		}
-		return nil, nil, fmt.Errorf("cannot run %s: %w", e.binary, err)
+		return nil, nil, "", fmt.Errorf("cannot run %s: %w", e.binary, err)
 	}
 	statusW.Close()
 	var status []string
@@ -169,38 +175,48 @@ func (e *Engine) run(ctx context.Context, args []string, input []byte) ([]byte, 
 		e.log.Debug().Str("gpg_stderr", strings.TrimSpace(stderr.String())).Msg("gpg said")
 	}
 	if ctx.Err() != nil {
-		return nil, status, fmt.Errorf("gpg did not finish within %s (waiting for a passphrase or a smartcard?)", e.timeout)
+		return nil, status, stderr.String(), fmt.Errorf("gpg did not finish within %s (waiting for a passphrase or a smartcard?)", e.timeout)
 	}
 	if werr != nil {
-		return nil, status, werr
+		return nil, status, stderr.String(), werr
 	}
-	return stdout.Bytes(), status, nil
+	return stdout.Bytes(), status, "", nil
 }
 
-func explainDecrypt(status []string, err error) string {
-	var noKeys []string
+func explainDecrypt(status []string, stderr string, err error) string {
+	var encTo, noKeys []string
+	failed := false
 	for _, s := range status {
 		f := strings.Fields(s)
-		if len(f) >= 2 && f[0] == "NO_SECKEY" {
-			noKeys = append(noKeys, f[1])
-		}
-	}
-	for _, s := range status {
-		if strings.HasPrefix(s, "PINENTRY_LAUNCHED") {
+		if len(f) == 0 {
 			continue
 		}
-		if strings.HasPrefix(s, "DECRYPTION_OKAY") {
-			noKeys = nil
-		}
-		if strings.HasPrefix(s, "NODATA") {
+		switch f[0] {
+		case "ENC_TO":
+			if len(f) >= 2 {
+				encTo = append(encTo, f[1])
+			}
+		case "NO_SECKEY":
+			if len(f) >= 2 {
+				noKeys = append(noKeys, f[1])
+			}
+		case "DECRYPTION_FAILED":
+			failed = true
+		case "NODATA":
 			return "the entry is not OpenPGP data"
 		}
+	}
+	if len(noKeys) == 0 && failed && strings.Contains(stderr, "No secret key") {
+		noKeys = encTo
 	}
 	if len(noKeys) > 0 {
 		return "no secret key for this entry (it is encrypted to " + strings.Join(noKeys, ", ") + ")"
 	}
 	if errors.Is(err, pgp.ErrNoEngine) {
 		return err.Error()
+	}
+	if failed {
+		return "gpg could not decrypt it (was the passphrase prompt cancelled, or is the smartcard missing?)"
 	}
 	return fmt.Sprintf("gpg failed: %v (run with OTPFILL_LOG=debug to see gpg's messages)", err)
 }
