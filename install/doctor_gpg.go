@@ -1,0 +1,231 @@
+package install
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// gpgDirs are where gpg usually is when a browser starts otpfill with a
+// minimal PATH (macOS apps do not get the shell's PATH).
+var gpgDirs = []string{"/usr/local/bin", "/opt/homebrew/bin", "/usr/bin", "/opt/local/bin"}
+
+var gpgDirsWindows = []string{`C:\Program Files (x86)\GnuPG\bin`, `C:\Program Files\GnuPG\bin`, `C:\Program Files (x86)\gnupg\bin`}
+
+// checkGPGAndStore checks gpg, gpg-agent and the pass store. gpg problems
+// are failures only when there is a pass store to read.
+func (v *env) checkGPGAndStore() []check {
+	var out []check
+	store := v.Getenv("PASSWORD_STORE_DIR")
+	if store == "" {
+		store = v.join(v.home, ".password-store")
+	}
+	haveStore := isDir(store)
+	serious := statusWarn
+	if haveStore {
+		serious = statusFail
+	}
+
+	dirs := gpgDirs
+	if v.GOOS == "windows" {
+		dirs = gpgDirsWindows
+	}
+	gpg := v.lookPath("gpg", dirs...)
+	if gpg == "" {
+		msg := "gpg not found (looked in PATH and " + strings.Join(dirs, ", ") + ")"
+		if !haveStore {
+			msg += "; it is needed only for a pass store"
+		}
+		out = append(out, check{serious, "gpg", msg, installGPGHint(v.GOOS)})
+	} else {
+		stdout, _, err := v.run(programTimeout, gpg, "--version")
+		if err != nil {
+			out = append(out, check{serious, "gpg", fmt.Sprintf("%s does not run: %v", gpg, err), "reinstall GnuPG"})
+			gpg = ""
+		} else {
+			out = append(out, check{statusOK, "gpg", fmt.Sprintf("%s (%s)", gpg, firstLine(stdout)), ""})
+			out = append(out, v.checkAgent(gpg, serious))
+		}
+	}
+
+	out = append(out, v.checkStore(store, haveStore, gpg)...)
+	return out
+}
+
+func installGPGHint(goos string) string {
+	switch goos {
+	case "darwin":
+		return "install GnuPG (`brew install gnupg pinentry-mac`)"
+	case "windows":
+		return "install Gpg4win (https://gpg4win.org)"
+	}
+	return "install GnuPG (`sudo apt install gnupg`, or your distribution's gnupg package)"
+}
+
+// checkAgent asks gpg-agent to answer, starting it if needed: decrypting
+// an entry goes through it.
+func (v *env) checkAgent(gpg string, serious status) check {
+	dir := filepath.Dir(gpg)
+	gpgconf := v.sibling(dir, "gpgconf")
+	connect := v.sibling(dir, "gpg-connect-agent")
+	if connect == "" {
+		return check{serious, "gpg-agent", "gpg-connect-agent not found next to " + gpg, "reinstall GnuPG"}
+	}
+	socket := ""
+	if gpgconf != "" {
+		if out, _, err := v.run(programTimeout, gpgconf, "--list-dirs", "agent-socket"); err == nil {
+			socket = firstLine(out)
+		}
+	}
+	_, stderr, err := v.run(programTimeout, connect, "/bye")
+	if err != nil {
+		msg := "gpg-agent does not answer"
+		if s := firstLine(stderr); s != "" {
+			msg += ": " + s
+		} else {
+			msg += ": " + err.Error()
+		}
+		return check{serious, "gpg-agent", msg, "run `gpgconf --launch gpg-agent` and read its error (a socket path that is too long, or a full disk, are usual causes)"}
+	}
+	msg := "answers"
+	if socket != "" {
+		msg += " on " + v.tildify(socket)
+	}
+	return check{statusOK, "gpg-agent", msg, ""}
+}
+
+// sibling finds a GnuPG tool next to gpg, else in PATH.
+func (v *env) sibling(dir, name string) string {
+	p := v.join(dir, name)
+	if v.GOOS == "windows" {
+		p += ".exe"
+	}
+	if ok, _ := v.isExecutable(p); ok {
+		return p
+	}
+	return v.lookPath(name)
+}
+
+func (v *env) checkStore(store string, haveStore bool, gpg string) []check {
+	shown := v.tildify(store)
+	if !haveStore {
+		return []check{{statusWarn, "pass store", "no pass store at " + shown,
+			"create one with `pass init YOUR-GPG-KEY-ID` (or set PASSWORD_STORE_DIR to yours), or keep codes in the keyring (`otpfill add NAME --store keyring`)"}}
+	}
+	idFile := v.join(store, ".gpg-id")
+	data, err := os.ReadFile(idFile)
+	if os.IsNotExist(err) {
+		return []check{{statusFail, "pass store", shown + " has no .gpg-id, so nothing can be encrypted to it", "run `pass init YOUR-GPG-KEY-ID`"}}
+	}
+	if err != nil {
+		return []check{{statusFail, "pass store", fmt.Sprintf("cannot read %s: %v", v.tildify(idFile), err), "check its permissions"}}
+	}
+	ids := parseGPGIDs(data)
+	if len(ids) == 0 {
+		return []check{{statusFail, "pass store", v.tildify(idFile) + " names no key", "run `pass init YOUR-GPG-KEY-ID`"}}
+	}
+	out := []check{{statusOK, "pass store", fmt.Sprintf("%s, encrypted to %d key%s", shown, len(ids), plural(len(ids))), ""}}
+	if gpg == "" {
+		return out
+	}
+	// Saving needs every recipient's public key; reading needs the secret
+	// key of at least one.
+	var noPublic []string
+	secret := false
+	for _, id := range ids {
+		if _, _, err := v.run(programTimeout, gpg, "--batch", "--with-colons", "--list-keys", "--", id); err != nil {
+			noPublic = append(noPublic, id)
+		}
+		if !secret {
+			if _, _, err := v.run(programTimeout, gpg, "--batch", "--with-colons", "--list-secret-keys", "--", id); err == nil {
+				secret = true
+			}
+		}
+	}
+	if len(noPublic) > 0 {
+		out = append(out, check{statusWarn, "pass store", fmt.Sprintf("gpg does not know the key%s %s named in %s, so saving new codes will fail", plural(len(noPublic)), strings.Join(noPublic, ", "), v.tildify(idFile)),
+			"import the public key (`gpg --import FILE`), or fix .gpg-id with `pass init`"})
+	}
+	if !secret {
+		out = append(out, check{statusFail, "pass store", fmt.Sprintf("none of the keys in %s has its secret key in your GnuPG keyring, so otpfill cannot decrypt the store", v.tildify(idFile)),
+			"import your secret key (`gpg --import`), or set GNUPGHOME to the keyring that has it"})
+	}
+	return out
+}
+
+// parseGPGIDs reads a pass .gpg-id: one key a line, # comments allowed.
+func parseGPGIDs(data []byte) []string {
+	var ids []string
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		if line = strings.TrimSpace(line); line != "" {
+			ids = append(ids, line)
+		}
+	}
+	return ids
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(s)
+}
+
+// run runs a program with a timeout and the environment of v (so a
+// throwaway HOME or GNUPGHOME applies), and returns its output.
+func (v *env) run(timeout time.Duration, name string, args ...string) (string, string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = v.childEnv()
+	cmd.Stdin = nil
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	// gpg-connect-agent may start gpg-agent, which could keep our pipes
+	// open; do not wait for it beyond the deadline.
+	cmd.WaitDelay = timeout
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		err = fmt.Errorf("no answer within %s", timeout)
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) && stderr.Len() > 0 {
+		err = fmt.Errorf("%s", firstLine(stderr.String()))
+	}
+	return stdout.String(), stderr.String(), err
+}
+
+// childEnv is the process environment with the variables that decide where
+// GnuPG and pass look replaced by what Env says.
+func (v *env) childEnv() []string {
+	override := []string{"HOME", "PATH", "GNUPGHOME", "PASSWORD_STORE_DIR", "XDG_RUNTIME_DIR"}
+	var out []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		skip := false
+		for _, o := range override {
+			if k == o {
+				skip = true
+			}
+		}
+		if !skip {
+			out = append(out, kv)
+		}
+	}
+	for _, k := range override {
+		if val := v.Getenv(k); val != "" {
+			out = append(out, k+"="+val)
+		}
+	}
+	return out
+}
