@@ -4,7 +4,7 @@
 //
 // Reading (Parse) follows pass-otp: the first line anywhere in the text
 // that starts with "otpauth://" (leading blanks and CRLF line ends allowed)
-// holds the key. Without one, the first "totp: VALUE" or "otp: VALUE" field
+// holds the key (lines of a recovery-codes block excepted). Without one, the first "totp: VALUE" or "otp: VALUE" field
 // (names case-insensitive, gopass/browserpass habit) is used, VALUE being
 // an otpauth URI or a bare base32 secret (TOTP, SHA1, 6 digits, 30 s).
 //
@@ -84,14 +84,15 @@ func isURILine(text []byte) bool {
 // (the key is there but unusable) or ErrNoOTP; they never quote the entry.
 func Parse(content []byte) (*otp.Key, error) {
 	lines := splitLines(content)
-	for _, l := range lines {
-		if isURILine(l.text) {
+	codes := recoveryLines(lines)
+	for i, l := range lines {
+		if !codes[i] && isURILine(l.text) {
 			return otp.ParseURI(string(l.text))
 		}
 	}
-	for _, l := range lines {
+	for i, l := range lines {
 		value, ok := otpField(l.text)
-		if !ok {
+		if !ok || codes[i] {
 			continue
 		}
 		if isURILine([]byte(value)) {
@@ -137,8 +138,9 @@ func SetURI(content []byte, uri string) []byte {
 		return []byte(uri + "\n")
 	}
 	lines := splitLines(content)
+	codes := recoveryLines(lines)
 	for i, l := range lines {
-		if isURILine(l.text) {
+		if !codes[i] && isURILine(l.text) {
 			lines[i].text = []byte(uri)
 			return joinLines(lines)
 		}

@@ -174,3 +174,15 @@ func TestRecoveryCodesEdgeCases(t *testing.T) {
 		t.Errorf("codes after SetURI = %q", got)
 	}
 }
+
+// A recovery code is never taken for the key, whatever it looks like.
+func TestRecoveryCodesAreNotTheKey(t *testing.T) {
+	content := "pw\nrecovery-codes:\n  otpauth://totp/x?secret=MFRGG\n  totp: MFRGG\n"
+	if k, err := Parse([]byte(content)); err != ErrNoOTP {
+		t.Errorf("Parse = %+v, %v; want ErrNoOTP", k, err)
+	}
+	got := string(SetURI([]byte(content), uriA))
+	if got != content+uriA+"\n" {
+		t.Errorf("SetURI replaced a recovery code: %q", got)
+	}
+}

@@ -32,6 +32,23 @@ func recoveryBlock(lines []line) (start, end int, ok bool) {
 	return 0, 0, false
 }
 
+// recoveryLines marks the code lines of every recovery-codes block, which
+// Parse and SetURI skip: a code is never the key, even one that happens to
+// look like a URI or a field.
+func recoveryLines(lines []line) []bool {
+	mask := make([]bool, len(lines))
+	for i := 0; i < len(lines); i++ {
+		if !isRecoveryHeader(lines[i].text) {
+			continue
+		}
+		for i+1 < len(lines) && isIndentedCode(lines[i+1].text) {
+			i++
+			mask[i] = true
+		}
+	}
+	return mask
+}
+
 // RecoveryCodes returns the codes of the entry's recovery-codes block, in
 // order, or nil if it has none.
 func RecoveryCodes(content []byte) []string {

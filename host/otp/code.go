@@ -35,8 +35,9 @@ func (k *Key) TOTP(t time.Time) (code string, expiresAt time.Time, err error) {
 	return code, time.Unix((sec/period+1)*period, 0), nil
 }
 
-// HOTP returns the code for counter. It does not change k.Counter: the
-// caller stores the next counter.
+// HOTP returns the code for counter. It does not change k.Counter. As in
+// pass-otp, Key.Counter is the last counter used: the host asks for
+// HOTP(k.Counter+1) and stores k.Counter+1 (with URI) before showing it.
 func (k *Key) HOTP(counter uint64) (string, error) {
 	if err := k.Validate(); err != nil {
 		return "", err

@@ -59,7 +59,7 @@ type Key struct {
 	Algorithm Algorithm
 	Digits    int
 	Period    int    // seconds, TOTP only
-	Counter   uint64 // the next counter to use, HOTP only
+	Counter   uint64 // HOTP only: the last counter used (pass-otp's meaning)
 }
 
 // NewTOTP returns the key a bare base32 secret stands for in every app:

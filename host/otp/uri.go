@@ -25,8 +25,10 @@ import (
 //   - digits 6 to 9 (default 6), period 1 to 86400 seconds (default 30,
 //     TOTP only), algorithm SHA1, SHA256 or SHA512, "SHA-256" spelling
 //     included (default SHA1);
-//   - counter is required for hotp and ignored for totp; parameters may
-//     come in any order, unknown ones (image, …) are ignored.
+//   - counter is required for hotp and ignored for totp; pass-otp's
+//     corrupted write-back "counter=41counter=42" (bash 5.2, pass-otp
+//     issue #171) reads as 42; parameters may come in any order, unknown
+//     ones (image, …) are ignored.
 //
 // It refuses, with a *URIError wrapping ErrInvalidURI, whatever cannot
 // yield a correct code: another scheme, a type other than totp/hotp, a
@@ -113,8 +115,8 @@ func ParseURI(s string) (*Key, error) {
 		if !ok {
 			return nil, &URIError{Reason: "hotp URI without counter"}
 		}
-		n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
-		if err != nil {
+		n, ok := parseCounter(v)
+		if !ok {
 			return nil, &URIError{Reason: "counter must be a whole number"}
 		}
 		k.Counter = n
@@ -157,6 +159,26 @@ func parseQuery(raw string) (map[string]string, error) {
 		}
 	}
 	return params, nil
+}
+
+// parseCounter reads an HOTP counter. Besides a plain number it accepts
+// "41counter=42", which pass-otp writes back under bash 5.2 and later (its
+// replacement "&counter=N" has '&' expanded to the matched text, pass-otp
+// issue #171): the last number is the counter pass-otp last used, the same
+// meaning as a plain counter.
+func parseCounter(v string) (uint64, bool) {
+	parts := strings.Split(strings.TrimSpace(v), "counter=")
+	var n uint64
+	for _, p := range parts {
+		if p == "" || strings.TrimLeft(p, "0123456789") != "" {
+			return 0, false
+		}
+		var err error
+		if n, err = strconv.ParseUint(p, 10, 64); err != nil {
+			return 0, false
+		}
+	}
+	return n, true
 }
 
 func isKnownParam(name string) bool {
