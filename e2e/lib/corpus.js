@@ -1,0 +1,201 @@
+// The fixture corpus: which page is served where, which pass entry exists for
+// its site, and what the extension must do there. The pages themselves are in
+// fixtures/sites/<host>/<path>.html; this file is the test's view of them.
+
+/** TOTP defaults, as `pass otp insert` writes them when the URI omits them. */
+const std = { algorithm: 'SHA1', digits: 6, period: 30 };
+
+function entry(name, site, issuer, extra = {}) {
+  const account = extra.account ?? name.split('/').pop();
+  return { name, site, issuer, account, ...std, ...extra };
+}
+
+/** Every entry put in the throwaway pass store. */
+export const entries = [
+  entry('github.com/alice', 'github.com', 'GitHub'),
+  // pass insert -m: password first, otpauth further down (browserpass habit).
+  entry('gitlab.com/alice', 'gitlab.com', 'GitLab', { multiline: { password: 'correct horse battery staple' } }),
+  entry('google.com/alice', 'accounts.google.com', 'Google', { account: 'alice@gmail.com' }),
+  entry('2fa/microsoftonline.com/alice', 'login.microsoftonline.com', 'Microsoft', { account: 'alice@contoso.com' }),
+  entry('aws.amazon.com/alice', 'signin.aws.amazon.com', 'Amazon Web Services'),
+  entry('pypi.org/alice', 'pypi.org', 'PyPI'),
+  entry('npmjs.com/alice', 'www.npmjs.com', 'npm'),
+  entry('acme.okta.com/alice', 'acme.okta.com', 'Okta'),
+  entry('paypal.com/alice', 'www.paypal.com', 'PayPal'),
+  entry('stripe.com/alice', 'dashboard.stripe.com', 'Stripe'),
+  entry('dropbox.com/alice', 'www.dropbox.com', 'Dropbox'),
+  entry('x.com/alice', 'x.com', 'X'),
+  entry('facebook.com/alice', 'www.facebook.com', 'Facebook'),
+  entry('discord.com/alice', 'discord.com', 'Discord'),
+  entry('reddit.com/alice', 'www.reddit.com', 'Reddit'),
+  entry('cloudflare.com/alice', 'dash.cloudflare.com', 'Cloudflare'),
+  entry('digitalocean.com/alice', 'cloud.digitalocean.com', 'DigitalOcean'),
+  entry('heroku.com/alice', 'id.heroku.com', 'Heroku'),
+  entry('atlassian.com/alice', 'id.atlassian.com', 'Atlassian'),
+  entry('slack.com/alice', 'acme.slack.com', 'Slack'),
+  entry('zoom.us/alice', 'zoom.us', 'Zoom'),
+  entry('apple.com/alice', 'appleid.apple.com', 'Apple'),
+  entry('www.amazon.com/alice', 'www.amazon.com', 'Amazon'),
+  entry('proton.me/alice', 'account.proton.me', 'Proton'),
+  entry('fastmail.com/alice', 'app.fastmail.com', 'Fastmail'),
+  entry('bitbucket.org/alice', 'bitbucket.org', 'Bitbucket'),
+  entry('codeberg.org/alice', 'codeberg.org', 'Codeberg'),
+  entry('docker.com/alice', 'login.docker.com', 'Docker'),
+  entry('linode.com/alice', 'login.linode.com', 'Linode'),
+  entry('hetzner.com/alice', 'accounts.hetzner.com', 'Hetzner'),
+  entry('ovh.com/alice', 'www.ovh.com', 'OVHcloud'),
+  entry('namecheap.com/alice', 'www.namecheap.com', 'Namecheap'),
+  entry('twitch.tv/alice', 'www.twitch.tv', 'Twitch'),
+  entry('coinbase.com/alice', 'login.coinbase.com', 'Coinbase'),
+  entry('kraken.com/alice', 'www.kraken.com', 'Kraken'),
+  entry('salesforce.com/alice', 'login.salesforce.com', 'Salesforce'),
+  entry('asana.com/alice', 'app.asana.com', 'Asana'),
+  entry('hubspot.com/alice', 'app.hubspot.com', 'HubSpot'),
+  entry('vultr.com/alice', 'my.vultr.com', 'Vultr'),
+  entry('vercel.com/alice', 'vercel.com', 'Vercel'),
+  entry('wellsbank.com/alice', 'www.wellsbank.com', 'Wells Bank'),
+  entry('ionos.de/alice', 'login.ionos.de', 'IONOS'),
+  entry('leboncoin.fr/alice', 'www.leboncoin.fr', 'leboncoin'),
+  entry('mercadolibre.com/alice', 'www.mercadolibre.com', 'Mercado Libre'),
+  entry('yahoo.co.jp/alice', 'login.yahoo.co.jp', 'Yahoo! JAPAN'),
+  entry('aliyun.com/alice', 'signin.aliyun.com', 'Alibaba Cloud'),
+  entry('vk.com/alice', 'id.vk.com', 'VK'),
+  entry('allegro.pl/alice', 'allegro.pl', 'Allegro'),
+  entry('acmecorp.com/alice', 'vpn.acmecorp.com', 'ACME VPN'),
+  // SHA256, 8 digits, 60 s.
+  entry('nordbank.com/alice', 'online.nordbank.com', 'Nordbank', { algorithm: 'SHA256', digits: 8, period: 60 }),
+  // Two exact matches on one site: a chooser, never a guess.
+  entry('notion.so/alice', 'www.notion.so', 'Notion'),
+  entry('notion.so/work', 'www.notion.so', 'Notion', { account: 'alice@work.example' }),
+  // Issuer/account naming: a weak match for weakco.com, offered, not filled.
+  entry('Weakco/bob', 'weakco.com', 'Weakco'),
+  // An exact match served over plain http: never auto-filled there.
+  entry('retroboards.net/alice', 'forum.retroboards.net', 'RetroBoards'),
+  // Manual fill paths.
+  entry('render.com/alice', 'dashboard.render.com', 'Render'),
+  entry('netlify.com/alice', 'app.netlify.com', 'Netlify'),
+  // A 10 s period so the clipboard test sees a code expire quickly.
+  entry('sentry.io/alice', 'sentry.io', 'Sentry', { period: 10 }),
+];
+
+export const entryByName = new Map(entries.map((e) => [e.name, e]));
+
+function page(id, url, entryName, note, extra = {}) {
+  const e = entryByName.get(entryName);
+  if (!e) throw new Error(`corpus: page ${id} names unknown entry ${entryName}`);
+  return { id, url, entry: e, note, ...extra };
+}
+
+/** Pages where the extension must auto-fill the code and the page must see it. */
+export const fillPages = [
+  page('github', 'https://github.com/sessions/two-factor/app', 'github.com/alice', 'autocomplete=one-time-code, pattern, maxlength'),
+  page('gitlab', 'https://gitlab.com/users/sign_in/two_factor', 'gitlab.com/alice', 'autocomplete=off, user[otp_attempt]; entry made with pass insert -m'),
+  page('google', 'https://accounts.google.com/v3/signin/challenge/totp', 'google.com/alice', 'type=tel totpPin; entry for the parent domain'),
+  page('microsoft', 'https://login.microsoftonline.com/common/SAS/ProcessAuth', '2fa/microsoftonline.com/alice', 'name=otc, maxlength 8; entry name with a 2fa/ prefix'),
+  page('aws', 'https://signin.aws.amazon.com/signin/mfa', 'aws.amazon.com/alice', 'mfaCode, "MFA code"'),
+  page('pypi', 'https://pypi.org/account/two-factor/', 'pypi.org/alice', 'totp_value'),
+  page('npm', 'https://www.npmjs.com/login/otp', 'npmjs.com/alice', '"One-Time Password"'),
+  page('okta', 'https://acme.okta.com/signin/verify/google/totp', 'acme.okta.com/alice', 'credentials.passcode, autocomplete=off'),
+  page('paypal', 'https://www.paypal.com/authflow/twofactor/', 'paypal.com/alice', 'six split boxes, input events'),
+  page('stripe', 'https://dashboard.stripe.com/login/totp', 'stripe.com/alice', 'six split boxes in two groups, paste handler'),
+  page('dropbox', 'https://www.dropbox.com/login/two_factor', 'dropbox.com/alice', '"Security code"'),
+  page('x', 'https://x.com/i/flow/login', 'x.com/alice', 'React-controlled name=text field, autocomplete=on'),
+  page('facebook', 'https://www.facebook.com/checkpoint/', 'facebook.com/alice', 'approvals_code, placeholder "Login code"'),
+  page('discord', 'https://discord.com/login/mfa', 'discord.com/alice', 'React-controlled, maxlength 10 (also takes backup codes)'),
+  page('reddit', 'https://www.reddit.com/login/otp', 'reddit.com/alice', 'custom element host, light DOM field'),
+  page('cloudflare', 'https://dash.cloudflare.com/two-factor', 'cloudflare.com/alice', 'twofactor_token'),
+  page('digitalocean', 'https://cloud.digitalocean.com/login/two_factor', 'digitalocean.com/alice', 'otp_code, "Authentication code"'),
+  page('heroku', 'https://id.heroku.com/login/two-factor', 'heroku.com/alice', 'placeholder "Verification code"'),
+  page('atlassian', 'https://id.atlassian.com/login/mfa', 'atlassian.com/alice', 'otpCode, "Verification code"'),
+  page('slack', 'https://acme.slack.com/checkpoint/2fa', 'slack.com/alice', '2fa_code'),
+  page('zoom', 'https://zoom.us/signin/2fa', 'zoom.us/alice', 'six split boxes'),
+  page('apple', 'https://appleid.apple.com/auth/verify/trusteddevice', 'apple.com/alice', 'six type=tel boxes, aria "Digit N"'),
+  page('amazon', 'https://www.amazon.com/ap/mfa', 'www.amazon.com/alice', 'auth-mfa-otpcode, "Enter OTP"'),
+  page('proton', 'https://account.proton.me/login/2fa', 'proton.me/alice', 'id=totp'),
+  page('fastmail', 'https://app.fastmail.com/login/totp', 'fastmail.com/alice', '"Verification code"'),
+  page('bitbucket', 'https://bitbucket.org/account/two-step-verification/', 'bitbucket.org/alice', 'id_otp_token (django-two-factor)'),
+  page('codeberg', 'https://codeberg.org/user/two_factor', 'codeberg.org/alice', 'Gitea passcode'),
+  page('dockerhub', 'https://login.docker.com/u/mfa-otp-challenge', 'docker.com/alice', 'Auth0 code field with pattern'),
+  page('linode', 'https://login.linode.com/login/tfa', 'linode.com/alice', '"Token", tfa_code'),
+  page('hetzner', 'https://accounts.hetzner.com/login/2fa', 'hetzner.com/alice', '"One-time password", _otp'),
+  page('ovh', 'https://www.ovh.com/auth/2fa', 'ovh.com/alice', 'totp code, no label element (placeholder only)'),
+  page('namecheap', 'https://www.namecheap.com/myaccount/login/2fa', 'namecheap.com/alice', 'TOTP code with aria-describedby help'),
+  page('twitch', 'https://www.twitch.tv/login/2fa', 'twitch.tv/alice', 'authy_token, "Token"'),
+  page('coinbase', 'https://login.coinbase.com/signin/2fa', 'coinbase.com/alice', 'type=tel inputmode=numeric'),
+  page('kraken', 'https://www.kraken.com/sign-in/2fa', 'kraken.com/alice', '"2FA code", otp'),
+  page('shadow', 'https://login.salesforce.com/verify', 'salesforce.com/alice', 'field inside an open shadow root (web component)'),
+  page('react', 'https://app.asana.com/-/login/2fa', 'asana.com/alice', 'React-style controlled input with a value tracker'),
+  page('vue', 'https://app.hubspot.com/login/2fa', 'hubspot.com/alice', 'Vue-style v-model.trim'),
+  page('angular', 'https://my.vultr.com/login/2fa', 'vultr.com/alice', 'Angular-style FormControl with validators'),
+  page('spa-late', 'https://vercel.com/login/2fa', 'vercel.com/alice', 'SPA adds the field 2 s after load'),
+  page('iframe', 'https://www.wellsbank.com/login/', 'wellsbank.com/alice', 'field in a same-site iframe from auth.wellsbank.com', { frameHost: 'auth.wellsbank.com' }),
+  page('german', 'https://login.ionos.de/2fa', 'ionos.de/alice', 'German labels'),
+  page('french', 'https://www.leboncoin.fr/connexion/2fa', 'leboncoin.fr/alice', 'French labels'),
+  page('spanish', 'https://www.mercadolibre.com/jms/login/2fa', 'mercadolibre.com/alice', 'Spanish labels'),
+  page('japanese', 'https://login.yahoo.co.jp/config/2fa', 'yahoo.co.jp/alice', 'Japanese labels; co.jp public suffix'),
+  page('chinese', 'https://signin.aliyun.com/mfa', 'aliyun.com/alice', 'Chinese labels'),
+  page('russian', 'https://id.vk.com/auth/2fa', 'vk.com/alice', 'Russian labels'),
+  page('polish', 'https://allegro.pl/logowanie/2fa', 'allegro.pl/alice', 'Polish labels'),
+  page('password-type', 'https://vpn.acmecorp.com/remote/login', 'acmecorp.com/alice', 'type=password token field (FortiGate-style VPN)'),
+  page('sha256-8', 'https://online.nordbank.com/2fa', 'nordbank.com/alice', 'SHA256, 8 digits, 60 s'),
+];
+
+/** Pages with no 2FA field, on sites that DO have an exact entry: nothing may change. */
+export const decoyPages = [
+  page('promo', 'https://www.amazon.com/gp/buy/promo', 'www.amazon.com/alice', 'promo code, 6 chars'),
+  page('postal', 'https://www.amazon.com/address/new', 'www.amazon.com/alice', 'ZIP code, numeric, maxlength 5'),
+  page('giftcard', 'https://www.amazon.com/gc/redeem', 'www.amazon.com/alice', 'gift card claim code'),
+  page('quantity', 'https://www.amazon.com/cart', 'www.amazon.com/alice', 'quantity, type=number'),
+  page('coupon', 'https://www.dropbox.com/plans/coupon', 'dropbox.com/alice', 'coupon code'),
+  page('captcha', 'https://www.reddit.com/register/captcha', 'reddit.com/alice', 'captcha, 6 characters'),
+  page('search', 'https://github.com/search', 'github.com/alice', 'search box'),
+  page('login', 'https://github.com/login', 'github.com/alice', 'username + password only'),
+  page('recovery', 'https://github.com/sessions/two-factor/recovery', 'github.com/alice', '"Enter one of your recovery codes"'),
+  page('sms-phone', 'https://accounts.google.com/signin/phone', 'google.com/alice', 'phone number for SMS, type=tel'),
+  page('cvc', 'https://dashboard.stripe.com/settings/billing/card', 'stripe.com/alice', 'card CVC, numeric maxlength 4'),
+  page('newsletter', 'https://about.gitlab.com/newsletter', 'gitlab.com/alice', 'newsletter email'),
+  page('referral', 'https://www.coinbase.com/join', 'coinbase.com/alice', '6-character referral code'),
+  page('card-pin', 'https://www.paypal.com/cards/pin', 'paypal.com/alice', 'card PIN, type=password numeric'),
+  page('sort-code', 'https://www.paypal.com/myaccount/banks/add', 'paypal.com/alice', 'UK sort code, 6 digits'),
+  page('backup-code', 'https://discord.com/login/mfa/backup', 'discord.com/alice', 'Discord 8-character backup code'),
+  page('voucher', 'https://www.twitch.tv/redeem', 'twitch.tv/alice', 'gift card / voucher code'),
+];
+
+/** Lookalikes of github.com, served the GitHub 2FA page: never filled. */
+export const lookalikeHosts = [
+  'github.co',
+  'github.com.evil.example',
+  // "gіthub.com" with a Cyrillic і (U+0456): a homograph.
+  new URL('https://g\u0456thub.com/').hostname,
+];
+
+/** Hosts served as another host's folder (the lookalikes copy GitHub). */
+export const hostAliases = Object.fromEntries(lookalikeHosts.map((h) => [h, 'github.com']));
+
+export const special = {
+  chooser: page('chooser', 'https://www.notion.so/login/2fa', 'notion.so/alice', 'two exact matches'),
+  weak: page('weak', 'https://weakco.com/login/2fa', 'Weakco/bob', 'Issuer/account entry'),
+  http: page('http', 'http://forum.retroboards.net/ucp.php?mode=2fa', 'retroboards.net/alice', 'plain http page with an exact match'),
+  command: page('command', 'https://dashboard.render.com/login/2fa', 'render.com/alice', 'keyboard shortcut fill'),
+  contextMenu: page('context-menu', 'https://app.netlify.com/login/2fa', 'netlify.com/alice', 'context menu fill'),
+  clipboard: page('clipboard', 'https://sentry.io/auth/2fa/', 'sentry.io/alice', '10 s period'),
+  popup: page('popup', 'https://github.com/sessions/two-factor/app', 'github.com/alice', 'popup lists live codes'),
+};
+
+/** Pages for the speed figures: no OTP field, and a 10,000-element page. */
+export const speedPages = {
+  noField: 'https://news.ycombinator.com/news',
+  big: 'https://en.wikipedia.org/wiki/List_of_everything',
+};
+
+/** Every host the servers answer for (and the certificate names). */
+export function allHosts() {
+  const hosts = new Set();
+  for (const p of [...fillPages, ...decoyPages, ...Object.values(special)]) {
+    hosts.add(new URL(p.url).hostname);
+    if (p.frameHost) hosts.add(p.frameHost);
+  }
+  for (const h of lookalikeHosts) hosts.add(h);
+  for (const u of Object.values(speedPages)) hosts.add(new URL(u).hostname);
+  return [...hosts].sort();
+}

@@ -1,0 +1,94 @@
+// Small helpers to run the real programs the suite depends on (gpg, pass,
+// oathtool, openssl, the otpfill binary). Secrets only ever travel on stdin:
+// argv is visible to every user of the machine.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const inCI = process.env.CI === 'true' || process.env.CI === '1';
+
+/**
+ * run starts cmd with args, writes input (if any) to its stdin and resolves
+ * with {code, stdout, stderr}. It rejects only when the program cannot be
+ * started; a non-zero exit is for the caller to judge (see must).
+ */
+export function run(cmd, args, { input, env, cwd, timeoutMs = 60_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: env ?? process.env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', (err) => { clearTimeout(timer); reject(err); });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, signal, stdout, stderr });
+    });
+    child.stdin.on('error', () => {}); // the program may exit before reading all input
+    if (input !== undefined) child.stdin.end(input);
+    else child.stdin.end();
+  });
+}
+
+/** must is run that rejects on a non-zero exit, naming the program (never its input). */
+export async function must(cmd, args, opts = {}) {
+  const res = await run(cmd, args, opts);
+  if (res.code !== 0) {
+    throw new Error(`${path.basename(cmd)} ${args.filter((a) => !String(a).startsWith('-----')).join(' ')} exited ${res.code}: ${res.stderr.trim().slice(0, 2000)}`);
+  }
+  return res;
+}
+
+/** which returns the absolute path of a program on PATH, or '' when absent. */
+export function which(name) {
+  if (name.includes('/')) return isExecutable(name) ? name : '';
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (!dir) continue;
+    const p = path.join(dir, name);
+    if (isExecutable(p)) return p;
+  }
+  return '';
+}
+
+function isExecutable(p) {
+  try {
+    fs.accessSync(p, fs.constants.X_OK);
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * missing lists the requirements (name → path) that are not there. A test
+ * uses it with skipOrFail: outside CI a missing browser is a skip, in CI it
+ * is a failure, because CI installs everything and a silent skip would hide a
+ * broken install step.
+ */
+export function missing(requirements) {
+  const out = [];
+  for (const [name, p] of Object.entries(requirements)) {
+    if (!p || !fs.existsSync(p)) out.push(`${name} (${p || 'not on PATH'})`);
+  }
+  return out;
+}
+
+export function skipReason(requirements) {
+  const gone = missing(requirements);
+  if (gone.length === 0) return false;
+  const msg = `missing: ${gone.join(', ')}`;
+  if (inCI) throw new Error(`${msg} — CI must build and install these before the e2e suite runs`);
+  return msg;
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** syncOK reports whether a command exits 0 (used for cheap probes). */
+export function syncOK(cmd, args) {
+  try {
+    return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,87 @@
+// Global setup shared by the browser suites: a throwaway GnuPG home and pass
+// store filled with the corpus' entries, a certificate, and the fixture
+// servers. Everything lives under one short /tmp folder removed at the end.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { allHosts, entries, hostAliases } from './corpus.js';
+import { which } from './proc.js';
+import { killAgent, makeGnupgHome, makePassStore, randomSecret } from './store.js';
+import { makeCert, startServers } from './server.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const artifactsDir = path.join(repoRoot, 'e2e', 'artifacts');
+
+export const paths = {
+  otpfill: process.env.OTPFILL_BIN || path.join(repoRoot, 'bin', 'otpfill'),
+  chromiumExtension: path.join(process.env.E2E_EXTENSION_DIST || path.join(repoRoot, 'extension', 'dist'), 'chromium'),
+  firefoxExtension: path.join(process.env.E2E_EXTENSION_DIST || path.join(repoRoot, 'extension', 'dist'), 'firefox'),
+  chromium: process.env.E2E_CHROMIUM || '/usr/lib/chromium/chromium',
+  firefox: process.env.E2E_FIREFOX || '/usr/bin/firefox-esr',
+};
+
+/** The programs every browser suite needs besides its browser. */
+export function toolRequirements() {
+  return {
+    gpg: which('gpg'),
+    gpgconf: which('gpgconf'),
+    pass: which('pass'),
+    'pass-otp (pass otp)': fs.existsSync('/usr/lib/password-store/extensions/otp.bash') ? '/usr/lib/password-store/extensions/otp.bash' : '',
+    oathtool: which('oathtool'),
+    openssl: which('openssl'),
+    'bin/otpfill (go build -o bin/otpfill ./host/cmd/otpfill)': paths.otpfill,
+  };
+}
+
+/**
+ * setupWorld builds the store and starts the servers. Each entry gets a fresh
+ * random secret, kept only in this process' memory (and the encrypted store).
+ */
+export async function setupWorld({ only } = {}) {
+  const root = fs.mkdtempSync('/tmp/oe');
+  const made = { root };
+  try {
+    const wanted = only ? entries.filter((e) => only.includes(e.name)) : entries;
+    for (const e of wanted) e.secret = randomSecret();
+    const gnupg = await makeGnupgHome(root);
+    made.gnupg = gnupg;
+    const store = await makePassStore(root, gnupg, wanted);
+    const tls = await makeCert(root, allHosts());
+    const servers = await startServers({ ...tls, aliases: hostAliases });
+    made.servers = servers;
+    fs.mkdirSync(artifactsDir, { recursive: true });
+    return {
+      root,
+      gnupgHome: gnupg.home,
+      storeDir: store.dir,
+      servers,
+      /** dirs returns fresh HOME/XDG folders and the environment for one browser. */
+      browserEnv(name) {
+        const home = fs.mkdtempSync(path.join(root, `${name}-home-`));
+        const dirs = {
+          HOME: home,
+          XDG_CONFIG_HOME: path.join(home, '.config'),
+          XDG_CACHE_HOME: path.join(home, '.cache'),
+          XDG_STATE_HOME: path.join(home, '.local', 'state'),
+          XDG_DATA_HOME: path.join(home, '.local', 'share'),
+        };
+        for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+        const env = { ...process.env, ...dirs, PASSWORD_STORE_DIR: store.dir, GNUPGHOME: gnupg.home, OTPFILL_LOG: process.env.OTPFILL_LOG || 'debug' };
+        delete env.PASSWORD_STORE_KEY;
+        delete env.DISPLAY;
+        delete env.WAYLAND_DISPLAY;
+        return { home, env };
+      },
+      async teardown() {
+        await servers.close();
+        await killAgent(gnupg.home);
+        if (!process.env.E2E_KEEP) fs.rmSync(root, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await made.servers?.close();
+    if (made.gnupg) await killAgent(made.gnupg.home);
+    if (!process.env.E2E_KEEP) fs.rmSync(root, { recursive: true, force: true });
+    throw err;
+  }
+}
