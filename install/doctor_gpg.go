@@ -52,6 +52,9 @@ func (v *env) checkGPGAndStore() []check {
 		} else {
 			out = append(out, check{statusOK, "gpg", fmt.Sprintf("%s (%s)", gpg, firstLine(stdout)), ""})
 			out = append(out, v.checkAgent(gpg, serious))
+			if v.GOOS != "windows" {
+				out = append(out, v.checkPinentry(gpg))
+			}
 		}
 	}
 
@@ -69,9 +72,26 @@ func installGPGHint(goos string) string {
 	return "install GnuPG (`sudo apt install gnupg`, or your distribution's gnupg package)"
 }
 
+// gnupgHome is the folder gpg and gpg-agent use.
+func (v *env) gnupgHome() string {
+	if d := v.Getenv("GNUPGHOME"); d != "" {
+		return d
+	}
+	if v.GOOS == "windows" {
+		if d := v.Getenv("APPDATA"); d != "" {
+			return v.join(d, "gnupg")
+		}
+	}
+	return v.join(v.home, ".gnupg")
+}
+
 // checkAgent asks gpg-agent to answer, starting it if needed: decrypting
 // an entry goes through it.
 func (v *env) checkAgent(gpg string, serious status) check {
+	if home := v.gnupgHome(); !isDir(home) {
+		return check{serious, "gpg-agent", "there is no GnuPG home at " + v.tildify(home) + ", so gpg-agent cannot start and there are no keys",
+			"create your key with `gpg --full-generate-key` (or set GNUPGHOME to the folder that has your keys)"}
+	}
 	dir := filepath.Dir(gpg)
 	gpgconf := v.sibling(dir, "gpgconf")
 	connect := v.sibling(dir, "gpg-connect-agent")
@@ -87,7 +107,7 @@ func (v *env) checkAgent(gpg string, serious status) check {
 	_, stderr, err := v.run(programTimeout, connect, "/bye")
 	if err != nil {
 		msg := "gpg-agent does not answer"
-		if s := firstLine(stderr); s != "" {
+		if s := agentComplaint(stderr); s != "" {
 			msg += ": " + s
 		} else {
 			msg += ": " + err.Error()
@@ -99,6 +119,61 @@ func (v *env) checkAgent(gpg string, serious status) check {
 		msg += " on " + v.tildify(socket)
 	}
 	return check{statusOK, "gpg-agent", msg, ""}
+}
+
+// agentComplaint keeps what gpg-connect-agent said about the failure,
+// without its progress chatter.
+func agentComplaint(stderr string) string {
+	var keep []string
+	for _, l := range strings.Split(stderr, "\n") {
+		l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "gpg-connect-agent:"))
+		if l == "" || strings.Contains(l, "starting '") || strings.HasPrefix(l, "waiting for") {
+			continue
+		}
+		keep = append(keep, l)
+	}
+	s := strings.Join(keep, "; ")
+	if len(s) > 400 {
+		s = s[:400] + "…"
+	}
+	return s
+}
+
+// checkPinentry warns when gpg-agent would ask for a passphrase with a
+// terminal pinentry: a browser starts otpfill without a terminal, so the
+// prompt fails ("Inappropriate ioctl for device") instead of showing.
+func (v *env) checkPinentry(gpg string) check {
+	program := ""
+	if data, err := os.ReadFile(v.join(v.gnupgHome(), "gpg-agent.conf")); err == nil {
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		for sc.Scan() {
+			f := strings.Fields(sc.Text())
+			if len(f) >= 2 && f[0] == "pinentry-program" {
+				program = strings.Join(f[1:], " ")
+			}
+		}
+	}
+	if program == "" {
+		program = v.sibling(filepath.Dir(gpg), "pinentry")
+	}
+	if program == "" {
+		return check{statusWarn, "pinentry", "no pinentry program found, so gpg cannot ask for your key's passphrase",
+			"install a graphical one (pinentry-gnome3, pinentry-qt, or pinentry-mac on macOS)"}
+	}
+	real := program
+	if r, err := filepath.EvalSymlinks(program); err == nil {
+		real = r
+	}
+	base := filepath.Base(real)
+	if base == "pinentry-curses" || base == "pinentry-tty" {
+		return check{statusWarn, "pinentry", fmt.Sprintf("%s is %s, which needs a terminal; when a browser starts otpfill there is none, so a passphrase prompt will fail", program, base),
+			"install a graphical pinentry (pinentry-gnome3, pinentry-qt, pinentry-mac) and set `pinentry-program` to it in " + v.tildify(v.join(v.gnupgHome(), "gpg-agent.conf")) + ", then run `gpgconf --kill gpg-agent`"}
+	}
+	shown := program
+	if real != program {
+		shown += " → " + real
+	}
+	return check{statusOK, "pinentry", shown, ""}
 }
 
 // sibling finds a GnuPG tool next to gpg, else in PATH.

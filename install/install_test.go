@@ -22,6 +22,8 @@ type fixture struct {
 	root string
 	exe  string
 	vars map[string]string
+
+	keyringReal bool // use the real keyring probe
 }
 
 func newFixture(t *testing.T, goos string) *fixture {
@@ -89,6 +91,9 @@ func (f *fixture) writeExe(p string) {
 }
 
 func (f *fixture) env() Env {
+	if f.keyringReal {
+		return Env{Getenv: func(k string) string { return f.vars[k] }, Executable: f.exe, GOOS: f.goos, Root: f.root}
+	}
 	return Env{
 		Getenv:     func(k string) string { return f.vars[k] },
 		Executable: f.exe,

@@ -154,17 +154,3 @@ func (e entry) within(dir string) bool {
 	}
 	return false
 }
-
-// claimed reports whether any entry other than skip lists a file, folder
-// or key.
-func (r *record) claimed(what string, skip map[int]bool) bool {
-	for i, e := range r.Entries {
-		if skip[i] {
-			continue
-		}
-		if slices.Contains(e.Files, what) || slices.Contains(e.Dirs, what) || slices.Contains(e.Registry, what) {
-			return true
-		}
-	}
-	return false
-}

@@ -82,6 +82,9 @@ func runUninstall(v *env, o *options, targets []target, stdout, stderr io.Writer
 			u.failed = true
 		}
 	}
+	if u.removedDirs > 0 {
+		fmt.Fprintf(u.stdout, "removed %d empty folder%s install had created\n", u.removedDirs, plural(u.removedDirs))
+	}
 	if u.failed {
 		return 1
 	}
@@ -92,14 +95,15 @@ func runUninstall(v *env, o *options, targets []target, stdout, stderr io.Writer
 }
 
 type uninstaller struct {
-	v       *env
-	rec     *record
-	chosen  map[int]bool
-	seen    map[string]bool
-	removed int
-	failed  bool
-	stdout  io.Writer
-	stderr  io.Writer
+	v           *env
+	rec         *record
+	chosen      map[int]bool
+	seen        map[string]bool
+	removed     int
+	removedDirs int
+	failed      bool
+	stdout      io.Writer
+	stderr      io.Writer
 }
 
 func (u *uninstaller) once(what string) bool {
@@ -145,7 +149,7 @@ func (u *uninstaller) removeFiles(files []string) {
 			continue
 		}
 		if !isOurs(f, data) {
-			fmt.Fprintf(u.stdout, "left %s alone: it is no longer otpfill's\n", u.v.tildify(f))
+			fmt.Fprintf(u.stdout, "left %s alone: it does not look like otpfill's any more\n", u.v.tildify(f))
 			continue
 		}
 		if err := os.Remove(f); err != nil && !os.IsNotExist(err) {
@@ -222,6 +226,6 @@ func (u *uninstaller) removeDirs(dirs []string) {
 			u.failed = true
 			continue
 		}
-		fmt.Fprintf(u.stdout, "removed %s%c\n", u.v.tildify(d), filepath.Separator)
+		u.removedDirs++
 	}
 }
