@@ -1,0 +1,273 @@
+// The background: the only part of the extension that talks to the otpfill
+// host. It answers the content scripts (what to do with a field), the popup
+// and the options page, and handles the keyboard shortcut and context menu.
+
+import { api } from "../shared/api";
+import type { CodeResult, EntryRef, FillPlan, HostParams, Message, MessageType, PopupInit, Reply } from "../shared/messages";
+import { isMessage } from "../shared/messages";
+import { loadOptions } from "../shared/options";
+import { clearLater, closeOffscreen } from "./clipboard";
+import { bestFrame, forgetField, forgetTab, recordField } from "./frames";
+import { errorText, HostClient, HostError } from "./host";
+import { decide, waitBeforeFill } from "./policy";
+import { sameSite, siteOf } from "./site";
+
+const host = new HostClient();
+
+/** The context menu item's id (documented for the e2e tests). */
+export const MENU_ID = "otpfill-fill";
+/** The fill command's name in the manifest. */
+export const COMMAND_FILL = "fill-code";
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A code that will still be valid for a few seconds once filled: near the end of its period, the next one. */
+async function freshCode(params: HostParams["code"]): Promise<CodeResult> {
+  let c = await host.request("code", params);
+  if (c.type === "totp") {
+    const wait = waitBeforeFill(c.expires_at, Date.now());
+    if (wait) {
+      await sleep(wait);
+      c = await host.request("code", params);
+    }
+  }
+  return c;
+}
+
+async function submitFor(url: string): Promise<boolean> {
+  return (await loadOptions()).autoSubmitSites.includes(siteOf(url));
+}
+
+function hostProblem(e: unknown): FillPlan {
+  return { action: "show", state: "error", message: errorText(e) };
+}
+
+type Sender = chrome.runtime.MessageSender;
+
+/** A content script's frame may be filled: it is the top frame or same-site with it. */
+function frameAllowed(sender: Sender): boolean {
+  if (!sender.tab?.url) return false;
+  return sender.frameId === 0 || sameSite(sender.url, sender.tab.url);
+}
+
+// ---- content script requests ----
+
+async function onFieldFound(sender: Sender, confident: boolean, score: number): Promise<FillPlan> {
+  const tab = sender.tab!;
+  if (!frameAllowed(sender)) return { action: "show", state: "blocked" };
+  await recordField(tab.id!, sender.frameId ?? 0, score);
+  const topUrl = tab.url!;
+  try {
+    const { entries } = await host.request("match", { url: topUrl });
+    const d = decide({ topUrl, frameUrl: sender.url ?? topUrl, confident }, entries, await loadOptions());
+    if ("state" in d) return { action: "show", state: d.state };
+    const c = await freshCode({ name: d.fill.name, store: d.fill.store });
+    if (c.type !== "totp") return { action: "show", state: "offered" };
+    return { action: "fill", code: c.code, submit: await submitFor(topUrl) };
+  } catch (e) {
+    return e instanceof HostError && e.code === "not_found" ? { action: "show", state: "no-match" } : hostProblem(e);
+  }
+}
+
+/** A manual fill (inline icon, shortcut, menu): the single exact match, else the popup to choose. */
+async function manualCode(url: string): Promise<{ code: CodeResult } | { plan: FillPlan }> {
+  try {
+    return { code: await freshCode({ url }) };
+  } catch (e) {
+    if (e instanceof HostError && e.code === "ambiguous") return { plan: { action: "show", state: "chooser" } };
+    if (e instanceof HostError && e.code === "not_found") {
+      try {
+        const { entries } = await host.request("match", { url });
+        const weak = entries.some((m) => m.strength === "weak");
+        return { plan: { action: "show", state: weak ? "weak" : "no-match" } };
+      } catch (e2) {
+        return { plan: hostProblem(e2) };
+      }
+    }
+    return { plan: hostProblem(e) };
+  }
+}
+
+/** Opens the popup where the browser lets us (Chromium 127+, Firefox on a user action). */
+async function openPopup(): Promise<void> {
+  try {
+    await api.action.openPopup();
+  } catch {
+    // Not allowed here; the inline state and the toolbar badge still say what to do.
+  }
+}
+
+async function onFillRequest(sender: Sender): Promise<FillPlan> {
+  if (!frameAllowed(sender)) return { action: "show", state: "blocked" };
+  const url = sender.tab!.url!;
+  const r = await manualCode(url);
+  if ("plan" in r) {
+    void openPopup();
+    return r.plan;
+  }
+  return { action: "fill", code: r.code.code, submit: await submitFor(url) };
+}
+
+// ---- shortcut, context menu, popup: fill a tab ----
+
+async function fillTab(
+  tabId: number,
+  frameId: number | undefined,
+  code: string,
+  target: "best" | "context",
+): Promise<boolean> {
+  const tab = await api.tabs.get(tabId);
+  const submit = await submitFor(tab.url ?? "");
+  const frame = frameId ?? (await bestFrame(tabId)) ?? 0;
+  const msg: Message = { type: "fill", code, how: "manual", submit, target };
+  try {
+    const r = (await api.tabs.sendMessage(tabId, msg, { frameId: frame })) as Reply<"fill"> | undefined;
+    return r?.filled === true;
+  } catch {
+    // No content script in that frame: the tab was open before the extension was
+    // installed or reloaded. Inject it (the user asked for this fill) and try once more.
+    try {
+      await api.scripting.executeScript({ target: { tabId, frameIds: [frame] }, files: ["content.js"] });
+      const r = (await api.tabs.sendMessage(tabId, msg, { frameId: frame })) as Reply<"fill"> | undefined;
+      return r?.filled === true;
+    } catch {
+      return false; // a page the extension may not touch (browser pages, the web store)
+    }
+  }
+}
+
+async function fillActiveTab(): Promise<void> {
+  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  if (tab?.id === undefined || !siteOf(tab.url)) return;
+  const r = await manualCode(tab.url!);
+  if ("plan" in r) return openPopup();
+  await fillTab(tab.id, undefined, r.code.code, "best");
+}
+
+async function onMenuClick(info: chrome.contextMenus.OnClickData, tab?: chrome.tabs.Tab): Promise<void> {
+  if (info.menuItemId !== MENU_ID || tab?.id === undefined || !tab.url) return;
+  const frameUrl = info.frameUrl ?? info.pageUrl;
+  if ((info.frameId ?? 0) !== 0 && !sameSite(frameUrl, tab.url)) return;
+  const r = await manualCode(tab.url);
+  if ("plan" in r) return openPopup();
+  await fillTab(tab.id, info.frameId ?? 0, r.code.code, "context");
+}
+
+// ---- popup ----
+
+async function popupInit(tabId: number): Promise<PopupInit> {
+  const tab = await api.tabs.get(tabId);
+  const url = tab.url ?? "";
+  const site = siteOf(url);
+  const init: PopupInit = { host: { ok: true }, tabId, url, site, exact: [], weak: [], hasField: false };
+  try {
+    const hello = await host.request("hello", {});
+    init.host = { ok: true, version: hello.version, stores: hello.stores };
+  } catch (e) {
+    init.host = { ok: false, error: e instanceof HostError ? e.message : errorText(e) };
+    return init;
+  }
+  if (site) {
+    try {
+      const { entries } = await host.request("match", { url });
+      init.exact = entries.filter((m) => m.strength === "exact");
+      init.weak = entries.filter((m) => m.strength === "weak");
+    } catch (e) {
+      if (!(e instanceof HostError)) init.host = { ok: false, error: errorText(e) };
+    }
+  }
+  init.hasField = (await bestFrame(tabId)) !== undefined;
+  return init;
+}
+
+async function popupFill(tabId: number, entry: EntryRef, given?: CodeResult): Promise<Reply<"popup-fill">> {
+  try {
+    // A code the popup already shows is reused while fresh: asking again would advance an HOTP counter.
+    const usable =
+      given && given.name === entry.name && given.store === entry.store && (given.type === "hotp" || !waitBeforeFill(given.expires_at, Date.now()));
+    const code = usable ? given : await freshCode({ name: entry.name, store: entry.store });
+    const filled = await fillTab(tabId, undefined, code.code, "best");
+    return { filled, code };
+  } catch (e) {
+    return { filled: false, error: errorText(e) };
+  }
+}
+
+// ---- message routing ----
+
+const CONTENT_TYPES = new Set<MessageType>(["field-found", "field-lost", "fill-request"]);
+const PAGE_TYPES = new Set<MessageType>(["popup-init", "list", "code", "popup-fill", "alias", "clipboard-copied"]);
+
+function fromExtensionPage(sender: Sender): boolean {
+  return sender.id === api.runtime.id && (sender.url ?? "").startsWith(api.runtime.getURL(""));
+}
+
+function fromContentScript(sender: Sender): boolean {
+  return sender.id === api.runtime.id && sender.tab?.id !== undefined && !fromExtensionPage(sender);
+}
+
+async function handle(msg: Message, sender: Sender): Promise<unknown> {
+  switch (msg.type) {
+    case "field-found":
+      return onFieldFound(sender, msg.confident, msg.score);
+    case "field-lost":
+      return forgetField(sender.tab!.id!, sender.frameId ?? 0);
+    case "fill-request":
+      return onFillRequest(sender);
+    case "popup-init":
+      return popupInit(msg.tabId);
+    case "list":
+      return host.request("list", msg.cursor ? { cursor: msg.cursor } : {}).catch((e) => ({ error: errorText(e) }));
+    case "code":
+      return freshCode({ name: msg.entry.name, store: msg.entry.store }).catch((e) => ({ error: errorText(e) }));
+    case "popup-fill":
+      return popupFill(msg.tabId, msg.entry, msg.code);
+    case "alias": {
+      const tab = await api.tabs.get(msg.tabId);
+      if (!siteOf(tab.url)) return { error: "this tab shows no web site" };
+      return host
+        .request("alias", { url: tab.url!, name: msg.entry.name, store: msg.entry.store })
+        .catch((e) => ({ error: errorText(e) }));
+    }
+    case "clipboard-copied": {
+      if (!(await loadOptions()).clipboardClear) return;
+      // HOTP codes do not expire: clear them after a period's worth of time.
+      return clearLater(msg.code, msg.expiresAt ?? Date.now() + 30_000);
+    }
+    case "offscreen-done":
+      return closeOffscreen();
+    default:
+      return undefined;
+  }
+}
+
+api.runtime.onMessage.addListener((msg: unknown, sender, reply) => {
+  if (!isMessage(msg)) return false;
+  const ok =
+    (CONTENT_TYPES.has(msg.type) && fromContentScript(sender)) ||
+    (PAGE_TYPES.has(msg.type) && fromExtensionPage(sender)) ||
+    (msg.type === "offscreen-done" && fromExtensionPage(sender));
+  if (!ok) return false;
+  handle(msg, sender).then(
+    (r) => reply(r),
+    (e) => reply({ error: errorText(e) }),
+  );
+  return true; // the answer comes later
+});
+
+api.commands.onCommand.addListener((command) => {
+  if (command === COMMAND_FILL) void fillActiveTab();
+});
+
+api.contextMenus.onClicked.addListener((info, tab) => void onMenuClick(info, tab));
+
+api.runtime.onInstalled.addListener(() => {
+  api.contextMenus.removeAll(() => {
+    api.contextMenus.create({ id: MENU_ID, title: "Fill 2FA code", contexts: ["editable"] });
+  });
+});
+
+api.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
+api.tabs.onUpdated.addListener((tabId, change) => {
+  if (change.status === "loading" && change.url) void forgetTab(tabId);
+});

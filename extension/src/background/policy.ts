@@ -1,0 +1,39 @@
+// The auto-fill rules of DESIGN.md, as a pure function so they can be tested
+// on their own: fill by itself only on a secure page, a confident field and
+// exactly one exact match; never a weak match, never a guess between two.
+
+import type { FieldState, MatchEntry, Options } from "../shared/messages";
+import { secureForAutofill } from "./site";
+
+export type Decision = { fill: MatchEntry } | { state: FieldState };
+
+export interface FieldReport {
+  /** The tab's URL, from the browser. */
+  topUrl: string;
+  /** The reporting frame's URL, from the browser. */
+  frameUrl: string;
+  /** The field scored over the confidence threshold and is empty. */
+  confident: boolean;
+}
+
+/** What to do with a field the content script found, given the host's matches. */
+export function decide(report: FieldReport, matches: MatchEntry[], options: Options): Decision {
+  const exact = matches.filter((m) => m.strength === "exact");
+  if (exact.length > 1) return { state: "chooser" };
+  if (exact.length === 0) return { state: matches.some((m) => m.strength === "weak") ? "weak" : "no-match" };
+  const only = exact[0]!;
+  const may =
+    options.autofill &&
+    report.confident &&
+    secureForAutofill(report.topUrl) &&
+    secureForAutofill(report.frameUrl) &&
+    only.type !== "hotp";
+  return may ? { fill: only } : { state: "offered" };
+}
+
+/** How long to wait before filling a TOTP code that is about to expire (ms); 0 when it is fresh enough. */
+export function waitBeforeFill(expiresAt: number | undefined, now: number, marginMs = 3000): number {
+  if (expiresAt === undefined) return 0;
+  const left = expiresAt - now;
+  return left < marginMs ? Math.max(0, left) + 250 : 0;
+}

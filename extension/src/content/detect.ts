@@ -1,0 +1,239 @@
+// Finding the one-time-code field on a page by scoring every visible input.
+// Pure DOM code with no extension API, so unit tests can run it on jsdom.
+
+import { CARD_CONTEXT, HARD_NEGATIVE, normalize, OTHER_AUTOCOMPLETE, OTP_CODE_WORD, OTP_STRONG, SOFT_NEGATIVE } from "./keywords";
+
+/** A score at or over this makes an input a candidate: the inline icon is offered. */
+export const CANDIDATE = 25;
+/** A score at or over this makes a candidate confident enough to fill without asking. */
+export const CONFIDENT = 45;
+/** The score of an input that must never be filled. */
+export const EXCLUDED = -1000;
+
+export type Field =
+  | { kind: "single"; input: HTMLInputElement; score: number }
+  | { kind: "split"; inputs: HTMLInputElement[]; score: number };
+
+/** What the detector cannot know from the DOM alone (layout), injected so tests can run without a layout engine. */
+export interface Env {
+  visible(el: HTMLElement): boolean;
+}
+
+/** Visibility with layout, for real browsers. */
+export const browserEnv: Env = {
+  visible(el) {
+    const check = (el as HTMLElement & { checkVisibility?: (o: object) => boolean }).checkVisibility;
+    if (check && !check.call(el, { visibilityProperty: true, contentVisibilityAuto: true })) return false;
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0;
+  },
+};
+
+const TEXTLIKE = new Set(["text", "tel", "number", "password"]);
+
+/** Inputs a code could go into at all: text-like, visible, enabled, writable. */
+export function eligible(el: HTMLInputElement, env: Env): boolean {
+  return TEXTLIKE.has(el.type) && !el.disabled && !el.readOnly && env.visible(el);
+}
+
+function attr(el: Element, name: string): string {
+  return el.getAttribute(name) ?? "";
+}
+
+function byIds(el: Element, ids: string): string {
+  const root = el.getRootNode() as Document | ShadowRoot;
+  let out = "";
+  for (const id of ids.split(/\s+/)) {
+    if (id) out += " " + (root.getElementById?.(id)?.textContent ?? "");
+  }
+  return out;
+}
+
+/** The field's own words: identifiers, hints and labels, normalised. */
+export function ownText(el: HTMLInputElement): string {
+  let labels = "";
+  for (const l of Array.from(el.labels ?? [])) labels += " " + (l.textContent ?? "");
+  const lb = attr(el, "aria-labelledby");
+  if (lb) labels += byIds(el, lb);
+  const db = attr(el, "aria-describedby");
+  if (db) labels += byIds(el, db);
+  return normalize(
+    [
+      attr(el, "name"),
+      el.id,
+      attr(el, "class"),
+      attr(el, "placeholder"),
+      attr(el, "aria-label"),
+      attr(el, "title"),
+      attr(el, "data-testid"),
+      labels.slice(0, 300),
+    ].join(" "),
+  );
+}
+
+/** Text around the field: its form, or its nearest ancestors, and the document title. */
+export function nearbyText(el: Element): string {
+  let box: Element | null = el.closest("form");
+  if (!box) {
+    box = el.parentElement;
+    for (let i = 0; i < 3 && box?.parentElement && (box.textContent?.length ?? 0) < 200; i++) box = box.parentElement;
+  }
+  const text = (box?.textContent ?? "").slice(0, 3000);
+  return normalize(text + " " + (el.ownerDocument?.title ?? ""));
+}
+
+/** Whether the field's words rule it out, given whether they also say "one-time code". */
+function excludedByWords(own: string, strong: boolean, el: HTMLInputElement, otcAutocomplete: boolean): boolean {
+  if (HARD_NEGATIVE.test(own)) return true;
+  if (strong || otcAutocomplete) return false;
+  return SOFT_NEGATIVE.test(own) || el.type === "password";
+}
+
+function numericHint(el: HTMLInputElement): boolean {
+  const im = attr(el, "inputmode").toLowerCase();
+  return im === "numeric" || im === "decimal" || el.type === "number" || el.type === "tel";
+}
+
+function digitPattern(el: HTMLInputElement): boolean {
+  const p = attr(el, "pattern");
+  return /\\d|\[0-9\]/.test(p);
+}
+
+/**
+ * Scores one input as a single code field. EXCLUDED means it must never be
+ * filled; CANDIDATE and over means it may be offered; CONFIDENT and over, filled.
+ */
+export function scoreInput(el: HTMLInputElement, env: Env): number {
+  if (!eligible(el, env)) return EXCLUDED;
+  const ac = attr(el, "autocomplete").toLowerCase();
+  const otcAutocomplete = ac.includes("one-time-code");
+  if (!otcAutocomplete && OTHER_AUTOCOMPLETE.test(ac)) return EXCLUDED;
+  const own = ownText(el);
+  const strong = OTP_STRONG.test(own);
+  if (excludedByWords(own, strong, el, otcAutocomplete)) return EXCLUDED;
+
+  let score = 0;
+  if (otcAutocomplete) score += 100;
+  if (strong) score += 40;
+  else if (OTP_CODE_WORD.test(own)) score += 15;
+  if (numericHint(el)) score += 10;
+  if (digitPattern(el)) score += 10;
+  const max = el.maxLength;
+  if (max >= 6 && max <= 10) score += 15;
+  else if (max === 4 || max === 5) score += 5;
+  else if (max >= 1 && max <= 3) score -= 20;
+  else if (max > 20) score -= 10;
+
+  const near = nearbyText(el);
+  if (CARD_CONTEXT.test(near)) score -= 30;
+  if (OTP_STRONG.test(near)) score += 15;
+  else if (OTP_CODE_WORD.test(near)) score += 5;
+  if (soleTextInput(el, env)) score += 10;
+  return score;
+}
+
+/** Whether el is the only visible text-like input of its form: a form asking for one thing. */
+function soleTextInput(el: HTMLInputElement, env: Env): boolean {
+  const form = el.form;
+  if (!form) return false;
+  let n = 0;
+  for (const other of Array.from(form.elements)) {
+    if (other.tagName === "INPUT" && TEXTLIKE.has((other as HTMLInputElement).type)) {
+      if (other === el || env.visible(other as HTMLInputElement)) n++;
+      if (n > 1) return false;
+    }
+  }
+  return n === 1;
+}
+
+/** Whether two boxes sit together: the same parent, grandparent or great-grandparent, short of the whole page. */
+function adjacent(a: Element, b: Element): boolean {
+  let pa: Element | null = a.parentElement;
+  let pb: Element | null = b.parentElement;
+  for (let i = 0; i < 3 && pa && pb; i++) {
+    if (pa === pb) return pa.tagName !== "BODY" && pa.tagName !== "HTML";
+    pa = pa.parentElement;
+    pb = pb.parentElement;
+  }
+  return false;
+}
+
+function isBox(el: HTMLInputElement): boolean {
+  return el.maxLength === 1 || (el.maxLength < 0 && attr(el, "size") === "1");
+}
+
+/** Scores 4–8 adjacent one-character inputs as one code field. */
+export function scoreSplit(boxes: HTMLInputElement[]): number {
+  if (boxes.length < 4 || boxes.length > 8) return EXCLUDED;
+  let own = "";
+  let otc = false;
+  for (const b of boxes) {
+    own += " " + ownText(b);
+    if (attr(b, "autocomplete").toLowerCase().includes("one-time-code")) otc = true;
+  }
+  const strong = OTP_STRONG.test(own);
+  if (HARD_NEGATIVE.test(own)) return EXCLUDED;
+  if (!strong && !otc && (SOFT_NEGATIVE.test(own) || boxes.some((b) => b.type === "password"))) return EXCLUDED;
+
+  let score = 20;
+  if (otc) score += 100;
+  if (strong) score += 40;
+  else if (OTP_CODE_WORD.test(own)) score += 10;
+  if (boxes.length >= 6) score += 10;
+  if (boxes.every(numericHint)) score += 5;
+  const near = nearbyText(boxes[0]!);
+  if (CARD_CONTEXT.test(near)) score -= 30;
+  if (OTP_STRONG.test(near)) score += 25;
+  else if (OTP_CODE_WORD.test(near)) score += 10;
+  return score;
+}
+
+/** Every input under the given roots, in document order per root. */
+export function collectInputs(roots: Iterable<ParentNode>): HTMLInputElement[] {
+  const out: HTMLInputElement[] = [];
+  for (const r of roots) out.push(...Array.from(r.querySelectorAll("input")));
+  return out;
+}
+
+/** Adds every open shadow root under root (and under those) to out. */
+export function findShadowRoots(root: Node, out: Set<ShadowRoot>): void {
+  const doc = root.ownerDocument ?? (root as Document);
+  const walker = doc.createTreeWalker(root, 1 /* NodeFilter.SHOW_ELEMENT */);
+  for (let n: Node | null = walker.currentNode; n; n = walker.nextNode()) {
+    const sr = (n as Element).shadowRoot;
+    if (sr && !out.has(sr)) {
+      out.add(sr);
+      findShadowRoots(sr, out);
+    }
+  }
+}
+
+/** The best code field among the inputs, or null when none reaches CANDIDATE. */
+export function bestField(inputs: HTMLInputElement[], env: Env): Field | null {
+  let best: Field | null = null;
+  const consider = (f: Field) => {
+    if (f.score >= CANDIDATE && (!best || f.score > best.score)) best = f;
+  };
+  let group: HTMLInputElement[] = [];
+  const flush = () => {
+    if (group.length) consider({ kind: "split", inputs: group, score: scoreSplit(group) });
+    group = [];
+  };
+  for (const el of inputs) {
+    if (!eligible(el, env)) continue;
+    if (isBox(el)) {
+      if (group.length && !adjacent(group[group.length - 1]!, el)) flush();
+      group.push(el);
+      continue;
+    }
+    flush();
+    consider({ kind: "single", input: el, score: scoreInput(el, env) });
+  }
+  flush();
+  return best;
+}
+
+/** The inputs of a field. */
+export function fieldInputs(f: Field): HTMLInputElement[] {
+  return f.kind === "single" ? [f.input] : f.inputs;
+}

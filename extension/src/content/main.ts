@@ -1,0 +1,234 @@
+// The content script: runs in every frame of every http(s) page, so it stays
+// small and cheap. It finds the code field, asks the background what to do,
+// and fills when told. It never sees a secret, only a code it is told to fill,
+// and it leaves none behind: the test hooks on the page say what happened,
+// never which entry or which code.
+
+import { api, send } from "../shared/api";
+import type { FieldState, FillHow, FillPlan, Message } from "../shared/messages";
+import { isMessage } from "../shared/messages";
+import { bestField, browserEnv, CONFIDENT, eligible, type Field, fieldInputs, findShadowRoots, collectInputs } from "./detect";
+import { fillSingle, fillSplit, submitForm } from "./fill";
+import { type InlineIcon, showIcon } from "./icon";
+
+const root = document.documentElement;
+const shadowRoots = new Set<ShadowRoot>();
+/** Fields already offered or filled automatically: each is auto-filled at most once. */
+const seen = new WeakSet<HTMLInputElement>();
+let current: Field | null = null;
+let icon: InlineIcon | null = null;
+let lastContextTarget: HTMLInputElement | null = null;
+
+// ---- cost accounting (read by the e2e speed report) ----
+let cost = 0;
+function measured<T>(fn: () => T): T {
+  const start = performance.now();
+  try {
+    return fn();
+  } finally {
+    cost += performance.now() - start;
+    root.setAttribute("data-otpfill-cost-ms", cost.toFixed(2));
+  }
+}
+
+function setState(state: FieldState): void {
+  root.setAttribute("data-otpfill-state", state);
+}
+
+function markFilled(f: Field, how: FillHow): void {
+  for (const el of fieldInputs(f)) el.setAttribute("data-otpfill-filled", how);
+}
+
+function firstInput(f: Field | null): HTMLInputElement | null {
+  return f ? fieldInputs(f)[0]! : null;
+}
+
+// ---- scanning ----
+let pendingNodes: Node[] = [];
+let scanTimer = 0;
+let lastScan = 0;
+const SCAN_GAP_MS = 300;
+
+/** Finds the best field now; a new one is offered to the background unless offerNew is false. */
+function scan(offerNew = true): void {
+  scanTimer = 0;
+  lastScan = performance.now();
+  const field = measured(() => {
+    const added = pendingNodes;
+    pendingNodes = [];
+    for (const n of added) if (n.isConnected) findShadowRoots(n, shadowRoots);
+    for (const sr of shadowRoots) {
+      if (!sr.host.isConnected) shadowRoots.delete(sr);
+      else if (!observed.has(sr)) observe(sr);
+    }
+    return bestField(collectInputs([document, ...shadowRoots]), browserEnv);
+  });
+  const before = firstInput(current);
+  const now = firstInput(field);
+  if (before === now) {
+    current = field;
+    return;
+  }
+  current = field;
+  icon?.remove();
+  icon = null;
+  if (!field) {
+    setState("no-field");
+    if (before) void send({ type: "field-lost" }).catch(() => {});
+    return;
+  }
+  if (now && !seen.has(now) && offerNew) {
+    seen.add(now);
+    void offer(field);
+  } else {
+    if (now) seen.add(now);
+    showInlineIcon(field);
+  }
+}
+
+function scheduleScan(): void {
+  if (scanTimer) return;
+  const wait = Math.max(0, SCAN_GAP_MS - (performance.now() - lastScan));
+  scanTimer = setTimeout(() => scan(), wait) as unknown as number;
+}
+
+const observed = new WeakSet<Node>();
+const observer = new MutationObserver((records) => {
+  measured(() => {
+    let relevant = false;
+    for (const r of records) {
+      if (r.type === "childList") {
+        for (const n of Array.from(r.addedNodes)) if (n.nodeType === 1) pendingNodes.push(n);
+        relevant = true;
+      } else {
+        const t = r.target as Element;
+        // A style or class change matters only where it can show or hide an input.
+        if (t.tagName === "INPUT" || t.getElementsByTagName("input").length) relevant = true;
+      }
+    }
+    if (relevant) scheduleScan();
+  });
+});
+const ATTRS = ["type", "hidden", "style", "class", "disabled", "readonly", "autocomplete", "maxlength", "inputmode"];
+function observe(n: Node): void {
+  observed.add(n);
+  observer.observe(n, { childList: true, subtree: true, attributes: true, attributeFilter: ATTRS });
+}
+
+// ---- acting on the background's answer ----
+function inputsEmpty(f: Field): boolean {
+  return fieldInputs(f).every((el) => el.value === "");
+}
+
+async function fillField(f: Field, code: string, how: FillHow): Promise<boolean> {
+  const ok = f.kind === "single" ? fillSingle(f.input, code) : await fillSplit(f.inputs, code);
+  if (ok) {
+    markFilled(f, how);
+    setState("filled");
+    icon?.remove();
+    icon = null;
+  }
+  return ok;
+}
+
+async function apply(f: Field, plan: FillPlan, how: FillHow): Promise<void> {
+  if (plan.action === "fill") {
+    // The user may have typed while the code was being fetched: never write over that.
+    if (how === "auto" && !inputsEmpty(f)) return showInlineIcon(f);
+    if (await fillField(f, plan.code, how)) {
+      if (plan.submit) submitForm(fieldInputs(f)[0]!);
+    }
+    return;
+  }
+  setState(plan.state);
+  if (plan.state === "offered" || plan.state === "chooser" || plan.state === "weak") showInlineIcon(f);
+}
+
+async function offer(f: Field): Promise<void> {
+  const confident = f.score >= CONFIDENT && inputsEmpty(f);
+  let plan: FillPlan;
+  try {
+    plan = await send({ type: "field-found", score: f.score, confident });
+  } catch {
+    return setState("error");
+  }
+  if (firstInput(current) !== firstInput(f)) return; // the page moved on meanwhile
+  await apply(f, plan, "auto");
+}
+
+function showInlineIcon(f: Field): void {
+  if (icon) return;
+  const inputs = fieldInputs(f);
+  icon = showIcon(inputs[inputs.length - 1]!, () => {
+    void send({ type: "fill-request" })
+      .then((plan) => apply(f, plan, "manual"))
+      .catch(() => setState("error"));
+  });
+}
+
+// ---- commands from the background (keyboard shortcut, context menu, popup) ----
+function deepActiveInput(): HTMLInputElement | null {
+  let a: Element | null = document.activeElement;
+  while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+  return a?.tagName === "INPUT" ? (a as HTMLInputElement) : null;
+}
+
+async function fillCommand(msg: Extract<Message, { type: "fill" }>): Promise<{ filled: boolean }> {
+  scan(false); // the user is filling this field: no auto-fill racing it
+  let f: Field | null = current;
+  const chosen = msg.target === "context" ? lastContextTarget : null;
+  if (chosen && !(f && fieldInputs(f).includes(chosen))) {
+    f = eligible(chosen, browserEnv) ? { kind: "single", input: chosen, score: 0 } : f;
+  }
+  if (!f) {
+    const active = deepActiveInput();
+    if (active && eligible(active, browserEnv)) f = { kind: "single", input: active, score: 0 };
+  }
+  if (!f) return { filled: false };
+  const filled = await fillField(f, msg.code, msg.how);
+  if (filled && msg.submit) submitForm(fieldInputs(f)[0]!);
+  return { filled };
+}
+
+// ---- start (once per frame, even if the background injects us again) ----
+function start(): void {
+  api.runtime.onMessage.addListener((msg: unknown, sender, reply) => {
+    if (sender.id !== api.runtime.id || !isMessage(msg)) return false;
+    if (msg.type === "fill") {
+      void fillCommand(msg).then(reply, () => reply({ filled: false }));
+      return true; // answered later
+    }
+    if (msg.type === "set-state") setState(msg.state);
+    return false;
+  });
+
+  document.addEventListener(
+    "contextmenu",
+    (e) => {
+      const t = e.composedPath()[0] as Element | undefined;
+      lastContextTarget = t?.tagName === "INPUT" ? (t as HTMLInputElement) : null;
+    },
+    { capture: true, passive: true },
+  );
+
+  measured(() => {
+    setState("no-field");
+    findShadowRoots(document, shadowRoots);
+    observe(document);
+  });
+  scan();
+  // Web components may attach shadow roots after load without any DOM change we
+  // would see; look once more a little later if nothing was found.
+  setTimeout(() => {
+    if (!current) {
+      pendingNodes.push(document);
+      scheduleScan();
+    }
+  }, 1500);
+}
+
+const flag = globalThis as { otpfillStarted?: boolean };
+if (!flag.otpfillStarted) {
+  flag.otpfillStarted = true;
+  start();
+}

@@ -1,0 +1,190 @@
+// Every message that crosses a boundary: the host protocol (v1, see DESIGN.md
+// "Protocol v1") and the one union of messages between the extension's parts.
+// Only the background talks to the host; the other parts speak Message.
+
+/** The native-messaging host name registered by `otpfill install`. */
+export const HOST_NAME = "io.github.otpfill";
+
+/** Host protocol version this extension speaks. */
+export const PROTOCOL = 1;
+
+// ---- Host protocol v1 -------------------------------------------------------
+
+export type Strength = "exact" | "weak";
+export type OtpType = "totp" | "hotp";
+export type StoreKind = "pass" | "keyring";
+
+/** An entry as the host names it. Nothing secret: names only. */
+export interface EntryRef {
+  name: string;
+  store: string;
+}
+
+export interface MatchEntry extends EntryRef {
+  strength: Strength;
+  /** Not in protocol v1; used when a host sends it, to skip HOTP entries before asking for a code. */
+  type?: OtpType;
+}
+
+export interface StoreStatus {
+  id: string;
+  kind: StoreKind;
+  ok: boolean;
+  error?: string;
+}
+
+/** Parameters of each action (the request is `{id, action, ...params}`). */
+export interface HostParams {
+  hello: Record<string, never>;
+  list: { store?: string; cursor?: string };
+  match: { url: string };
+  code: { name: string; store?: string } | { url: string };
+  save: { url: string; uri: string; name?: string; store?: "pass" | "keyring" | "both"; overwrite?: boolean };
+  save_recovery: { url: string; codes: string[]; name?: string; store?: string };
+  alias: { url: string; name: string; store?: string };
+}
+
+/** Result fields of each action (the response is `{id, ok: true, protocol, ...result}`). */
+export interface HostResults {
+  hello: { version: string; protocol: number; stores: StoreStatus[] };
+  list: { entries: EntryRef[]; cursor?: string };
+  match: { entries: MatchEntry[] };
+  code: CodeResult;
+  save: { name: string; stores: string[]; code: string; expires_at?: number };
+  save_recovery: { name: string; stores: string[] };
+  alias: { site: string };
+}
+
+export type HostAction = keyof HostParams;
+
+export interface CodeResult extends EntryRef {
+  type: OtpType;
+  code: string;
+  digits: number;
+  period?: number;
+  /** Unix milliseconds. */
+  expires_at?: number;
+}
+
+/** Stable, append-only error codes of protocol v1. */
+export type HostErrorCode =
+  | "bad_request"
+  | "too_large"
+  | "unknown_action"
+  | "not_found"
+  | "ambiguous"
+  | "exists"
+  | "invalid_uri"
+  | "invalid_name"
+  | "store_unavailable"
+  | "decrypt_failed"
+  | "encrypt_failed"
+  | "forbidden"
+  | "internal";
+
+export interface HostErrorBody {
+  code: HostErrorCode | string;
+  message: string;
+  candidates?: EntryRef[];
+}
+
+export type HostRequest<A extends HostAction = HostAction> = { id: string; action: A } & HostParams[A];
+
+export type HostResponse<A extends HostAction = HostAction> =
+  | ({ id: string; ok: true; protocol: number } & HostResults[A])
+  | { id: string; ok: false; protocol: number; error: HostErrorBody };
+
+// ---- Messages between the extension's parts ---------------------------------
+
+/** What the background tells a frame's content script to do with the field it found. */
+export type FieldState =
+  | "no-field" // no OTP field in this frame
+  | "offered" // one exact match, but not auto-filled (not confident, http, auto-fill off): inline icon shown
+  | "filled" // a code was filled
+  | "chooser" // several exact matches: the user must choose
+  | "weak" // only weak matches: offered in the popup, never filled automatically
+  | "no-match" // an OTP field, but no entry for this site
+  | "blocked" // frame is not same-site with the top page
+  | "error"; // the host is missing or broken
+
+/** Answer to field-found and fill-request: either a code to fill now, or a state to show. */
+export type FillPlan =
+  | { action: "fill"; code: string; submit: boolean }
+  | { action: "show"; state: FieldState; message?: string };
+
+/** Status of the host connection, as the popup shows it. */
+export type HostStatus =
+  | { ok: true; version?: string; stores?: StoreStatus[] }
+  | { ok: false; error: string };
+
+export interface Options {
+  /** Fill automatically when it is safe (default on). */
+  autofill: boolean;
+  /** Hostnames where the form is submitted after an automatic fill (default none). */
+  autoSubmitSites: string[];
+  /** Clear a copied code from the clipboard when it expires (default on). */
+  clipboardClear: boolean;
+}
+
+export const DEFAULT_OPTIONS: Options = { autofill: true, autoSubmitSites: [], clipboardClear: true };
+
+/** How a fill was started; shown on the field as data-otpfill-filled. */
+export type FillHow = "auto" | "manual";
+
+export interface PopupInit {
+  host: HostStatus;
+  tabId: number;
+  url: string;
+  /** The site as shown to the user (the tab's hostname), "" when the tab has none. */
+  site: string;
+  exact: MatchEntry[];
+  weak: MatchEntry[];
+  /** The tab has a detected OTP field in a frame the extension may fill. */
+  hasField: boolean;
+}
+
+export type Message =
+  // content -> background
+  | { type: "field-found"; score: number; confident: boolean }
+  | { type: "field-lost" }
+  | { type: "fill-request" } // the inline icon was clicked
+  // background -> content
+  | { type: "fill"; code: string; how: FillHow; submit: boolean; target: "best" | "context" }
+  | { type: "set-state"; state: FieldState }
+  // popup -> background
+  | { type: "popup-init"; tabId: number }
+  | { type: "list"; cursor?: string }
+  | { type: "code"; entry: EntryRef }
+  | { type: "popup-fill"; tabId: number; entry: EntryRef; code?: CodeResult }
+  | { type: "alias"; tabId: number; entry: EntryRef }
+  | { type: "clipboard-copied"; code: string; expiresAt?: number }
+  // background -> offscreen document (Chromium only)
+  | { type: "offscreen-clear-later"; code: string; clearAt: number }
+  // offscreen -> background
+  | { type: "offscreen-done" };
+
+export type MessageType = Message["type"];
+
+/** Answers, by message type. Every answer that can fail carries `error`. */
+export interface Replies {
+  "field-found": FillPlan;
+  "field-lost": void;
+  "fill-request": FillPlan;
+  fill: { filled: boolean };
+  "set-state": void;
+  "popup-init": PopupInit;
+  list: { entries: EntryRef[]; cursor?: string } | { error: string };
+  code: CodeResult | { error: string };
+  "popup-fill": { filled: boolean; code?: CodeResult; error?: string };
+  alias: { site: string } | { error: string };
+  "clipboard-copied": void;
+  "offscreen-clear-later": void;
+  "offscreen-done": void;
+}
+
+export type Reply<T extends MessageType> = Replies[T];
+
+/** Narrows an unknown value received by onMessage to a Message (shape only; senders are checked separately). */
+export function isMessage(v: unknown): v is Message {
+  return typeof v === "object" && v !== null && typeof (v as { type?: unknown }).type === "string";
+}

@@ -1,0 +1,226 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { bestField, collectInputs, CONFIDENT, EXCLUDED, fieldInputs, findShadowRoots } from "../src/content/detect";
+import { normalize } from "../src/content/keywords";
+import { page, testEnv } from "./dom";
+
+function best(doc: Document) {
+  const roots = new Set<ShadowRoot>();
+  findShadowRoots(doc, roots);
+  return bestField(collectInputs([doc, ...roots]), testEnv);
+}
+
+// Pages modelled on real 2FA steps. The field to find carries data-expect.
+const found: { name: string; html: string; title?: string; confident: boolean; split?: number }[] = [
+  {
+    name: "github",
+    confident: true,
+    html: `<form><h1>Two-factor authentication</h1><label for="app_totp">Authentication code</label>
+      <input type="text" name="app_otp" id="app_totp" autocomplete="one-time-code" inputmode="numeric" maxlength="6" pattern="([0-9]{6})|([0-9a-fA-F]{5}-?[0-9a-fA-F]{5})" data-expect>
+      <button type="submit">Verify</button><a href="/recovery">Use a recovery code</a></form>`,
+  },
+  {
+    name: "gitlab",
+    confident: true,
+    html: `<form><label for="user_otp_attempt">Enter verification code</label>
+      <input type="text" name="user[otp_attempt]" id="user_otp_attempt" autocomplete="off" inputmode="numeric" data-expect>
+      <input type="submit" value="Verify code"></form>`,
+  },
+  {
+    name: "google",
+    confident: true,
+    title: "2-Step Verification",
+    html: `<h1>2-Step Verification</h1><p>Get a verification code from the Google Authenticator app</p>
+      <div><input type="tel" name="totpPin" id="totpPin" aria-label="Enter code" pattern="[0-9 ]*" data-expect></div>`,
+  },
+  {
+    name: "microsoft",
+    confident: true,
+    html: `<form><div>Enter code</div><p>Enter the code displayed in the Microsoft Authenticator app on your mobile device</p>
+      <input name="otc" type="tel" id="idTxtBx_SAOTCC_OTC" maxlength="8" aria-label="Code" placeholder="Code" data-expect></form>`,
+  },
+  {
+    name: "aws",
+    confident: true,
+    html: `<form><h2>Multi-factor authentication</h2><label for="mfaCode">MFA code</label><input id="mfaCode" name="mfaCode" type="text" data-expect></form>`,
+  },
+  {
+    name: "pypi",
+    confident: true,
+    html: `<form><input id="totp_value" name="totp_value" type="text" autocomplete="one-time-code" inputmode="numeric" pattern="[0-9]{6}" data-expect></form>`,
+  },
+  {
+    name: "npm",
+    confident: true,
+    html: `<form><h1>Two-Factor Authentication</h1><input type="text" name="otp" id="login_otp" inputmode="numeric" autocomplete="one-time-code" data-expect></form>`,
+  },
+  {
+    name: "okta",
+    confident: true,
+    html: `<form><h2>Enter a code from Okta Verify</h2><label for="input59">Enter code</label>
+      <input type="text" name="credentials.passcode" id="input59" autocomplete="off" data-expect></form>`,
+  },
+  {
+    name: "password-typed otp",
+    confident: true,
+    html: `<form><label>One-time password <input type="password" name="otp" maxlength="6" data-expect></label></form>`,
+  },
+  {
+    name: "generic code field with numeric hints and a 2FA heading",
+    confident: true,
+    html: `<form><h1>Two-factor authentication</h1><input name="code" inputmode="numeric" maxlength="6" data-expect></form>`,
+  },
+  {
+    name: "french label",
+    confident: true,
+    html: `<form><label for="c">Code de vérification</label><input id="c" inputmode="numeric" maxlength="6" data-expect></form>`,
+  },
+  {
+    name: "german label",
+    confident: true,
+    html: `<form><label for="c">Bestätigungscode</label><input id="c" data-expect></form>`,
+  },
+  {
+    name: "japanese label",
+    confident: true,
+    html: `<form><label for="c">確認コード</label><input id="c" inputmode="numeric" data-expect></form>`,
+  },
+  {
+    name: "russian label",
+    confident: true,
+    html: `<form><label for="c">Код подтверждения</label><input id="c" data-expect></form>`,
+  },
+  {
+    name: "label-less field under a 2FA heading (offered, not auto-filled)",
+    confident: false,
+    html: `<form><h1>Two-factor authentication</h1><input name="code" data-expect></form>`,
+  },
+  {
+    name: "split boxes",
+    confident: true,
+    split: 6,
+    html: `<form><p>Enter the 6-digit code from your authenticator app</p><div class="boxes">
+      ${Array.from({ length: 6 }, (_, i) => `<input type="tel" inputmode="numeric" maxlength="1" aria-label="Digit ${i + 1}"${i === 0 ? " data-expect" : ""}>`).join("")}
+      </div></form>`,
+  },
+  {
+    name: "split boxes each in a wrapper",
+    confident: true,
+    split: 6,
+    html: `<form><h2>Verification code</h2><div>${Array.from({ length: 6 }, (_, i) => `<span class="cell"><input maxlength="1"${i === 0 ? " data-expect" : ""}></span>`).join("")}</div></form>`,
+  },
+  {
+    name: "otp field next to a visible email field",
+    confident: true,
+    html: `<form><input type="email" name="email"><input name="otp" autocomplete="one-time-code" data-expect></form>`,
+  },
+];
+
+// Fields that must never be taken for a code field.
+const decoys: { name: string; html: string }[] = [
+  { name: "promo", html: `<form><label for="p">Promo code</label><input id="p" name="promo" maxlength="8"></form>` },
+  { name: "coupon", html: `<form><h2>Have a code?</h2><input name="coupon_code" placeholder="Coupon code" maxlength="8"></form>` },
+  { name: "voucher", html: `<form><label>Voucher code <input name="v" inputmode="numeric" maxlength="6"></label></form>` },
+  { name: "gift card", html: `<form><input name="giftcard" placeholder="Gift card code" maxlength="16"></form>` },
+  { name: "discount", html: `<form><input id="discountCode" placeholder="Discount code"></form>` },
+  { name: "postal", html: `<form><input name="zip" autocomplete="postal-code" maxlength="5" inputmode="numeric"></form>` },
+  { name: "postcode by words", html: `<form><label>Postcode <input name="pc" maxlength="7"></label></form>` },
+  { name: "captcha", html: `<form><img alt="captcha"><input name="captcha_code" placeholder="Enter the characters you see"></form>` },
+  { name: "search", html: `<form role="search"><input type="search" name="q" placeholder="Search"></form>` },
+  { name: "search as text", html: `<form><input type="text" name="q" placeholder="Search codes"></form>` },
+  {
+    name: "sms phone number",
+    html: `<form><p>We will send a verification code to your phone</p><input type="tel" name="phone" autocomplete="tel" placeholder="Phone number"></form>`,
+  },
+  { name: "phone by words only", html: `<form><h1>Two-step verification</h1><label>Mobile number <input type="tel" name="m"></label></form>` },
+  {
+    name: "recovery code",
+    html: `<form><h1>Two-factor recovery</h1><label for="r">Recovery code</label><input id="r" name="recovery_code" autocomplete="off"></form>`,
+  },
+  { name: "backup code", html: `<form><input name="backup_code" placeholder="Backup code" maxlength="8"></form>` },
+  { name: "cvc", html: `<form><input name="cvc" autocomplete="cc-csc" maxlength="4" inputmode="numeric"></form>` },
+  {
+    name: "card security code",
+    html: `<form><label>Card number <input name="cn"></label><label>Security code <input name="sc" maxlength="3" inputmode="numeric"></label></form>`,
+  },
+  { name: "login form", html: `<form><h1>Sign in</h1><input name="username"><input type="password" name="password"></form>` },
+  { name: "quantity", html: `<form><input type="number" name="quantity" value="1"></form>` },
+  { name: "amount", html: `<form><label>Amount <input inputmode="numeric" name="amt" maxlength="6"></label></form>` },
+  { name: "hidden otp field", html: `<form><input name="otp" autocomplete="one-time-code" style="display:none"></form>` },
+  { name: "disabled otp field", html: `<form><input name="otp" autocomplete="one-time-code" disabled></form>` },
+  { name: "readonly otp field", html: `<form><input name="otp" autocomplete="one-time-code" readonly></form>` },
+  { name: "plain text field", html: `<form><input name="title"><textarea></textarea></form>` },
+  { name: "three boxes", html: `<form><p>Enter code</p><div><input maxlength="1"><input maxlength="1"><input maxlength="1"></div></form>` },
+];
+
+describe("finding the code field", () => {
+  for (const c of found) {
+    it(c.name, () => {
+      const doc = page(c.html, c.title);
+      const f = best(doc);
+      assert.ok(f, "no field found");
+      assert.equal(fieldInputs(f)[0], doc.querySelector("[data-expect]"));
+      assert.equal(f.score >= CONFIDENT, c.confident, `score ${f.score}`);
+      if (c.split) {
+        assert.equal(f.kind, "split");
+        assert.equal(fieldInputs(f).length, c.split);
+      } else assert.equal(f.kind, "single");
+    });
+  }
+});
+
+describe("never a decoy", () => {
+  for (const c of decoys) {
+    it(c.name, () => {
+      const f = best(page(c.html));
+      assert.equal(f, null, f ? `took ${fieldInputs(f)[0]!.outerHTML} (score ${f.score})` : "");
+    });
+  }
+});
+
+describe("shadow DOM", () => {
+  it("finds a field in nested open shadow roots", () => {
+    const doc = page(`<otp-widget></otp-widget>`);
+    const outer = doc.querySelector("otp-widget")!.attachShadow({ mode: "open" });
+    outer.innerHTML = `<div><inner-box></inner-box></div>`;
+    const inner = outer.querySelector("inner-box")!.attachShadow({ mode: "open" });
+    inner.innerHTML = `<label for="c">Verification code</label><input id="c" autocomplete="one-time-code">`;
+    const f = best(doc);
+    assert.ok(f);
+    assert.equal(fieldInputs(f)[0], inner.querySelector("input"));
+  });
+  it("reads labels inside the shadow root", () => {
+    const doc = page(`<x-otp></x-otp>`);
+    const sr = doc.querySelector("x-otp")!.attachShadow({ mode: "open" });
+    sr.innerHTML = `<span id="l">Promo code</span><input aria-labelledby="l" maxlength="6">`;
+    assert.equal(best(doc), null);
+  });
+});
+
+describe("choosing between fields", () => {
+  it("prefers the one-time-code field over a generic code field", () => {
+    const doc = page(`<form><input name="code"><input name="x" autocomplete="one-time-code" data-expect></form>`);
+    assert.equal(fieldInputs(best(doc)!)[0], doc.querySelector("[data-expect]"));
+  });
+  it("keeps separate box groups apart", () => {
+    const boxes = (n: number) => Array.from({ length: n }, () => `<input maxlength="1" inputmode="numeric">`).join("");
+    const doc = page(`<form><p>Verification code</p><div id="a">${boxes(6)}</div></form><section><div id="b">${boxes(2)}</div></section>`);
+    const f = best(doc)!;
+    assert.equal(f.kind, "split");
+    assert.equal(fieldInputs(f).length, 6);
+    assert.ok(fieldInputs(f).every((i) => i.parentElement!.id === "a"));
+  });
+});
+
+describe("normalize", () => {
+  for (const [input, want] of [
+    ["user[otp_attempt]", "user otp attempt"],
+    ["mfaCode", "mfa code"],
+    ["idTxtBx_SAOTCC_OTC", "id txt bx saotcc otc"],
+    ["credentials.passcode", "credentials passcode"],
+    ["  Two-Factor   Code ", "two factor code"],
+  ]) {
+    it(input!, () => assert.equal(normalize(input!), want));
+  }
+  it("EXCLUDED is far below any score", () => assert.ok(EXCLUDED < -100));
+});

@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { decide, waitBeforeFill } from "../src/background/policy";
+import { registrableDomain, sameSite, secureForAutofill } from "../src/background/site";
+import { DEFAULT_OPTIONS, type MatchEntry } from "../src/shared/messages";
+
+const exact = (name: string, type?: "totp" | "hotp"): MatchEntry => ({ name, store: "pass", strength: "exact", ...(type ? { type } : {}) });
+const weak = (name: string): MatchEntry => ({ name, store: "pass", strength: "weak" });
+const gh = "https://github.com/sessions/two-factor";
+
+describe("auto-fill decision", () => {
+  const cases: { name: string; top?: string; frame?: string; confident?: boolean; matches: MatchEntry[]; autofill?: boolean; want: string }[] = [
+    { name: "one exact match on https", matches: [exact("github.com/alice")], want: "fill" },
+    { name: "one exact match, weak ones beside it", matches: [exact("github.com/alice"), weak("GitHub/bob")], want: "fill" },
+    { name: "two exact matches: chooser, never a guess", matches: [exact("github.com/alice"), exact("github.com/bob")], want: "chooser" },
+    { name: "only a weak match: offered, not filled", matches: [weak("GitHub/alice")], want: "weak" },
+    { name: "no match", matches: [], want: "no-match" },
+    { name: "http page", top: "http://github.com/login", matches: [exact("github.com/alice")], want: "offered" },
+    { name: "http localhost", top: "http://localhost:8080/2fa", matches: [exact("localhost:8080/a")], want: "fill" },
+    { name: "http 127.0.0.1", top: "http://127.0.0.1/2fa", matches: [exact("127.0.0.1/a")], want: "fill" },
+    { name: "http frame in an https page", frame: "http://github.com/frame", matches: [exact("github.com/alice")], want: "offered" },
+    { name: "field not confident", confident: false, matches: [exact("github.com/alice")], want: "offered" },
+    { name: "auto-fill turned off", autofill: false, matches: [exact("github.com/alice")], want: "offered" },
+    { name: "hotp entry", matches: [exact("github.com/alice", "hotp")], want: "offered" },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const top = c.top ?? gh;
+      const d = decide(
+        { topUrl: top, frameUrl: c.frame ?? top, confident: c.confident ?? true },
+        c.matches,
+        { ...DEFAULT_OPTIONS, autofill: c.autofill ?? true },
+      );
+      assert.equal("fill" in d ? "fill" : d.state, c.want);
+      if ("fill" in d) assert.equal(d.fill, c.matches.find((m) => m.strength === "exact"));
+    });
+  }
+});
+
+describe("same-site frames", () => {
+  const cases: [string, string, boolean][] = [
+    ["https://github.com/a", "https://github.com/b", true],
+    ["https://gist.github.com/", "https://github.com/", true],
+    ["https://api.auth.example.co.uk/", "https://www.example.co.uk/", true],
+    ["https://github.co/", "https://github.com/", false],
+    ["https://github.com.evil.example/", "https://github.com/", false],
+    ["https://xn--gthub-n4a.com/", "https://github.com/", false],
+    ["https://alice.github.io/", "https://bob.github.io/", false],
+    ["http://github.com/", "https://github.com/", false],
+    ["https://example.co.uk/", "https://other.co.uk/", false],
+    ["http://localhost:8080/", "http://localhost:9090/", true],
+    ["about:blank", "https://github.com/", false],
+    ["", "https://github.com/", false],
+  ];
+  for (const [frame, top, want] of cases) it(`${frame || "(none)"} in ${top}`, () => assert.equal(sameSite(frame, top), want));
+  it("registrable domain", () => {
+    assert.equal(registrableDomain("gist.github.com"), "github.com");
+    assert.equal(registrableDomain("a.b.example.co.uk"), "example.co.uk");
+    assert.equal(registrableDomain("localhost"), "localhost");
+  });
+});
+
+describe("secure pages", () => {
+  for (const [url, want] of [
+    ["https://github.com/", true],
+    ["http://github.com/", false],
+    ["http://localhost/", true],
+    ["http://app.localhost:3000/", true],
+    ["http://127.0.0.1:8000/", true],
+    ["http://[::1]/", true],
+    ["http://localhost.evil.example/", false],
+    ["file:///tmp/x.html", false],
+    ["not a url", false],
+  ] as const)
+    it(url, () => assert.equal(secureForAutofill(url), want));
+});
+
+describe("waiting for the next code", () => {
+  it("fills a fresh code at once", () => assert.equal(waitBeforeFill(100_000, 80_000), 0));
+  it("waits past the expiry of a code about to expire", () => {
+    const w = waitBeforeFill(100_000, 98_000);
+    assert.ok(w >= 2000 && w <= 3000, String(w));
+  });
+  it("does not wait for codes without expiry (HOTP)", () => assert.equal(waitBeforeFill(undefined, 1), 0));
+});
