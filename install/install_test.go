@@ -603,3 +603,31 @@ func TestRecordFormat(t *testing.T) {
 		t.Errorf("record:\n%s", data)
 	}
 }
+
+func TestManifestDirRefusesMixedFlavors(t *testing.T) {
+	f := newFixture(t, "linux")
+	code, _, stderr := f.run("install", "--browser", "chromium,firefox", "--manifest-dir", t.TempDir())
+	if code != 2 || !strings.Contains(stderr, "need different manifests") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// LibreWolf users often link its manifest folder to Firefox's: removing
+// LibreWolf's manifest must not remove the one Firefox still reads.
+func TestSymlinkedFolderSharedFile(t *testing.T) {
+	f := newFixture(t, "linux")
+	f.mkdir(".mozilla/native-messaging-hosts")
+	f.mkdir(".librewolf")
+	if err := os.Symlink(filepath.Join(f.home, ".mozilla/native-messaging-hosts"), filepath.Join(f.home, ".librewolf/native-messaging-hosts")); err != nil {
+		t.Fatal(err)
+	}
+	f.mustRun("install", "--browser", "firefox,librewolf")
+	out := f.mustRun("uninstall", "--browser", "librewolf")
+	if _, err := os.Stat(filepath.Join(f.home, ".mozilla/native-messaging-hosts/io.github.otpfill.json")); err != nil {
+		t.Fatalf("uninstalling librewolf removed firefox's manifest through the symlink:\n%s", out)
+	}
+	f.mustRun("uninstall", "--browser", "firefox")
+	if _, err := os.Stat(filepath.Join(f.home, ".mozilla/native-messaging-hosts/io.github.otpfill.json")); !os.IsNotExist(err) {
+		t.Errorf("manifest still there: %v", err)
+	}
+}

@@ -124,7 +124,13 @@ func (o *options) targets(v *env) ([]target, error) {
 	}
 	// A manifest in a folder of the caller's choosing: only the flavor
 	// matters, not where or how the browser is installed. Two names of the
-	// same flavor would write the same file, which is fine.
+	// same flavor write the same file, which is fine; two flavors cannot
+	// share one file.
+	for _, t := range chosen[1:] {
+		if t.flavor != chosen[0].flavor {
+			return nil, &usageError{fmt.Sprintf("--manifest-dir: %s and %s need different manifests under the same file name; give each its own --manifest-dir", chosen[0].name, t.name)}
+		}
+	}
 	for i, t := range chosen {
 		chosen[i] = target{
 			name: t.name, title: t.title, flavor: t.flavor,

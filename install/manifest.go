@@ -3,6 +3,7 @@ package install
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -85,6 +86,8 @@ func (m manifest) encode() []byte {
 	return buf.Bytes()
 }
 
+var errTrailingData = errors.New("unexpected data after the JSON object")
+
 // parseManifest decodes data strictly enough for doctor: it must be one JSON
 // object.
 func parseManifest(data []byte) (manifest, error) {
@@ -94,7 +97,7 @@ func parseManifest(data []byte) (manifest, error) {
 		return manifest{}, err
 	}
 	if dec.More() {
-		return manifest{}, fmt.Errorf("unexpected data after the JSON object")
+		return manifest{}, errTrailingData
 	}
 	return m, nil
 }

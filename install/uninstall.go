@@ -117,14 +117,25 @@ func (u *uninstaller) once(what string) bool {
 	return true
 }
 
-// stillUsed names the remaining entry that lists what, if any.
+// stillUsed names the remaining entry that lists what, if any. A file
+// reached through a symlinked folder counts as the same file (LibreWolf
+// users often link ~/.librewolf/native-messaging-hosts to Firefox's).
 func (u *uninstaller) stillUsed(what string) string {
+	fi, statErr := os.Stat(what)
 	for i, e := range u.rec.Entries {
 		if u.chosen[i] {
 			continue
 		}
 		if slices.Contains(e.Files, what) || slices.Contains(e.Dirs, what) || slices.Contains(e.Registry, what) {
 			return e.Browser
+		}
+		if statErr != nil {
+			continue
+		}
+		for _, f := range slices.Concat(e.Files, e.Dirs) {
+			if other, err := os.Stat(f); err == nil && os.SameFile(fi, other) {
+				return e.Browser
+			}
 		}
 	}
 	return ""
