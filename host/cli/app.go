@@ -71,7 +71,7 @@ func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
 	}
 	lockDir := filepath.Join(logging.StateDir(env.Getenv), "locks")
 	return &server.Server{
-		Version:  Version,
+		Version:  version(),
 		Stores:   stores,
 		Aliases:  aliases,
 		SaveTo:   cfg.SaveTo,
