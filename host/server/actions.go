@@ -55,7 +55,10 @@ func (s *Server) storeByID(id string) (store.Store, error) {
 			return st, nil
 		}
 	}
-	return nil, fmt.Errorf("%w: there is no store %q (stores come from the otpfill config)", store.ErrNotFound, truncate(id, 64))
+	if strings.ContainsAny(id, `/\`) {
+		return nil, fmt.Errorf("%w: a request names a store by its id, never by a path (store paths come only from the otpfill config)", errForbidden)
+	}
+	return nil, fmt.Errorf("%w: there is no store %q (stores come from the otpfill config)", store.ErrUnavailable, truncate(id, 64))
 }
 
 // storesFor returns the named store, or every store when id is empty.
