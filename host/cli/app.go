@@ -45,7 +45,7 @@ func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
 	for _, sc := range cfg.ResolvedStores(cenv) {
 		switch sc.Kind {
 		case config.KindPass:
-			engine, err := newEngine(sc, gpgPath, env, log)
+			engine, err := newEngine(sc, gpgPath, gpgErr, env, log)
 			if err != nil {
 				return nil, err
 			}
@@ -85,9 +85,12 @@ func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
 	}, nil
 }
 
-func newEngine(sc config.Store, gpgPath string, env Env, log zerolog.Logger) (pgp.Engine, error) {
+func newEngine(sc config.Store, gpgPath string, gpgErr error, env Env, log zerolog.Logger) (pgp.Engine, error) {
 	if sc.Engine == config.EngineNative {
 		return newNativeEngine(sc, env, log)
+	}
+	if gpgErr != nil {
+		return missingGPG{gpgErr}, nil
 	}
 	return gpgcli.New(gpgcli.Options{
 		Binary: gpgPath,
@@ -95,3 +98,14 @@ func newEngine(sc config.Store, gpgPath string, env Env, log zerolog.Logger) (pg
 		Log:    log.With().Str("engine", "gpg").Logger(),
 	}), nil
 }
+
+// missingGPG stands in for gpg when gpgcli.Find failed, so that every
+// decryption answers Find's reason (which names a configured path that does
+// not exist) rather than a generic "install gnupg".
+type missingGPG struct{ err error }
+
+func (m missingGPG) Name() string { return "gpg" }
+
+func (m missingGPG) Decrypt(context.Context, []byte) ([]byte, error) { return nil, m.err }
+
+func (m missingGPG) Encrypt(context.Context, []byte, []string) ([]byte, error) { return nil, m.err }
