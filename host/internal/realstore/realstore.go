@@ -6,6 +6,7 @@ package realstore
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,20 +42,111 @@ func Require(t testing.TB, programs ...string) {
 func New(t testing.TB) *Env {
 	t.Helper()
 	Require(t, "gpg", "gpgconf", "pass", "oathtool")
+	gh := newGNUPGHOME(t)
+	home := t.TempDir()
+	e := &Env{t: t, GNUPGHOME: gh, Home: home, StoreDir: filepath.Join(home, "store")}
+	t.Cleanup(e.stopAgent)
+	return e
+}
+
+// NewShared is New for a fixture that several tests copy with Clone, so
+// that keys are generated and pass runs only once per test binary. Nothing
+// is removed when t ends: the caller calls Close, typically after m.Run in
+// TestMain. t is used only while the fixture is being built.
+func NewShared(t testing.TB) *Env {
+	t.Helper()
+	Require(t, "gpg", "gpgconf", "pass", "oathtool")
+	gh := newGNUPGHOME(t)
+	home, err := os.MkdirTemp("", "realstore")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Env{t: t, GNUPGHOME: gh, Home: home, StoreDir: filepath.Join(home, "store")}
+}
+
+// Close stops the agent of a NewShared Env and removes its folders.
+func (e *Env) Close() {
+	e.stopAgent()
+	os.RemoveAll(e.Home)
+}
+
+// Clone copies the keys (GNUPGHOME) and HOME, with the store in it, into
+// fresh folders owned by t: what t changes, no other test sees. Sockets of
+// the original's agent are not copied; the clone starts its own.
+func (e *Env) Clone(t testing.TB) *Env {
+	t.Helper()
+	gh := newGNUPGHOME(t)
+	c := &Env{t: t, GNUPGHOME: gh, Home: t.TempDir()}
+	c.StoreDir = filepath.Join(c.Home, "store")
+	t.Cleanup(c.stopAgent)
+	rel, err := filepath.Rel(e.Home, e.StoreDir)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		t.Fatalf("realstore: the store %s is not inside HOME %s", e.StoreDir, e.Home)
+	}
+	c.StoreDir = filepath.Join(c.Home, rel)
+	if err := copyTree(gh, e.GNUPGHOME); err != nil {
+		t.Fatalf("realstore: copying GNUPGHOME: %v", err)
+	}
+	if err := copyTree(c.Home, e.Home); err != nil {
+		t.Fatalf("realstore: copying HOME: %v", err)
+	}
+	return c
+}
+
+// newGNUPGHOME makes a folder under a short /tmp path: gpg-agent's socket
+// path is length-limited.
+func newGNUPGHOME(t testing.TB) string {
+	t.Helper()
 	gh, err := os.MkdirTemp("/tmp", "g")
 	if err != nil {
 		t.Fatal(err)
 	}
 	os.Chmod(gh, 0o700)
-	home := t.TempDir()
-	e := &Env{t: t, GNUPGHOME: gh, Home: home, StoreDir: filepath.Join(home, "store")}
-	t.Cleanup(func() {
-		cmd := exec.Command("gpgconf", "--kill", "gpg-agent")
-		cmd.Env = e.Environ()
-		cmd.Run()
-		os.RemoveAll(gh)
+	return gh
+}
+
+func (e *Env) stopAgent() {
+	cmd := exec.Command("gpgconf", "--kill", "gpg-agent")
+	cmd.Env = e.Environ()
+	cmd.Run()
+	os.RemoveAll(e.GNUPGHOME)
+}
+
+// copyTree copies folders, regular files and symlinks from src into dst
+// (which exists), keeping permissions; sockets and other special files are
+// skipped.
+func copyTree(dst, src string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil || rel == "." {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.IsDir():
+			return os.Mkdir(target, info.Mode().Perm())
+		case d.Type()&fs.ModeSymlink != 0:
+			link, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(link, target)
+		case d.Type().IsRegular():
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(target, data, info.Mode().Perm())
+		}
+		return nil
 	})
-	return e
 }
 
 // Environ is the environment for gpg, pass, git and otpfill.
@@ -143,10 +235,12 @@ func (e *Env) InsertMultiline(name, content string) {
 	e.Run(content, "pass", "insert", "-m", name)
 }
 
-// PassOTP runs `pass otp NAME` and returns the code.
+// PassOTP runs `pass otp NAME` and returns the code: the last line of its
+// output (for HOTP in a git store, git's commit summary comes first).
 func (e *Env) PassOTP(name string) string {
 	e.t.Helper()
-	return strings.TrimSpace(e.Run("", "pass", "otp", name))
+	lines := strings.Split(strings.TrimSpace(e.Run("", "pass", "otp", name)), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }
 
 // Oathtool returns oathtool's TOTP code for a base32 secret at unix time
