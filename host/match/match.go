@@ -8,10 +8,14 @@
 // port ("localhost:8443") must also match the page's port; one without
 // matches any port. Aliases from the host's config make more matches exact.
 //
-// An entry matches weakly when its first segment, compared loosely, is the
-// label of the page's registrable domain: "GitHub/alice" is a weak match on
-// github.com and on github.co. The extension may offer a weak match but
-// never fills one on its own: lookalike domains produce them.
+// An entry that is not exact matches weakly when its first segment is the
+// label of the page's registrable domain, both folded the same way: lower
+// case, letters and digits only, IDNs in Unicode and composed (NFC). So
+// "GitHub/alice" and "Git-Hub/alice" are weak matches on github.com, on
+// gist.github.com and on github.co.uk, but "github.com/alice" is not one on
+// github.co (its first segment folds to "githubcom"). The extension may
+// offer a weak match but never fills one on its own: lookalike domains
+// produce them.
 //
 // Matching is purely textual and runs on every page load over whole stores,
 // so it allocates only for what it returns and for names that are not ASCII.

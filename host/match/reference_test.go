@@ -304,3 +304,32 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+// FuzzMatchNames keeps the page valid and varies the names and the alias,
+// which FuzzMatch rarely reaches: most mutated URLs stop being URLs.
+func FuzzMatchNames(f *testing.F) {
+	pages := []string{
+		"https://gist.github.com/", "https://github.co.uk/", "http://localhost:8443/", "http://[::1]:8080/",
+		"http://10.0.0.1/", "https://xn--bcher-kva.de/", "https://github.io/", "https://a.b.c.example.com/",
+		"https://r3---sn-x.googlevideo.com/", "https://my_app.internal/",
+	}
+	f.Add(uint8(0), "github.com/alice", "GitHub/bob", "", "")
+	f.Add(uint8(1), "GitHub/alice", "github.com", "github.co.uk", "github.com")
+	f.Add(uint8(2), "localhost:8443", "dev/localhost:08443/x", "localhost:8443", "Dev/admin")
+	f.Add(uint8(3), "[::1]:8080", "::1", "[::1]", "localhost:8080")
+	f.Add(uint8(5), "bücher.de", "Bu\u0308cher", "xn--bcher-kva.de", "bücher.de")
+	f.Add(uint8(7), "b.c.example.com", "c.example.com:443", "c.example.com", "Example/x")
+	f.Fuzz(func(t *testing.T, page uint8, name1, name2, aliasSite, aliasTarget string) {
+		rawURL := pages[int(page)%len(pages)]
+		site, err := ParseSite(rawURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		es := []Entry{{name1, "a"}, {name2, "a"}, {name1, "b"}, {aliasTarget, "a"}, {aliasSite, "a"}}
+		aliases := []Alias{{aliasSite, aliasTarget}}
+		got := Match(site, es, aliases)
+		for _, e := range es {
+			checkAgainstReference(t, rawURL, e, aliases, got)
+		}
+	})
+}
