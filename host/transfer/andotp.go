@@ -33,10 +33,12 @@ const (
 	andOTPTagSize   = 16
 	andOTPMinSize   = andOTPIVSize + andOTPTagSize
 	andOTPNewHeader = 4 + andOTPSaltSize
-	// A larger count is not an andOTP file: refuse rather than spend
-	// minutes deriving a key (Aegis draws the line at the same place).
-	andOTPMaxIterations = 10_000_000
 )
+
+// andOTPMaxIterations: a larger count is not an andOTP file; refuse rather
+// than spend minutes deriving a key (Aegis draws the line at the same
+// place). A variable so that the fuzz test can make derivation cheap.
+var andOTPMaxIterations uint32 = 10_000_000
 
 type andOTPEntry struct {
 	Secret    string `json:"secret"`

@@ -2,9 +2,9 @@ package transfer
 
 import (
 	"bufio"
-	"errors"
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"maps"
 	"net/url"
