@@ -66,7 +66,12 @@ func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
 	var aliases []match.Alias
 	for site, targets := range cfg.Aliases {
 		for _, t := range targets {
-			aliases = append(aliases, match.Alias{Site: site, Target: t})
+			a := match.Alias{Site: site, Target: t}
+			if err := a.Validate(); err != nil {
+				log.Warn().Err(err).Str("site", site).Msg("ignoring an alias in the config")
+				continue
+			}
+			aliases = append(aliases, a)
 		}
 	}
 	lockDir := filepath.Join(logging.StateDir(env.Getenv), "locks")
