@@ -461,6 +461,14 @@ func (s *Server) SaveKey(ctx context.Context, name string, key *otp.Key, target 
 	if err := key.Validate(); err != nil {
 		return nil, err
 	}
+	if key.Account == "" && key.Issuer == "" {
+		// A bare secret has no label, and pass-otp refuses an otpauth URI
+		// without one ("missing accountname"): name the account after the
+		// entry, so that `pass otp` reads what otpfill writes.
+		labelled := *key
+		labelled.Account = name
+		key = &labelled
+	}
 	targets, err := s.writers(target)
 	if err != nil {
 		return nil, err
