@@ -472,3 +472,23 @@ func TestFormatStrings(t *testing.T) {
 		t.Errorf("Format(99).String() = %q", got)
 	}
 }
+
+func TestReadItemLimit(t *testing.T) {
+	old := maxItems
+	maxItems = 3
+	t.Cleanup(func() { maxItems = old })
+	for _, name := range []string{"aegis-plain.json", "otpauth.txt", "google-migration.txt", "andotp-plain.json", "2fas-plain.2fas"} {
+		t.Run(name, func(t *testing.T) {
+			res, err := Read(readFixture(t, name), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(res.Items) + len(res.Skipped); n != 3 {
+				t.Errorf("%d accounts read, want the limit, 3", n)
+			}
+			if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "only the first 3") {
+				t.Errorf("warnings %q, want one about the limit", res.Warnings)
+			}
+		})
+	}
+}

@@ -106,7 +106,7 @@ func readText(c *collector, data []byte) error {
 				got++
 			}
 		}
-		if got < size {
+		if got < size && !c.full() { // when full, the rest was not read, not missing
 			c.warnings = append(c.warnings, fmt.Sprintf("the Google Authenticator export has %d QR codes but only %d were given: export again and include every QR code", size, got))
 		}
 	}

@@ -205,10 +205,10 @@ type Result struct {
 
 // Limits on what Read accepts, so that a hostile file cannot make it
 // allocate or compute without bound.
-const (
-	MaxFileSize = 64 << 20
-	maxItems    = 100_000
-)
+const MaxFileSize = 64 << 20
+
+// maxItems caps the accounts read from one file (a variable for tests).
+var maxItems = 100_000
 
 // Detect tells which format data is in, without decrypting anything. It
 // returns ErrFormat (as a *FormatError) when it cannot tell.
@@ -279,6 +279,9 @@ func Read(data []byte, password func() ([]byte, error)) (*Result, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if c.full() {
+		c.warnings = append(c.warnings, fmt.Sprintf("the file holds %d accounts or more; only the first %d were read", maxItems, maxItems))
 	}
 	return &Result{Format: f, Items: c.items, Skipped: c.skipped, Warnings: c.warnings}, nil
 }
