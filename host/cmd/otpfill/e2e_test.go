@@ -70,6 +70,11 @@ func TestHello(t *testing.T) {
 			h.closeOK()
 		})
 	}
+	// The host logs to a file in the XDG state dir (which the leak checks
+	// read), never to stdout.
+	if data, err := os.ReadFile(e.logFile()); err != nil || !strings.Contains(string(data), `"mode":"host"`) {
+		t.Errorf("no host log in %s: %v", e.logFile(), err)
+	}
 }
 
 // TestHelloMissingStore: a store folder that does not exist is reported by
@@ -430,6 +435,14 @@ func TestSave(t *testing.T) {
 	if plain := shared.teammate.Run(string(cipher), "gpg", "--batch", "--quiet", "--decrypt"); !strings.Contains(plain, team.secret) {
 		t.Error("the teammate listed in team/.gpg-id cannot decrypt the saved entry")
 	}
+
+	// A URI without a label still makes an entry pass-otp accepts.
+	nolabel := otpEntry{name: "example.com/nolabel", secret: "GFSWY3DPEHPK3PXPGFSWY3DPEHPK3PXP", alg: "sha1", digits: 6, period: 30}
+	e.addSecret(nolabel.secret)
+	start = time.Now()
+	resp = h.ok(req("save", "url", "https://example.com/", "uri", "otpauth://totp/?secret="+nolabel.secret, "name", nolabel.name))
+	checkCode(t, resp, nolabel, start, time.Now())
+	e.passOTP(nolabel)
 
 	// An existing OTP entry is not replaced without overwrite, byte for byte.
 	alicePath := filepath.Join(e.StoreDir, alice.name+".gpg")
