@@ -1,0 +1,14 @@
+package cli
+
+import (
+	"github.com/rs/zerolog"
+
+	"github.com/otpfill/otpfill/host/config"
+	"github.com/otpfill/otpfill/host/store"
+	"github.com/otpfill/otpfill/host/store/keyring"
+)
+
+// newKeyringStore does not touch the keyring: only requests that need it do.
+func newKeyringStore(sc config.Store, log zerolog.Logger) store.Store {
+	return keyring.New(keyring.Options{ID: sc.ID})
+}
