@@ -228,6 +228,7 @@ func (s *Server) readEntry(ctx context.Context, name, storeID string) ([]byte, s
 		return nil, nil, err
 	}
 	var firstErr error
+	allUnavailable := true
 	for _, st := range stores {
 		content, err := st.Read(ctx, name)
 		if err == nil {
@@ -236,11 +237,17 @@ func (s *Server) readEntry(ctx context.Context, name, storeID string) ([]byte, s
 		if len(stores) == 1 {
 			return nil, nil, err
 		}
+		allUnavailable = allUnavailable && errors.Is(err, store.ErrUnavailable)
 		// A missing entry or an unreachable store: look further. Any other
 		// failure (decryption) is the answer unless another store has it.
 		if firstErr == nil || (errors.Is(firstErr, store.ErrNotFound) || errors.Is(firstErr, store.ErrUnavailable)) && !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrUnavailable) {
 			firstErr = err
 		}
+	}
+	if allUnavailable && firstErr != nil {
+		// No store could even look (gpg missing, no keyring service): say
+		// why, rather than that the entry does not exist.
+		return nil, nil, firstErr
 	}
 	if firstErr == nil || errors.Is(firstErr, store.ErrUnavailable) {
 		return nil, nil, fmt.Errorf("%w: %s is in no store", store.ErrNotFound, name)
