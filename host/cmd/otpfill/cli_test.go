@@ -50,10 +50,15 @@ func TestCLICode(t *testing.T) {
 		if !oneOf(t, got, c.o, start, end) {
 			t.Errorf("otpfill code %s = %s, not oathtool's", c.arg, got)
 		}
-		if strings.TrimSpace(stderr) != "" {
-			t.Errorf("otpfill code %s wrote to stderr on success: %q", c.arg, stderr)
-		}
 	}
+	// At the default log level a successful code prints nothing else.
+	e.extra = []string{"OTPFILL_LOG="}
+	stdout, stderr, code := e.run("", "code", "https://gitlab.com/users/sign_in")
+	if code != 0 || strings.TrimSpace(stderr) != "" {
+		t.Errorf("otpfill code at the default log level: exit %d, stderr %q", code, stderr)
+	}
+	e.addCode(strings.TrimSpace(stdout))
+	e.extra = nil
 	// --store before or after the name.
 	for _, args := range [][]string{{"code", "--store", "pass", alice.name}, {"code", alice.name, "--store", "pass"}} {
 		start := time.Now()
