@@ -123,6 +123,8 @@ func TestCLIHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"-h"}, {"help"},
 		{"code", "--help"}, {"code", "-h"}, {"list", "--help"}, {"add", "--help"},
+		{"export", "--help"}, {"import", "--help"},
+		{"install", "--help"}, {"uninstall", "--help"}, {"doctor", "--help"},
 	} {
 		stdout, stderr, code := e.run("", args...)
 		if code != 0 {

@@ -129,6 +129,7 @@ var shared struct {
 // fixture returns the fixture store, building it on first use.
 func fixture(t *testing.T) *realstore.Env {
 	t.Helper()
+	realstore.Require(t, "git")
 	shared.once.Do(func() {
 		mate := realstore.NewShared(t)
 		shared.teammate = mate
