@@ -91,6 +91,22 @@ const found: { name: string; html: string; title?: string; confident: boolean; s
     html: `<form><label for="c">Код подтверждения</label><input id="c" data-expect></form>`,
   },
   {
+    name: "spanish label",
+    confident: true,
+    html: `<form><label for="c">Código de verificación</label><input id="c" inputmode="numeric" data-expect></form>`,
+  },
+  {
+    name: "chinese label",
+    confident: true,
+    html: `<form><label for="c">请输入验证码</label><input id="c" maxlength="6" data-expect></form>`,
+  },
+  {
+    name: "description mentioning recovery codes",
+    confident: true,
+    html: `<form><label for="c">Two-factor code</label><input id="c" aria-describedby="h" maxlength="6" data-expect>
+      <p id="h">Lost your device? Enter one of your recovery codes instead.</p></form>`,
+  },
+  {
     name: "label-less field under a 2FA heading (offered, not auto-filled)",
     confident: false,
     html: `<form><h1>Two-factor authentication</h1><input name="code" data-expect></form>`,
@@ -126,6 +142,7 @@ const decoys: { name: string; html: string }[] = [
   { name: "postal", html: `<form><input name="zip" autocomplete="postal-code" maxlength="5" inputmode="numeric"></form>` },
   { name: "postcode by words", html: `<form><label>Postcode <input name="pc" maxlength="7"></label></form>` },
   { name: "captcha", html: `<form><img alt="captcha"><input name="captcha_code" placeholder="Enter the characters you see"></form>` },
+  { name: "chinese image captcha", html: `<form><label for="c">图形验证码</label><input id="c" maxlength="4"></form>` },
   { name: "search", html: `<form role="search"><input type="search" name="q" placeholder="Search"></form>` },
   { name: "search as text", html: `<form><input type="text" name="q" placeholder="Search codes"></form>` },
   {
@@ -189,6 +206,27 @@ describe("shadow DOM", () => {
     assert.ok(f);
     assert.equal(fieldInputs(f)[0], inner.querySelector("input"));
   });
+  it("finds a shadow root on a plain <div> when thorough, or when the <div> itself is looked at", () => {
+    const doc = page(`<div id="host"></div>`);
+    const host = doc.getElementById("host")!;
+    const sr = host.attachShadow({ mode: "open" });
+    sr.innerHTML = `<input name="otp" autocomplete="one-time-code">`;
+    const quick = new Set<ShadowRoot>();
+    findShadowRoots(doc, quick);
+    assert.equal(quick.size, 0);
+    const thorough = new Set<ShadowRoot>();
+    findShadowRoots(doc, thorough, undefined, true);
+    assert.deepEqual([...thorough], [sr]);
+    const added = new Set<ShadowRoot>();
+    findShadowRoots(host, added);
+    assert.deepEqual([...added], [sr]);
+  });
+  it("remembers custom elements without a shadow root for a second look", () => {
+    const doc = page(`<late-widget></late-widget><p>text</p>`);
+    const later: Element[] = [];
+    findShadowRoots(doc, new Set(), later);
+    assert.deepEqual(later.map((e) => e.localName), ["late-widget"]);
+  });
   it("reads labels inside the shadow root", () => {
     const doc = page(`<x-otp></x-otp>`);
     const sr = doc.querySelector("x-otp")!.attachShadow({ mode: "open" });
@@ -219,6 +257,8 @@ describe("normalize", () => {
     ["idTxtBx_SAOTCC_OTC", "id txt bx saotcc otc"],
     ["credentials.passcode", "credentials passcode"],
     ["  Two-Factor   Code ", "two factor code"],
+    ["Código de verificación:", "codigo de verificacion"],
+    ["Bestätigungscode", "bestatigungscode"],
   ]) {
     it(input!, () => assert.equal(normalize(input!), want));
   }

@@ -1,7 +1,7 @@
 // Finding the one-time-code field on a page by scoring every visible input.
 // Pure DOM code with no extension API, so unit tests can run it on jsdom.
 
-import { CARD_CONTEXT, HARD_NEGATIVE, normalize, OTHER_AUTOCOMPLETE, OTP_CODE_WORD, OTP_STRONG, SOFT_NEGATIVE } from "./keywords";
+import { CARD_CONTEXT, HARD_NEGATIVE, OTHER_AUTOCOMPLETE, OTP_CODE_WORD, OTP_STRONG, SOFT_NEGATIVE, type Words, words } from "./keywords";
 
 /** A score at or over this makes an input a candidate: the inline icon is offered. */
 export const CANDIDATE = 25;
@@ -49,15 +49,13 @@ function byIds(el: Element, ids: string): string {
   return out;
 }
 
-/** The field's own words: identifiers, hints and labels, normalised. */
-export function ownText(el: HTMLInputElement): string {
+/** The field's own words: identifiers, hints and labels (descriptions go to nearbyText: they often mention recovery codes). */
+export function ownText(el: HTMLInputElement): Words {
   let labels = "";
   for (const l of Array.from(el.labels ?? [])) labels += " " + (l.textContent ?? "");
   const lb = attr(el, "aria-labelledby");
   if (lb) labels += byIds(el, lb);
-  const db = attr(el, "aria-describedby");
-  if (db) labels += byIds(el, db);
-  return normalize(
+  return words(
     [
       attr(el, "name"),
       el.id,
@@ -71,19 +69,20 @@ export function ownText(el: HTMLInputElement): string {
   );
 }
 
-/** Text around the field: its form, or its nearest ancestors, and the document title. */
-export function nearbyText(el: Element): string {
+/** Text around the field: its description, its form (or nearest ancestors), and the document title. */
+export function nearbyText(el: Element): Words {
   let box: Element | null = el.closest("form");
   if (!box) {
     box = el.parentElement;
     for (let i = 0; i < 3 && box?.parentElement && (box.textContent?.length ?? 0) < 200; i++) box = box.parentElement;
   }
-  const text = (box?.textContent ?? "").slice(0, 3000);
-  return normalize(text + " " + (el.ownerDocument?.title ?? ""));
+  const db = attr(el, "aria-describedby");
+  const text = (db ? byIds(el, db) : "") + " " + (box?.textContent ?? "").slice(0, 1500);
+  return words(text + " " + (el.ownerDocument?.title ?? ""));
 }
 
 /** Whether the field's words rule it out, given whether they also say "one-time code". */
-function excludedByWords(own: string, strong: boolean, el: HTMLInputElement, otcAutocomplete: boolean): boolean {
+function excludedByWords(own: Words, strong: boolean, el: HTMLInputElement, otcAutocomplete: boolean): boolean {
   if (HARD_NEGATIVE.test(own)) return true;
   if (strong || otcAutocomplete) return false;
   return SOFT_NEGATIVE.test(own) || el.type === "password";
@@ -107,7 +106,7 @@ export function scoreInput(el: HTMLInputElement, env: Env): number {
   if (!eligible(el, env)) return EXCLUDED;
   const ac = attr(el, "autocomplete").toLowerCase();
   const otcAutocomplete = ac.includes("one-time-code");
-  if (!otcAutocomplete && OTHER_AUTOCOMPLETE.test(ac)) return EXCLUDED;
+  if (!otcAutocomplete && ac.split(/\s+/).some((t) => OTHER_AUTOCOMPLETE.has(t))) return EXCLUDED;
   const own = ownText(el);
   const strong = OTP_STRONG.test(own);
   if (excludedByWords(own, strong, el, otcAutocomplete)) return EXCLUDED;
@@ -165,12 +164,14 @@ function isBox(el: HTMLInputElement): boolean {
 /** Scores 4–8 adjacent one-character inputs as one code field. */
 export function scoreSplit(boxes: HTMLInputElement[]): number {
   if (boxes.length < 4 || boxes.length > 8) return EXCLUDED;
-  let own = "";
+  let raw = "";
   let otc = false;
   for (const b of boxes) {
-    own += " " + ownText(b);
+    raw += " " + [attr(b, "name"), b.id, attr(b, "class"), attr(b, "placeholder"), attr(b, "aria-label"), attr(b, "title")].join(" ");
+    for (const l of Array.from(b.labels ?? [])) raw += " " + (l.textContent ?? "").slice(0, 100);
     if (attr(b, "autocomplete").toLowerCase().includes("one-time-code")) otc = true;
   }
+  const own = words(raw);
   const strong = OTP_STRONG.test(own);
   if (HARD_NEGATIVE.test(own)) return EXCLUDED;
   if (!strong && !otc && (SOFT_NEGATIVE.test(own) || boxes.some((b) => b.type === "password"))) return EXCLUDED;
@@ -195,17 +196,41 @@ export function collectInputs(roots: Iterable<ParentNode>): HTMLInputElement[] {
   return out;
 }
 
-/** Adds every open shadow root under root (and under those) to out. */
-export function findShadowRoots(root: Node, out: Set<ShadowRoot>): void {
-  const doc = root.ownerDocument ?? (root as Document);
-  const walker = doc.createTreeWalker(root, 1 /* NodeFilter.SHOW_ELEMENT */);
-  for (let n: Node | null = walker.currentNode; n; n = walker.nextNode()) {
-    const sr = (n as Element).shadowRoot;
-    if (sr && !out.has(sr)) {
-      out.add(sr);
-      findShadowRoots(sr, out);
-    }
-  }
+// Common standard tags, the most frequent first (matching stops at the first
+// hit). Custom elements are the elements whose tag is not standard; an
+// incomplete list only costs a few extra checks, never a missed custom element.
+const STANDARD_TAGS =
+  "div span a p li td tr img i b svg path g use br input label button option ul ol table tbody thead th section article header footer nav main aside form h1 h2 h3 h4 h5 h6 em strong small code pre sup sub blockquote figure picture source video iframe canvas select textarea hr dd dl dt time abbr circle rect defs symbol polygon template slot noscript script style link meta title head body html";
+
+/** Custom elements, the usual shadow hosts, matched natively: visiting every element of a big page from script costs milliseconds. */
+export const CUSTOM_ELEMENTS = `:not(${STANDARD_TAGS.replaceAll(" ", ",")})`;
+
+/**
+ * Adds every open shadow root under root (and under those) to out. Quick
+ * (the default) looks at root itself and at custom elements; thorough looks at
+ * every element, for when the user asked to fill and a standard element such
+ * as a <div> may be the host. Custom elements without a shadow root yet are
+ * added to later, if given, so a second look can check just those.
+ */
+export function findShadowRoots(
+  root: Document | Element | ShadowRoot,
+  out: Set<ShadowRoot>,
+  later?: Element[],
+  thorough = false,
+): void {
+  const visit = (el: Element) => {
+    const sr = el.shadowRoot;
+    if (sr) {
+      if (!out.has(sr)) {
+        out.add(sr);
+        findShadowRoots(sr, out, later, thorough);
+      }
+    } else if (later && el.localName.includes("-")) later.push(el);
+  };
+  if (root.nodeType === 1) visit(root as Element);
+  // Shadow trees are small: everything in them is looked at.
+  const all = thorough || root.nodeType === 11;
+  for (const el of Array.from(root.querySelectorAll(all ? "*" : CUSTOM_ELEMENTS))) visit(el);
 }
 
 /** The best code field among the inputs, or null when none reaches CANDIDATE. */

@@ -1,78 +1,123 @@
-// Words that tell what a field is for. Text is normalised first (see
-// normalize): lower case, camelCase and _-.[] split into spaces, so
-// "user[otp_attempt]" reads "user otp attempt" and "mfaCode" reads "mfa code".
+// Words that tell what a field is for. Matching is by word sets and plain
+// substring search, not by big regular expressions: those cost milliseconds
+// to compile and run on every page, which a content script cannot afford.
+//
+// All text, keywords included, goes through normalize(): camelCase split,
+// lower case, accents dropped, anything but letters and digits turned into
+// single spaces. So "user[otp_attempt]" reads "user otp attempt", "mfaCode"
+// reads "mfa code" and "Código de verificación" reads "codigo de verificacion".
 
-/** Words that, in a field's own name/id/label, say "one-time code". */
-export const OTP_STRONG = new RegExp(
-  [
-    "\\b(?:otp|totp|hotp|otc|2fa|mfa|tfa|2sv|passcode|authenticator|one ?time(?: pass(?:word|code)?| code| pin)?)\\b",
-    "\\btwo ?(?:factor|step)\\b",
-    "\\b2 ?(?:factor|step)\\b",
-    "\\b(?:verification|verify|verif|authentication|auth|login|sign ?in|signin|confirmation|access|security|app) ?code\\b",
-    "\\bcode (?:from|in) (?:your |the )?(?:authenticator|app)\\b",
-    // French, German, Spanish, Portuguese, Italian, Dutch, Polish, Swedish, Danish/Norwegian, Finnish, Czech, Turkish
-    "code de (?:v[ée]rification|s[ée]curit[ée]|connexion|confirmation)|code (?:à|a) usage unique|code d'authentification",
-    "best[äa]tigungscode|sicherheitscode|einmal(?:code|passwort|kennwort)|authentifizierungscode|verifizierungscode|anmeldecode|zwei ?faktor",
-    "c[óo]digo de (?:verificaci[óo]n|verifica[çc][ãa]o|seguran[çc]a|seguridad|autenticaci[óo]n|autentica[çc][ãa]o|acceso|acesso|un solo uso|confirmaci[óo]n)",
-    "codice (?:di verifica|di sicurezza|otp|monouso|di autenticazione)",
-    "verificatiecode|beveiligingscode|authenticatiecode|eenmalige code",
-    "kod (?:weryfikacyjny|uwierzytelniaj[ąa]cy|jednorazowy|bezpiecze[ńn]stwa)",
-    "verifieringskod|engångskod|bekr[äa]ftelsekod|engangskode|bekreftelseskode|bekr[æa]ftelseskode|vahvistuskoodi|kertak[äa]ytt[öo]koodi",
-    "ov[ěe]řovac[íi] k[óo]d|jednor[áa]zov[ýy] k[óo]d|do[ğg]rulama kodu|g[üu]venlik kodu",
-    // Japanese, Chinese, Korean, Russian/Ukrainian, Greek, Arabic, Hebrew, Hindi (label text only, no \b)
-    "確認コード|認証コード|ワンタイム|セキュリティコード|验证码|驗證碼|校验码|动态码|動態碼|安全码|인증 ?코드|인증번호|보안 ?코드|일회용",
-    "код подтверждения|одноразов|код проверки|код безопасности|код аутентификации|код из приложения|код підтвердження|κωδικ[όο]ς επαλ[ήη]θευσης|رمز التحقق|קוד אימות|सत्यापन कोड",
-  ].join("|"),
-  "u",
-);
-
-/** A generic "code" word: a hint, not proof. */
-export const OTP_CODE_WORD = /\b(?:code|codes|pin|token|c[óo]digo|codice|kod|koodi|kode|kód)\b|コード|码|碼|코드|код|κωδικ/u;
-
-/**
- * Words that rule a field out whatever else it says: codes that are not 2FA
- * codes, and fields that are not codes at all.
- */
-export const HARD_NEGATIVE = new RegExp(
-  [
-    // promotions
-    "\\b(?:promo|promotion|promotional|coupon|voucher|discount|gift ?card|giftcard|gift|referral|referrer|invite|invitation|redeem|redemption|rabatt|gutschein|cup[óo]n|descuento|bon de r[ée]duction)",
-    // postal codes
-    "\\b(?:postal|post ?code|postcode|zip|zipcode|plz|postleitzahl|cep)\\b|code postal|c[óo]digo postal|codice postale|郵便番号|邮编|邮政编码|우편번호|почтовый индекс|индекс",
-    // captchas
-    "captcha|图形验证码|图片验证码|圖形驗證碼|画像認証",
-    // search
-    "\\b(?:search|suche|buscar|recherche|ricerca|zoeken)\\b|検索|搜索|검색|поиск",
-    // recovery codes
-    "\\b(?:recovery|backup|scratch|rescue|emergency)\\b|wiederherstellung|r[ée]cup[ée]ration|recuperaci[óo]n|recupera[çc][ãa]o|ripristino|herstel|odzyskiwania|リカバリー|恢复码|備用|备用|복구|резервн|восстановлени",
-    // payment cards
-    "\\b(?:cvc|cvv|cvn|csc|cvc2|cvv2|cc ?csc|card ?code|card security|security number|card number|card verification|kartenpr[üu]f|cryptogramme)\\b",
-    // quantities and money
-    "\\b(?:quantity|qty|amount|price|menge|anzahl|cantidad|quantit[ée]|montant|betrag)\\b",
-  ].join("|"),
-  "u",
-);
-
-/**
- * Words that rule a field out unless it also says "one-time code" itself:
- * phone numbers, user names, e-mail addresses and login passwords.
- */
-export const SOFT_NEGATIVE =
-  /\b(?:phone|mobile|telephone|tel|telefon|tel[ée]fono|t[ée]l[ée]phone|telefone|telefono|msisdn|cell|cellphone|username|user ?name|user ?id|login ?id|e ?mail|email|mail|account ?name|password|passwort|contrase[ñn]a|mot de passe|name|first ?name|last ?name|address|city|iban|account ?number)\b|電話|电话|手机|휴대폰|전화|телефон|パスワード|密码|비밀번호|пароль/u;
-
-/** Page text near a card form; such a page is no place for a 2FA code. */
-export const CARD_CONTEXT = /\b(?:card ?number|expiry|expiration|cardholder|cvc|cvv|credit card|debit card)\b/u;
-
-/** autocomplete tokens that name some other kind of field. */
-export const OTHER_AUTOCOMPLETE =
-  /\b(?:username|email|current-password|new-password|tel|tel-national|tel-local|postal-code|cc-csc|cc-number|cc-exp|name|given-name|family-name|street-address|address-line1|bday|transaction-amount)\b/;
-
-/** Lower-cases text and splits identifiers into words: "mfaCode" → "mfa code", "user[otp_attempt]" → "user otp attempt". */
+/** Normalises text for matching (see the file comment). */
 export function normalize(s: string): string {
   return s
     .replace(/([a-z])([A-Z])/g, "$1 $2")
     .toLowerCase()
-    .replace(/[_\-.[\]:/]+/g, " ")
-    .replace(/\s+/g, " ")
+    .normalize("NFD")
+    .replace(/\p{M}+/gu, "")
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
 }
+
+/** Normalised text, ready for Lexicon.test. */
+export interface Words {
+  /** The normalised text with a space at each end, for phrase search. */
+  readonly padded: string;
+  readonly tokens: ReadonlySet<string>;
+}
+
+export function words(raw: string): Words {
+  const n = normalize(raw);
+  return { padded: ` ${n} `, tokens: new Set(n.split(" ")) };
+}
+
+/**
+ * A list of keywords. A plain word matches a whole word; a phrase (with
+ * spaces) matches whole words in a row; an entry ending in "*" matches
+ * anywhere, for word stems and for scripts written without spaces (CJK).
+ */
+export class Lexicon {
+  private readonly single = new Set<string>();
+  private readonly inner: string[] = [];
+
+  constructor(list: string[]) {
+    for (const k of list) {
+      if (k.endsWith("*")) this.inner.push(normalize(k.slice(0, -1)));
+      else {
+        const n = normalize(k);
+        if (n.includes(" ")) this.inner.push(` ${n} `);
+        else this.single.add(n);
+      }
+    }
+  }
+
+  test(w: Words): boolean {
+    for (const t of w.tokens) if (this.single.has(t)) return true;
+    for (const p of this.inner) if (w.padded.includes(p)) return true;
+    return false;
+  }
+}
+
+/** Words that, in a field's own name/id/label, say "one-time code". */
+export const OTP_STRONG = new Lexicon([
+  ..."otp totp hotp otc 2fa mfa tfa 2sv twofa passcode authenticator onetime twofactor otpcode totpcode mfacode authcode smscode verificationcode".split(" "),
+  ..."one time|two factor|two step|2 step|2 factor|multi factor|verification code|verify code|authentication code|auth code|login code|sign in code|signin code|confirmation code|access code|app code|security code|sms code|6 digit code|code from your authenticator".split("|"),
+  // French, Spanish, Portuguese, Italian
+  ..."code de verification|code de securite|code de connexion|code de confirmation|code a usage unique|code d authentification|codigo de verificacion|codigo de verificacao|codigo de seguranca|codigo de seguridad|codigo de autenticacion|codigo de autenticacao|codigo de acceso|codigo de acesso|codigo de un solo uso|codigo de confirmacion|codice di verifica|codice di sicurezza|codice otp|codice monouso|codice di autenticazione".split("|"),
+  // German, Dutch, Nordic, Polish, Czech, Turkish
+  ..."bestatigungscode sicherheitscode einmalcode einmalpasswort einmalkennwort authentifizierungscode verifizierungscode anmeldecode zweifaktor verificatiecode beveiligingscode authenticatiecode verifieringskod engangskod bekraftelsekod engangskode bekreftelseskode bekraftelseskode vahvistuskoodi kertakayttokoodi".split(" "),
+  ..."eenmalige code|kod weryfikacyjny|kod uwierzytelniajacy|kod jednorazowy|kod bezpieczenstwa|overovaci kod|jednorazovy kod|dogrulama kodu|guvenlik kodu".split("|"),
+  // Russian, Ukrainian, Greek, Arabic, Hebrew, Hindi
+  ..."код подтверждения|код проверки|код безопасности|код аутентификации|код из приложения|код підтвердження|κωδικος επαληθευσης|رمز التحقق|קוד אימות|सत्यापन कोड".split("|"),
+  ..."одноразов* 確認コード* 認証コード* ワンタイム* セキュリティコード* 验证码* 驗證碼* 校验码* 动态码* 動態碼* 安全码* 인증코드* 인증 코드* 인증번호* 보안코드* 일회용*".split(" "),
+]);
+
+/** A generic "code" word: a hint, not proof. */
+export const OTP_CODE_WORD = new Lexicon([
+  ..."code codes pin token codigo codice kod koodi kode".split(" "),
+  ..."コード* 码* 碼* 코드* код* κωδικ*".split(" "),
+]);
+
+/** Words that rule a field out whatever else it says: codes that are not 2FA codes, and fields that are not codes at all. */
+export const HARD_NEGATIVE = new Lexicon([
+  // promotions
+  ..."promo promotion promotional promocode coupon couponcode voucher discount giftcard gift referral referrer invite invitation redeem redemption rabatt gutschein cupon descuento".split(" "),
+  "bon de reduction",
+  // postal codes
+  ..."postal postcode zip zipcode plz postleitzahl cep".split(" "),
+  ..."post code|code postal|codigo postal|codice postale".split("|"),
+  ..."郵便番号* 邮编* 邮政编码* 우편번호* почтов* индекс*".split(" "),
+  // captchas
+  ..."captcha* 图形验证码* 图片验证码* 圖形驗證碼* 画像認証*".split(" "),
+  // search
+  ..."search suche buscar recherche ricerca zoeken".split(" "),
+  ..."検索* 搜索* 검색* поиск*".split(" "),
+  // recovery and backup codes
+  ..."recovery backup scratch rescue emergency".split(" "),
+  ..."wiederherstellung* recuperation* recuperacion* recuperacao* ripristino* herstel* odzyskiwania* リカバリー* 恢复码* 備用* 备用* 복구* резервн* восстановлени*".split(" "),
+  // payment cards
+  ..."cvc cvv cvn csc ccv cvc2 cvv2 cardcode cryptogramme".split(" "),
+  ..."card code|card security|security number|card number|card verification|cc csc".split("|"),
+  "kartenpruf*",
+  // quantities and money
+  ..."quantity qty amount price menge anzahl cantidad quantite montant betrag".split(" "),
+]);
+
+/** Words that rule a field out unless it also says "one-time code" itself: phone numbers, user names, e-mail, passwords. */
+export const SOFT_NEGATIVE = new Lexicon([
+  ..."phone mobile telephone tel telefon telefono telefone msisdn cell cellphone username userid loginid email mail password passwort contrasena name firstname lastname address city iban".split(" "),
+  ..."user name|user id|login id|e mail|account name|account number|first name|last name|mot de passe".split("|"),
+  ..."電話* 电话* 手机* 휴대폰* 전화* телефон* パスワード* 密码* 비밀번호* пароль*".split(" "),
+]);
+
+/** Page text near a card form; such a page is no place for a 2FA code. */
+export const CARD_CONTEXT = new Lexicon([
+  ..."expiry expiration cardholder cvc cvv".split(" "),
+  ..."card number|credit card|debit card".split("|"),
+]);
+
+/** autocomplete tokens that name some other kind of field. */
+export const OTHER_AUTOCOMPLETE = new Set(
+  "username email current-password new-password tel tel-national tel-local postal-code cc-csc cc-number cc-exp name given-name family-name street-address address-line1 bday transaction-amount".split(
+    " ",
+  ),
+);

@@ -13,6 +13,8 @@ import { type InlineIcon, showIcon } from "./icon";
 
 const root = document.documentElement;
 const shadowRoots = new Set<ShadowRoot>();
+/** Custom elements without a shadow root at the first look. */
+const hostless: Element[] = [];
 /** Fields already offered or filled automatically: each is auto-filled at most once. */
 const seen = new WeakSet<HTMLInputElement>();
 let current: Field | null = null;
@@ -44,18 +46,20 @@ function firstInput(f: Field | null): HTMLInputElement | null {
 }
 
 // ---- scanning ----
-let pendingNodes: Node[] = [];
+
+let pendingNodes: Element[] = [];
 let scanTimer = 0;
 let lastScan = 0;
 const SCAN_GAP_MS = 300;
 
 /** Finds the best field now; a new one is offered to the background unless offerNew is false. */
-function scan(offerNew = true): void {
+function scan(offerNew = true, thorough = false): void {
   scanTimer = 0;
   lastScan = performance.now();
   const field = measured(() => {
     const added = pendingNodes;
     pendingNodes = [];
+    if (thorough) findShadowRoots(document, shadowRoots, undefined, true);
     for (const n of added) if (n.isConnected) findShadowRoots(n, shadowRoots);
     for (const sr of shadowRoots) {
       if (!sr.host.isConnected) shadowRoots.delete(sr);
@@ -98,7 +102,7 @@ const observer = new MutationObserver((records) => {
     let relevant = false;
     for (const r of records) {
       if (r.type === "childList") {
-        for (const n of Array.from(r.addedNodes)) if (n.nodeType === 1) pendingNodes.push(n);
+        for (const n of Array.from(r.addedNodes)) if (n.nodeType === 1) pendingNodes.push(n as Element);
         relevant = true;
       } else {
         const t = r.target as Element;
@@ -174,7 +178,7 @@ function deepActiveInput(): HTMLInputElement | null {
 }
 
 async function fillCommand(msg: Extract<Message, { type: "fill" }>): Promise<{ filled: boolean }> {
-  scan(false); // the user is filling this field: no auto-fill racing it
+  scan(false, true); // the user asked: look everywhere, and no auto-fill racing this fill
   let f: Field | null = current;
   const chosen = msg.target === "context" ? lastContextTarget : null;
   if (chosen && !(f && fieldInputs(f).includes(chosen))) {
@@ -213,17 +217,20 @@ function start(): void {
 
   measured(() => {
     setState("no-field");
-    findShadowRoots(document, shadowRoots);
+    findShadowRoots(document, shadowRoots, hostless);
     observe(document);
   });
   scan();
-  // Web components may attach shadow roots after load without any DOM change we
-  // would see; look once more a little later if nothing was found.
+  // A custom element may attach its shadow root after we looked, without any
+  // DOM change we would see: look at those elements again a little later.
   setTimeout(() => {
-    if (!current) {
-      pendingNodes.push(document);
-      scheduleScan();
-    }
+    const found = measured(() => {
+      const before = shadowRoots.size;
+      for (const el of hostless) if (el.isConnected && el.shadowRoot) findShadowRoots(el, shadowRoots);
+      hostless.length = 0;
+      return shadowRoots.size > before;
+    });
+    if (found) scheduleScan();
   }, 1500);
 }
 
