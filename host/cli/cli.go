@@ -126,6 +126,8 @@ func Main(env Env) int {
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.Is(err, errFlag):
+		return 2
 	case errors.Is(err, errUsage):
 		fmt.Fprintf(env.Stderr, "otpfill %s: %v\n", cmd, err)
 		return 2
@@ -134,7 +136,11 @@ func Main(env Env) int {
 	return 1
 }
 
-var errUsage = errors.New("usage")
+var (
+	errUsage = errors.New("usage")
+	// errFlag: the flag package has already printed the problem and usage.
+	errFlag = errors.New("bad flag")
+)
 
 func usageErr(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
@@ -200,7 +206,10 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %v", errFlag, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {

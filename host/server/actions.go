@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -126,9 +127,11 @@ func (s *Server) list(ctx context.Context, p protocol.ListParams) (protocol.List
 	res := protocol.ListResult{Entries: []protocol.EntryRef{}}
 	size := 0
 	for i := start; i < len(all); i++ {
-		// An entry costs its JSON-escaped name and store plus punctuation;
-		// escaping at most sextuples a byte.
-		cost := 6*(len(all[i].Name)+len(all[i].Store)) + 32
+		enc, err := json.Marshal(all[i])
+		if err != nil {
+			return protocol.ListResult{}, err
+		}
+		cost := len(enc) + 1 // and a comma
 		if size+cost > pageBudget && len(res.Entries) > 0 {
 			res.Cursor = encodeCursor(res.Entries[len(res.Entries)-1])
 			break

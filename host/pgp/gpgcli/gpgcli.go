@@ -85,6 +85,18 @@ func New(o Options) *Engine {
 // Name implements pgp.Engine.
 func (e *Engine) Name() string { return "gpg" }
 
+// Available reports whether gpg can be run at all (ErrNoEngine if not).
+func (e *Engine) Available() error {
+	if e.binary == "" {
+		return fmt.Errorf("%w: gpg not found in PATH or %s (install gnupg)", pgp.ErrNoEngine, strings.Join(fallbackDirs, ", "))
+	}
+	fi, err := os.Stat(e.binary)
+	if err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
+		return fmt.Errorf("%w: gpg at %s cannot be run (install gnupg, or fix \"gpg\" in the otpfill config)", pgp.ErrNoEngine, e.binary)
+	}
+	return nil
+}
+
 // Binary is the gpg program this engine runs.
 func (e *Engine) Binary() string { return e.binary }
 

@@ -57,8 +57,23 @@ func (s *Store) ID() string   { return s.id }
 func (s *Store) Kind() string { return store.KindPass }
 func (s *Store) Dir() string  { return s.dir }
 
-// Check reports whether the store folder exists.
+// Check reports whether the store folder exists and its engine can run.
 func (s *Store) Check(ctx context.Context) error {
+	if err := s.checkDir(); err != nil {
+		return err
+	}
+	// An engine that can tell it cannot run (gpg missing) makes the store
+	// unusable, and hello should say so.
+	if a, ok := s.engine.(interface{ Available() error }); ok {
+		if err := a.Available(); err != nil {
+			return fmt.Errorf("%w: %v", store.ErrUnavailable, err)
+		}
+	}
+	return nil
+}
+
+// checkDir reports whether the store folder exists: listing needs no more.
+func (s *Store) checkDir() error {
 	fi, err := os.Stat(s.dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -74,7 +89,7 @@ func (s *Store) Check(ctx context.Context) error {
 // List returns every entry name (files ending in .gpg), sorted, skipping
 // hidden folders such as .git and names otpfill would refuse.
 func (s *Store) List(ctx context.Context) ([]string, error) {
-	if err := s.Check(ctx); err != nil {
+	if err := s.checkDir(); err != nil {
 		return nil, err
 	}
 	var names []string
@@ -127,7 +142,7 @@ func (s *Store) Read(ctx context.Context, name string) ([]byte, error) {
 	}
 	ciphertext, err := os.ReadFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		if cerr := s.Check(ctx); cerr != nil {
+		if cerr := s.checkDir(); cerr != nil {
 			return nil, cerr
 		}
 		return nil, fmt.Errorf("%w: %s is not in the password store", store.ErrNotFound, name)
