@@ -31,14 +31,32 @@ class Page {
   async evaluate(fn, arg) {
     return this.raw.evaluate(fn, arg);
   }
-  /** waitFor polls fn(arg) in the page until it returns a truthy value, and returns that value. */
+  /**
+   * waitFor polls fn(arg) in the page until it returns a truthy value, and
+   * returns that value. The polling is done from here, not in the page, so
+   * fn may be async (neither library awaits a promise in waitForFunction
+   * alike) and a navigation in between is only a missed round.
+   */
   async waitFor(fn, arg, { timeout = 10_000, polling = 100 } = {}) {
-    const handle = this.kind === 'chromium'
-      ? await this.raw.waitForFunction(fn, arg, { timeout, polling })
-      : await this.raw.waitForFunction(fn, { timeout, polling }, arg);
-    const value = await handle.jsonValue();
-    await handle.dispose();
-    return value;
+    const deadline = Date.now() + timeout;
+    let lastError = null;
+    for (;;) {
+      try {
+        const v = await this.raw.evaluate(fn, arg);
+        if (v) return v;
+        lastError = null;
+      } catch (err) {
+        lastError = err; // the page is navigating; try again
+      }
+      if (Date.now() >= deadline) {
+        throw new Error(`timed out after ${timeout} ms waiting for ${fn.name || 'a condition'} in ${this.raw.url()}${lastError ? ` (last error: ${lastError.message.split('\n')[0]})` : ''}`);
+      }
+      await sleep(polling);
+    }
+  }
+  async setViewport(width, height) {
+    if (this.kind === 'chromium') await this.raw.setViewportSize({ width, height });
+    else await this.raw.setViewport({ width, height });
   }
   async screenshot(file) {
     await this.raw.screenshot({ path: file });
@@ -57,6 +75,22 @@ class Page {
   }
   async click(selector) {
     await this.raw.click(selector);
+  }
+  /** A real right-click (pointer events from the automation protocol), which fires the page's contextmenu event. */
+  async rightClick(selector) {
+    await this.raw.click(selector, { button: 'right' });
+  }
+  /** evaluate in the first frame whose URL's host is `host`. */
+  async evaluateInFrame(host, fn, arg) {
+    const frame = this.raw.frames().find((f) => {
+      try {
+        return new URL(f.url()).hostname === host;
+      } catch {
+        return false;
+      }
+    });
+    if (!frame) throw new Error(`no frame from ${host} in ${this.raw.url()}`);
+    return frame.evaluate(fn, arg);
   }
   async close() {
     await this.raw.close().catch(() => {});
@@ -128,6 +162,43 @@ export async function launchChromium(world) {
     async background(fn, arg) {
       return driver.worker.evaluate(fn, arg);
     },
+    async openExtensionPage(page, p) {
+      await page.goto(driver.extensionURL(p));
+    },
+    /**
+     * The keyboard shortcut. NOT the real key path: keys sent over CDP go to
+     * the page's renderer and never reach Chromium's accelerator table, so a
+     * headless test cannot press the extension's Alt+Shift+O. What IS real:
+     * the command is registered with that key (checked with
+     * commands.getAll), and the extension's own onCommand listener runs in
+     * its service worker, with the tab active, exactly as when the key is
+     * pressed.
+     */
+    async shortcut(page, command) {
+      await page.bringToFront();
+      const cmds = await driver.background(() => chrome.commands.getAll());
+      const cmd = cmds.find((c) => c.name === command);
+      if (!cmd?.shortcut) throw new Error(`command ${command} has no shortcut assigned: ${JSON.stringify(cmds)}`);
+      await driver.background((name) => chrome.commands.onCommand.dispatch(name), command);
+      return cmd.shortcut;
+    },
+    /**
+     * The context menu. The right-click is real (the page and the content
+     * script see a trusted contextmenu event on the field); the menu Chromium
+     * would draw cannot be clicked headless, so the click on our item is the
+     * extension's own contextMenus.onClicked listener called in its service
+     * worker with the data Chromium passes for an editable field.
+     */
+    async contextMenuFill(page, selector, menuId) {
+      await page.bringToFront();
+      await page.rightClick(selector);
+      await page.raw.keyboard.press('Escape').catch(() => {});
+      await driver.background(async ({ url, menuId }) => {
+        const [tab] = await chrome.tabs.query({ url });
+        if (!tab) throw new Error('no tab for ' + url);
+        chrome.contextMenus.onClicked.dispatch({ menuItemId: menuId, editable: true, frameId: 0, pageUrl: url }, tab);
+      }, { url: page.url(), menuId });
+    },
     pid: () => context.browser()?.process?.()?.pid,
     async close() {
       await context.close();
@@ -153,6 +224,9 @@ export async function launchFirefox(world) {
     acceptInsecureCerts: true,
     env,
     defaultViewport: { width: 1000, height: 760 },
+    // Lets BiDi open moz-extension:// pages and reach the browser's own
+    // window (chrome scope), where the add-on's shortcut and menu item live.
+    args: ['--remote-allow-system-access'],
     extraPrefsFirefox: {
       'network.dns.localDomains': allHosts().join(','),
       'network.trr.mode': 5,
@@ -165,6 +239,9 @@ export async function launchFirefox(world) {
       // Let the suite read the clipboard without the paste prompt.
       'dom.events.testing.asyncClipboard': true,
       'dom.events.asyncClipboard.readText': true,
+      // Several fixture tabs load at once; keep their timers running at full speed.
+      'dom.min_background_timeout_value': 4,
+      'dom.timeout.enable_budget_timer_throttling': false,
       'browser.shell.checkDefaultBrowser': false,
       'app.update.enabled': false,
       'datareporting.policy.dataSubmissionEnabled': false,
@@ -194,6 +271,76 @@ export async function launchFirefox(world) {
       return new Page('firefox', reuse ?? await browser.newPage());
     },
     background: null, // the background page is not reachable over BiDi
+    /** Evaluate in the browser's own window (chrome scope; needs --remote-allow-system-access). */
+    async chrome(expression) {
+      const tree = await browser.connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+      const win = tree.result.contexts.find((c) => c.url === 'chrome://browser/content/browser.xhtml');
+      if (!win) throw new Error('no browser window in chrome scope');
+      const { result } = await browser.connection.send('script.evaluate', {
+        expression, target: { context: win.context }, awaitPromise: true, resultOwnership: 'none',
+      });
+      if (result.type !== 'success') throw new Error(`chrome-scope script failed: ${JSON.stringify(result.exceptionDetails?.text ?? result)}`);
+      return result.result?.value;
+    },
+    async openExtensionPage(page, p) {
+      // BiDi navigates to moz-extension:// (with system access) but never
+      // reports the load as finished: wait for the document instead.
+      await page.raw.goto(driver.extensionURL(p), { waitUntil: 'domcontentloaded', timeout: 2_000 }).catch(() => {});
+      await page.waitFor((origin) => location.origin === origin && document.readyState === 'complete', driver.extensionOrigin, { timeout: 10_000 });
+    },
+    /**
+     * The keyboard shortcut, pressed as real key events: a TextInputProcessor
+     * in the browser window (what Firefox's own tests use) sends Alt, Shift
+     * and the key through the same event path as a keyboard, so the
+     * browser's key handling finds the add-on's <key> and fires its command.
+     * Only the OS keyboard itself is left out.
+     */
+    async shortcut(page, command, chord = 'Alt+Shift+O') {
+      await page.bringToFront();
+      const parts = chord.split('+');
+      const letter = parts.pop();
+      return driver.chrome(`(() => {
+        const keys = [...(document.querySelector('keyset[id^="ext-keyset-id-otpfill"]')?.children ?? [])]
+          .map((k) => k.getAttribute('modifiers') + '+' + k.getAttribute('key'));
+        const want = ${JSON.stringify(parts.map((p) => p.toLowerCase()).join(',') + '+' + letter)};
+        if (!keys.includes(want)) throw new Error('the add-on has no key ' + want + ': ' + keys.join(' '));
+        window.focus();
+        gBrowser.selectedBrowser.focus();
+        const tip = Cc['@mozilla.org/text-input-processor;1'].createInstance(Ci.nsITextInputProcessor);
+        if (!tip.beginInputTransactionForTests(window)) throw new Error('no text input processor');
+        const ev = (o) => new KeyboardEvent('', o);
+        const mods = ${JSON.stringify(parts)}.map((m) => ev({ key: m, code: m + 'Left', keyCode: m === 'Alt' ? 18 : m === 'Shift' ? 16 : 17 }));
+        const key = ev({ key: ${JSON.stringify(letter)}, code: 'Key' + ${JSON.stringify(letter)}, keyCode: ${letter.charCodeAt(0)} });
+        for (const m of mods) tip.keydown(m);
+        tip.keydown(key); tip.keyup(key);
+        for (const m of mods.reverse()) tip.keyup(m);
+        return want;
+      })()`);
+    },
+    /**
+     * The context menu, for real: a right-click over BiDi opens Firefox's
+     * content-area context menu; the add-on's item is found there by its id
+     * and activated as a click on it would.
+     */
+    async contextMenuFill(page, selector, menuId) {
+      await page.bringToFront();
+      await page.rightClick(selector);
+      const itemSuffix = '-menuitem-_' + menuId;
+      let last = '';
+      for (let i = 0; i < 30; i++) {
+        last = await driver.chrome(`(() => {
+          const m = document.getElementById('contentAreaContextMenu');
+          if (m.state !== 'open') return 'menu ' + m.state;
+          const it = [...m.querySelectorAll('menuitem')].find((x) => x.id.endsWith(${JSON.stringify(itemSuffix)}) && !x.hidden);
+          if (!it) return 'no item';
+          m.activateItem(it);
+          return 'ok';
+        })()`);
+        if (last === 'ok') return;
+        await sleep(100);
+      }
+      throw new Error(`the context menu did not offer the add-on's item ${menuId}: ${last}`);
+    },
     pid: () => browser.process()?.pid,
     async close() {
       await browser.close();

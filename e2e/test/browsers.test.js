@@ -1,0 +1,31 @@
+// The real-browser suite: Chromium (playwright-core) and Firefox ESR
+// (puppeteer-core, WebDriver BiDi) with the built extension and the otpfill
+// host against a real pass store. One store and one pair of servers for both.
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before } from 'node:test';
+import { launchChromium, launchFirefox } from '../lib/browsers.js';
+import { skipReason } from '../lib/proc.js';
+import { browserSuite } from '../lib/suite.js';
+import { artifactsDir, paths, setupWorld, toolRequirements } from '../lib/world.js';
+
+const extensionBuilt = (dir) => (fs.existsSync(path.join(dir, 'manifest.json')) ? dir : '');
+
+// Outside CI a missing piece skips with the reason; in CI it fails (skipReason throws).
+const common = toolRequirements();
+const chromiumSkip = skipReason({ ...common, chromium: paths.chromium, 'extension/dist/chromium (cd extension && npm ci && npm run build)': extensionBuilt(paths.chromiumExtension) });
+const firefoxSkip = skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist/firefox (cd extension && npm ci && npm run build)': extensionBuilt(paths.firefoxExtension) });
+
+let world;
+if (!chromiumSkip || !firefoxSkip) {
+  before(async () => {
+    fs.rmSync(path.join(artifactsDir, 'speed.json'), { force: true });
+    world = await setupWorld();
+  });
+  after(async () => {
+    await world?.teardown();
+  });
+}
+
+browserSuite('chromium', launchChromium, () => world, { skip: chromiumSkip });
+browserSuite('firefox', launchFirefox, () => world, { skip: firefoxSkip });
