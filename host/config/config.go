@@ -53,9 +53,9 @@ type Store struct {
 	// SecretKeys and PublicKeys are exported key files for the native engine.
 	SecretKeys []string `json:"secret_keys,omitempty"`
 	PublicKeys []string `json:"public_keys,omitempty"`
-	// PassphraseFromKeyring: the native engine reads the secret key's
-	// passphrase from the OS keyring (service otpfill, account
-	// "gpg-passphrase:<KEYID>").
+	// PassphraseFromKeyring: the native engine reads each secret key's
+	// passphrase from the OS keyring (service "otpfill-pgp", account = the
+	// key's fingerprint in upper-case hex).
 	PassphraseFromKeyring bool `json:"passphrase_from_keyring,omitempty"`
 }
 
