@@ -14,6 +14,7 @@ import (
 
 	"github.com/godbus/dbus/v5"
 
+	"github.com/otpfill/otpfill/host/internal/realkeyring"
 	"github.com/otpfill/otpfill/host/store"
 )
 
@@ -30,7 +31,7 @@ func TestWriteIsReadBySecretTool(t *testing.T) {
 	if err := s.Write(ctx, name, []byte(text), false); err != nil {
 		t.Fatalf("Write: %v", err)
 	}
-	got, err := sess.run(ctx, "", "secret-tool", "lookup", "service", "otpfill", "username", name)
+	got, err := sess.Run(ctx, "", "secret-tool", "lookup", "service", "otpfill", "username", name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,32 +58,34 @@ func TestListFindsItemsOtherClientsStored(t *testing.T) {
 	sess := needKeyring(t)
 	ctx := t.Context()
 	s := New(Options{})
-	stored := map[string]string{
-		"example.org/bob":    "otpauth://totp/bob?secret=GEZDGNBVGY3TQOJQ",
-		"2fa/gitlab.com/bob": "otpauth://totp/carol?secret=MFRGGZDFMZTWQ2LK",
-	}
-	for name, secret := range stored {
-		if _, err := sess.run(ctx, secret, "secret-tool", "store", "--label=test", "service", "otpfill", "username", name); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			sess.run(context.Background(), "", "secret-tool", "clear", "service", "otpfill", "username", name)
-		})
-	}
 	// Neither another service nor an account that is not a safe name may
-	// show up.
+	// show up. These go first: secret-tool store replaces an item whose
+	// attributes include the new item's, so an item with service=otpfill
+	// alone, stored later, would replace one of the entries.
 	for _, attrs := range [][]string{
 		{"service", "not-otpfill", "username", "example.org/eve"},
 		{"service", "otpfill", "username", "../escape"},
 		{"service", "otpfill"},
 	} {
 		args := append([]string{"store", "--label=test"}, attrs...)
-		if _, err := sess.run(ctx, "x", "secret-tool", args...); err != nil {
+		if _, err := sess.Run(ctx, "x", "secret-tool", args...); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { sess.run(context.Background(), "", "secret-tool", append([]string{"clear"}, attrs...)...) })
+		t.Cleanup(func() { sess.Run(context.Background(), "", "secret-tool", append([]string{"clear"}, attrs...)...) })
 	}
 
+	stored := map[string]string{
+		"example.org/bob":    "otpauth://totp/bob?secret=GEZDGNBVGY3TQOJQ",
+		"2fa/gitlab.com/bob": "otpauth://totp/carol?secret=MFRGGZDFMZTWQ2LK",
+	}
+	for name, secret := range stored {
+		if _, err := sess.Run(ctx, secret, "secret-tool", "store", "--label=test", "service", "otpfill", "username", name); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			sess.Run(context.Background(), "", "secret-tool", "clear", "service", "otpfill", "username", name)
+		})
+	}
 	names, err := s.List(ctx)
 	if err != nil {
 		t.Fatalf("List: %v", err)
@@ -125,7 +128,7 @@ func TestWriteExistingAndOverwrite(t *testing.T) {
 	if got, _ := s.Read(ctx, name); string(got) != "third" {
 		t.Errorf("after overwrite, Read = %q, want %q", got, "third")
 	}
-	out, err := sess.run(ctx, "", "secret-tool", "search", "--all", "service", "otpfill", "username", name)
+	out, err := sess.Run(ctx, "", "secret-tool", "search", "--all", "service", "otpfill", "username", name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +143,7 @@ func TestOverwriteItemOtherClientStored(t *testing.T) {
 	s := New(Options{})
 	name := "example.net/erin"
 	t.Cleanup(func() { s.Remove(context.Background(), name) })
-	if _, err := sess.run(ctx, "old", "secret-tool", "store", "--label=test", "service", "otpfill", "username", name); err != nil {
+	if _, err := sess.Run(ctx, "old", "secret-tool", "store", "--label=test", "service", "otpfill", "username", name); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Write(ctx, name, []byte("new"), false); !errors.Is(err, store.ErrExists) {
@@ -149,7 +152,7 @@ func TestOverwriteItemOtherClientStored(t *testing.T) {
 	if err := s.Write(ctx, name, []byte("new"), true); err != nil {
 		t.Fatalf("Write with overwrite: %v", err)
 	}
-	got, err := sess.run(ctx, "", "secret-tool", "lookup", "service", "otpfill", "username", name)
+	got, err := sess.Run(ctx, "", "secret-tool", "lookup", "service", "otpfill", "username", name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +175,7 @@ func TestRemove(t *testing.T) {
 	if err := s.Remove(ctx, name); err != nil {
 		t.Fatalf("Remove: %v", err)
 	}
-	if out, err := sess.run(ctx, "", "secret-tool", "lookup", "service", "otpfill", "username", name); err == nil {
+	if out, err := sess.Run(ctx, "", "secret-tool", "lookup", "service", "otpfill", "username", name); err == nil {
 		t.Errorf("secret-tool still finds the removed item: %q", out)
 	}
 	if _, err := s.Read(ctx, name); !errors.Is(err, store.ErrNotFound) {
@@ -211,11 +214,11 @@ func TestUnavailable(t *testing.T) {
 	}{
 		{"bus without a Secret Service", func(t *testing.T) {
 			sess := mustSession(t)
-			t.Setenv("DBUS_SESSION_BUS_ADDRESS", sess.address)
+			t.Setenv("DBUS_SESSION_BUS_ADDRESS", sess.Address)
 			t.Cleanup(func() {
 				// NameHasOwner, not activation: nothing may have started
 				// the keyring daemon this bus could activate.
-				if ok, err := sess.hasOwner(secretsName); err != nil || ok {
+				if ok, err := sess.HasOwner(secretsName); err != nil || ok {
 					t.Errorf("after the calls, %s has an owner (%v, %v): something activated a keyring", secretsName, ok, err)
 				}
 			})
@@ -278,14 +281,14 @@ func TestUnavailable(t *testing.T) {
 // answers (stopped) cannot hold Check past its timeout.
 func TestHungSecretService(t *testing.T) {
 	sess := mustSession(t)
-	gk, err := sess.startKeyring(true)
+	gk, err := sess.StartKeyring(true)
 	if err != nil {
 		t.Skip(err)
 	}
 	if err := gk.Process.Signal(syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", sess.address)
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", sess.Address)
 	s := New(Options{CallTimeout: 500 * time.Millisecond})
 
 	start := time.Now()
@@ -311,12 +314,12 @@ func TestHungSecretService(t *testing.T) {
 
 func TestLockedKeyring(t *testing.T) {
 	sess := mustSession(t)
-	if _, err := sess.startKeyring(true); err != nil {
+	if _, err := sess.StartKeyring(true); err != nil {
 		t.Skip(err)
 	}
 	// Lock the login collection the way a screen locker or "secret-tool
 	// lock" does: Service.Lock needs no prompt.
-	c, err := sess.conn()
+	c, err := sess.Conn()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +330,7 @@ func TestLockedKeyring(t *testing.T) {
 	if err != nil || !slices.Contains(locked, loginCollection) {
 		t.Fatalf("locking the test keyring: locked %v, prompt %v, err %v", locked, prompt, err)
 	}
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", sess.address)
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", sess.Address)
 	s := New(Options{})
 	err = s.Check(t.Context())
 	if !errors.Is(err, store.ErrUnavailable) {
@@ -344,10 +347,10 @@ func TestLockedKeyring(t *testing.T) {
 // to create one.
 func TestNoLoginKeyring(t *testing.T) {
 	sess := mustSession(t)
-	if _, err := sess.startKeyring(false); err != nil {
+	if _, err := sess.StartKeyring(false); err != nil {
 		t.Skip(err)
 	}
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", sess.address)
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", sess.Address)
 	s := New(Options{})
 	err := s.Check(t.Context())
 	if !errors.Is(err, store.ErrUnavailable) {
@@ -382,11 +385,11 @@ func assertAllUnavailable(t *testing.T, s *Store) {
 
 func mustSession(t *testing.T) *session {
 	t.Helper()
-	sess, err := newSession()
+	sess, err := realkeyring.Start()
 	if err != nil {
 		t.Skip(err)
 	}
-	t.Cleanup(sess.close)
+	t.Cleanup(sess.Close)
 	return sess
 }
 
