@@ -49,6 +49,33 @@ hyperfine -N --warmup 5 --runs 60 --export-json "$out/code.json" \
   -n 'pass otp' "pass otp github.com/alice" \
   -n 'sh -c (redirect overhead)' "sh -c 'true < $work/code.req'"
 
+echo "== native engine against the gpg engine (same entry)"
+gpg --batch --armor --export-secret-keys bench@example.invalid > "$work/secret.asc"
+printf '{"stores":[{"id":"pass","engine":"native","secret_keys":["%s"]}]}' "$work/secret.asc" > "$work/native.json"
+OTPFILL_CONFIG=$work/native.json "$otpfill" chrome-extension://x/ < "$work/code.req" | "$frame" -read | grep -q '"ok":true'
+hyperfine -N --warmup 5 --runs 60 --export-json "$out/native.json" \
+  -n 'otpfill code, gpg engine' "sh -c '$otpfill chrome-extension://x/ < $work/code.req'" \
+  -n 'otpfill code, native engine' "sh -c 'OTPFILL_CONFIG=$work/native.json $otpfill chrome-extension://x/ < $work/code.req'"
+
+echo "== save end to end (encrypt, rename, git commit) against pass otp insert"
+pass git init >/dev/null
+git -C "$PASSWORD_STORE_DIR" config user.email bench@example.invalid
+git -C "$PASSWORD_STORE_DIR" config user.name Bench
+uri='otpauth://totp/Example:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Example'
+"$frame" "{\"id\":\"1\",\"action\":\"save\",\"url\":\"https://example.com/\",\"uri\":\"$uri\",\"name\":\"bench/save\",\"overwrite\":true}" > "$work/save.req"
+printf '%s\n' "$uri" > "$work/uri.txt"
+hyperfine -N --warmup 2 --runs 20 --export-json "$out/save.json" \
+  -n 'otpfill save' "sh -c '$otpfill chrome-extension://x/ < $work/save.req'" \
+  -n 'pass otp insert -f' "sh -c 'pass otp insert -f bench/passsave < $work/uri.txt'"
+
+echo "== import of 1,000 otpauth lines"
+for i in $(seq 1 1000); do printf 'otpauth://totp/Site%d:user%d?secret=GEZDGNBVGY3TQOJQ&issuer=Site%d\n' "$i" "$i" "$i"; done > "$work/import.txt"
+hyperfine -N --runs 2 --export-json "$out/import.json" \
+  --prepare "rm -rf $PASSWORD_STORE_DIR/imp" \
+  -n 'otpfill import 1,000 (gpg engine)' "$otpfill import --prefix imp $work/import.txt" \
+  -n 'otpfill import 1,000 (native engine)' "sh -c 'OTPFILL_CONFIG=$work/native.json $otpfill import --prefix imp $work/import.txt'"
+rm -rf "$PASSWORD_STORE_DIR/imp"
+
 echo "== match over 10,000 entries"
 big=$work/big
 mkdir -p "$big"
@@ -72,7 +99,7 @@ import json, sys
 out, rss_code, rss_match = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 def load(name):
     return {r["command"]: r for r in json.load(open(f"{out}/{name}.json"))["results"]}
-c, m = load("code"), load("match")
+c, m, n, sv, im = load("code"), load("match"), load("native"), load("save"), load("import")
 def mean(d, k): return d[k]["mean"] * 1000
 sh = mean(c, 'sh -c (redirect overhead)')
 gpg, host, hostu, po = mean(c, 'gpg --decrypt (floor)'), mean(c, 'otpfill host: code by name') - sh, mean(c, 'otpfill host: code by url') - sh, mean(c, 'pass otp')
@@ -86,6 +113,16 @@ print(f"  pass otp               {po:8.2f} ms   otpfill is {po/host:5.2f}x faste
 print(f"match, 10,000 entries")
 print(f"  find -name '*.gpg'     {find:8.2f} ms")
 print(f"  otpfill match          {mt:8.2f} ms   {mt/find:5.2f}x find (target <= 2x)")
+ng, nn = mean(n, 'otpfill code, gpg engine'), mean(n, 'otpfill code, native engine')
+print(f"time-to-code by engine (same entry, whole process incl. sh -c)")
+print(f"  gpg engine             {ng:8.2f} ms")
+print(f"  native engine          {nn:8.2f} ms   {nn/ng:5.2f}x gpg (target <= 0.5x)")
+s1, s2 = mean(sv, 'otpfill save'), mean(sv, 'pass otp insert -f')
+print(f"save end to end (encrypt, rename, git commit)")
+print(f"  otpfill save           {s1:8.2f} ms")
+print(f"  pass otp insert -f     {s2:8.2f} ms   otpfill is {s2/s1:5.2f}x faster")
+i1, i2 = mean(im, 'otpfill import 1,000 (gpg engine)'), mean(im, 'otpfill import 1,000 (native engine)')
+print(f"import of 1,000 entries: gpg engine {i1/1000:.2f} s, native engine {i2/1000:.2f} s")
 print(f"peak RSS: code {rss_code/1024:.1f} MiB, match over 10,000 entries {rss_match/1024:.1f} MiB (target <= 20 MiB)")
 PY
 
