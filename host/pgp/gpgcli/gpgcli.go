@@ -3,7 +3,6 @@
 package gpgcli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -104,7 +103,7 @@ func (e *Engine) Binary() string { return e.binary }
 // non-interactive behaviour that still lets gpg-agent ask for a passphrase.
 func (e *Engine) baseArgs() []string {
 	args := append([]string{}, e.opts...)
-	return append(args, "--quiet", "--yes", "--compress-algo=none", "--no-encrypt-to", "--batch", "--use-agent", "--status-fd=3")
+	return append(args, "--quiet", "--yes", "--compress-algo=none", "--no-encrypt-to", "--batch", "--use-agent", "--status-fd=2")
 }
 
 // Decrypt implements pgp.Engine. gpg's stderr goes to the debug log only.
@@ -139,58 +138,48 @@ func (e *Engine) Encrypt(ctx context.Context, plaintext []byte, recipients []str
 	return out, nil
 }
 
-// run feeds input to gpg on stdin, returns stdout and the status lines.
-// stdout and stdin carry data; the status channel is fd 3.
+// run feeds input to gpg on stdin and returns stdout, the status lines and
+// gpg's other messages. Status goes to stderr (--status-fd=2), where its
+// "[GNUPG:] " prefix tells it apart; an extra descriptor would not work on
+// Windows.
 func (e *Engine) run(ctx context.Context, args []string, input []byte) ([]byte, []string, string, error) {
 	if e.binary == "" {
 		return nil, nil, "", fmt.Errorf("%w: gpg not found (install gnupg)", pgp.ErrNoEngine)
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	statusR, statusW, err := os.Pipe()
-	if err != nil {
-		return nil, nil, "", err
-	}
-	defer statusR.Close()
 	cmd := exec.CommandContext(ctx, e.binary, args...)
 	cmd.Env = e.env
 	cmd.Stdin = bytes.NewReader(input)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
-	cmd.ExtraFiles = []*os.File{statusW}
 	cmd.WaitDelay = time.Second
-	if err := cmd.Start(); err != nil {
-		statusW.Close()
-		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
-			return nil, nil, "", fmt.Errorf("%w: cannot run %s: %v", pgp.ErrNoEngine, e.binary, err)
-		}
-		return nil, nil, "", fmt.Errorf("cannot run %s: %w", e.binary, err)
-	}
-	statusW.Close()
+	werr := cmd.Run()
 	var status []string
-	done := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(statusR)
-		for sc.Scan() {
-			if line, ok := strings.CutPrefix(sc.Text(), "[GNUPG:] "); ok {
-				status = append(status, line)
-			}
+	var messages strings.Builder
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if rest, ok := strings.CutPrefix(line, "[GNUPG:] "); ok {
+			status = append(status, rest)
+		} else if line = strings.TrimSpace(line); line != "" {
+			messages.WriteString(line)
+			messages.WriteByte('\n')
 		}
-		close(done)
-	}()
-	werr := cmd.Wait()
-	<-done
-	if stderr.Len() > 0 {
+	}
+	if messages.Len() > 0 {
 		// gpg's messages name keys and files, never plaintext; still, they
 		// stay in the debug log and never reach the browser.
-		e.log.Debug().Str("gpg_stderr", strings.TrimSpace(stderr.String())).Msg("gpg said")
+		e.log.Debug().Str("gpg_stderr", strings.TrimSpace(messages.String())).Msg("gpg said")
+	}
+	var execErr *exec.Error
+	if errors.As(werr, &execErr) || errors.Is(werr, os.ErrNotExist) {
+		return nil, nil, "", fmt.Errorf("%w: cannot run %s: %v", pgp.ErrNoEngine, e.binary, werr)
 	}
 	if ctx.Err() != nil {
-		return nil, status, stderr.String(), fmt.Errorf("gpg did not finish within %s (waiting for a passphrase or a smartcard?)", e.timeout)
+		return nil, status, messages.String(), fmt.Errorf("gpg did not finish within %s (waiting for a passphrase or a smartcard?)", e.timeout)
 	}
 	if werr != nil {
-		return nil, status, stderr.String(), werr
+		return nil, status, messages.String(), werr
 	}
 	return stdout.Bytes(), status, "", nil
 }
