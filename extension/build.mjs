@@ -38,6 +38,7 @@ async function bundle(outdir, target) {
     minify: !dev,
     sourcemap: dev ? "inline" : false,
     legalComments: "none",
+    charset: "utf8",
     logLevel: "warning",
   });
 }
@@ -128,6 +129,8 @@ async function writeBrowser(name, manifest, shared) {
   await mkdir(join(dir, "icons"), { recursive: true });
   for (const f of await readdir(shared)) await copyFile(join(shared, f), join(dir, f));
   for (const f of STATIC) await copyFile(f, join(dir, f.split("/").pop()));
+  // The inline chooser is the popup page in another mode (see popup.ts).
+  await copyFile("src/popup/popup.html", join(dir, "chooser.html"));
   for (const s of ICON_SIZES) await writeFile(join(dir, "icons", `icon-${s}.png`), png(s, iconPixel));
   if (name === "firefox") await rm(join(dir, "offscreen.js")).then(() => rm(join(dir, "offscreen.html")));
   await writeFile(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");

@@ -6,6 +6,7 @@ import { api } from "../shared/api";
 import type { CodeResult, EntryRef, FillPlan, HostParams, Message, MessageType, PopupInit, Reply } from "../shared/messages";
 import { isMessage } from "../shared/messages";
 import { loadOptions } from "../shared/options";
+import { checkChooser, grantChooser } from "./chooser";
 import { clearLater, closeOffscreen } from "./clipboard";
 import { bestFrame, forgetField, forgetTab, recordField } from "./frames";
 import { errorText, HostClient, HostError } from "./host";
@@ -102,8 +103,13 @@ async function onFillRequest(sender: Sender): Promise<FillPlan> {
   const url = sender.tab!.url!;
   const r = await manualCode(url);
   if ("plan" in r) {
+    const p = r.plan;
+    // Several exact matches: the content script shows the inline chooser.
+    // Weak matches are only ever offered in the toolbar popup, which no page can frame.
+    if (p.action === "show" && p.state === "chooser")
+      return { ...p, chooser: await grantChooser(sender.tab!.id!, sender.frameId ?? 0) };
     void openPopup();
-    return r.plan;
+    return p;
   }
   return { action: "fill", code: r.code.code, submit: await submitFor(url) };
 }
@@ -155,6 +161,24 @@ async function onMenuClick(info: chrome.contextMenus.OnClickData, tab?: chrome.t
 
 // ---- popup ----
 
+/** The inline chooser: this tab's exact matches only, filling the frame it was opened for. */
+async function chooserInit(token: string, sender: Sender): Promise<Reply<"chooser-init">> {
+  const g = await checkChooser(token, sender.tab?.id);
+  if (!g) return { error: "this chooser has expired: click the 2FA button again" };
+  const init = await popupInit(g.tabId);
+  return { ...init, weak: [], frameId: g.frameId };
+}
+
+async function chooserFill(token: string, entry: EntryRef, sender: Sender, given?: CodeResult): Promise<Reply<"chooser-fill">> {
+  const g = await checkChooser(token, sender.tab?.id);
+  if (!g) return { filled: false, error: "this chooser has expired: click the 2FA button again" };
+  const tab = await api.tabs.get(g.tabId);
+  const { entries } = await host.request("match", { url: tab.url ?? "" });
+  if (!entries.some((m) => m.strength === "exact" && m.name === entry.name && m.store === entry.store))
+    return { filled: false, error: "that entry does not belong to this site" };
+  return popupFill(g.tabId, g.frameId, entry, given);
+}
+
 async function popupInit(tabId: number): Promise<PopupInit> {
   const tab = await api.tabs.get(tabId);
   const url = tab.url ?? "";
@@ -180,13 +204,13 @@ async function popupInit(tabId: number): Promise<PopupInit> {
   return init;
 }
 
-async function popupFill(tabId: number, entry: EntryRef, given?: CodeResult): Promise<Reply<"popup-fill">> {
+async function popupFill(tabId: number, frameId: number | undefined, entry: EntryRef, given?: CodeResult): Promise<Reply<"popup-fill">> {
   try {
     // A code the popup already shows is reused while fresh: asking again would advance an HOTP counter.
     const usable =
       given && given.name === entry.name && given.store === entry.store && (given.type === "hotp" || !waitBeforeFill(given.expires_at, Date.now()));
     const code = usable ? given : await freshCode({ name: entry.name, store: entry.store });
-    const filled = await fillTab(tabId, undefined, code.code, "best");
+    const filled = await fillTab(tabId, frameId, code.code, "best");
     return { filled, code };
   } catch (e) {
     return { filled: false, error: errorText(e) };
@@ -197,9 +221,23 @@ async function popupFill(tabId: number, entry: EntryRef, given?: CodeResult): Pr
 
 const CONTENT_TYPES = new Set<MessageType>(["field-found", "field-lost", "fill-request"]);
 const PAGE_TYPES = new Set<MessageType>(["popup-init", "list", "code", "popup-fill", "alias", "clipboard-copied"]);
+const CHOOSER_TYPES = new Set<MessageType>(["chooser-init", "chooser-fill", "chooser-cancel", "code"]);
 
 function fromExtensionPage(sender: Sender): boolean {
   return sender.id === api.runtime.id && (sender.url ?? "").startsWith(api.runtime.getURL(""));
+}
+
+/**
+ * The inline chooser page. It is the only web-accessible page, so a web page
+ * can frame or open it: it gets the chooser messages only, which need a token.
+ */
+function fromChooser(sender: Sender): boolean {
+  return (sender.url ?? "").startsWith(api.runtime.getURL("chooser.html"));
+}
+
+/** Another extension page framed in a web page: not something this extension does. */
+function framedInPage(sender: Sender): boolean {
+  return sender.tab !== undefined && (sender.frameId ?? 0) !== 0;
 }
 
 function fromContentScript(sender: Sender): boolean {
@@ -221,7 +259,16 @@ async function handle(msg: Message, sender: Sender): Promise<unknown> {
     case "code":
       return freshCode({ name: msg.entry.name, store: msg.entry.store }).catch((e) => ({ error: errorText(e) }));
     case "popup-fill":
-      return popupFill(msg.tabId, msg.entry, msg.code);
+      return popupFill(msg.tabId, undefined, msg.entry, msg.code);
+    case "chooser-init":
+      return chooserInit(msg.token, sender);
+    case "chooser-fill":
+      return chooserFill(msg.token, msg.entry, sender, msg.code);
+    case "chooser-cancel": {
+      const g = await checkChooser(msg.token, sender.tab?.id);
+      if (g) await api.tabs.sendMessage(g.tabId, { type: "close-chooser" } satisfies Message, { frameId: g.frameId }).catch(() => {});
+      return;
+    }
     case "alias": {
       const tab = await api.tabs.get(msg.tabId);
       if (!siteOf(tab.url)) return { error: "this tab shows no web site" };
@@ -243,10 +290,11 @@ async function handle(msg: Message, sender: Sender): Promise<unknown> {
 
 api.runtime.onMessage.addListener((msg: unknown, sender, reply) => {
   if (!isMessage(msg)) return false;
+  const page = fromExtensionPage(sender);
   const ok =
     (CONTENT_TYPES.has(msg.type) && fromContentScript(sender)) ||
-    (PAGE_TYPES.has(msg.type) && fromExtensionPage(sender)) ||
-    (msg.type === "offscreen-done" && fromExtensionPage(sender));
+    (page && fromChooser(sender) && CHOOSER_TYPES.has(msg.type)) ||
+    (page && !fromChooser(sender) && !framedInPage(sender) && (PAGE_TYPES.has(msg.type) || msg.type === "offscreen-done"));
   if (!ok) return false;
   handle(msg, sender).then(
     (r) => reply(r),

@@ -9,6 +9,7 @@ import type { FieldState, FillHow, FillPlan, Message } from "../shared/messages"
 import { isMessage } from "../shared/messages";
 import { bestField, browserEnv, CONFIDENT, eligible, type Field, fieldInputs, findShadowRoots, collectInputs } from "./detect";
 import { fillSingle, fillSplit, submitForm } from "./fill";
+import { type Chooser, showChooser } from "./chooser";
 import { type InlineIcon, showIcon } from "./icon";
 
 const root = document.documentElement;
@@ -19,6 +20,7 @@ const hostless: Element[] = [];
 const seen = new WeakSet<HTMLInputElement>();
 let current: Field | null = null;
 let icon: InlineIcon | null = null;
+let chooser: Chooser | null = null;
 let lastContextTarget: HTMLInputElement | null = null;
 
 // ---- cost accounting (read by the e2e speed report) ----
@@ -131,6 +133,7 @@ async function fillField(f: Field, code: string, how: FillHow): Promise<boolean>
     setState("filled");
     icon?.remove();
     icon = null;
+    closeChooser();
   }
   return ok;
 }
@@ -146,6 +149,21 @@ async function apply(f: Field, plan: FillPlan, how: FillHow): Promise<void> {
   }
   setState(plan.state);
   if (plan.state === "offered" || plan.state === "chooser" || plan.state === "weak") showInlineIcon(f);
+  if (plan.chooser && how === "manual") openChooser(f, plan.chooser);
+}
+
+function closeChooser(): void {
+  chooser?.remove();
+  chooser = null;
+}
+
+function openChooser(f: Field, token: string): void {
+  closeChooser();
+  const inputs = fieldInputs(f);
+  const src = `${api.runtime.getURL("chooser.html")}?token=${encodeURIComponent(token)}`;
+  chooser = showChooser(inputs[inputs.length - 1]!, src, () => {
+    chooser = null;
+  });
 }
 
 async function offer(f: Field): Promise<void> {
@@ -203,6 +221,7 @@ function start(): void {
       return true; // answered later
     }
     if (msg.type === "set-state") setState(msg.state);
+    if (msg.type === "close-chooser") closeChooser();
     return false;
   });
 

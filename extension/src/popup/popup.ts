@@ -1,6 +1,7 @@
 // The popup: the current site's entries with live codes, a search over every
 // entry, fill and copy. `popup.html?tab=ID` targets another tab, so tests can
-// open the popup as a normal page.
+// open the popup as a normal page. The same page is the inline chooser
+// (chooser.html?token=…): this site's exact matches only, fill only.
 
 import { api, send } from "../shared/api";
 import type { CodeResult, EntryRef, MatchEntry, PopupInit } from "../shared/messages";
@@ -9,6 +10,9 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 
 const params = new URLSearchParams(location.search);
 const inTab = params.has("tab");
+/** chooser.html: shown in a frame on the page by the content script, as the inline chooser. */
+const inline = location.pathname.endsWith("/chooser.html");
+const token = params.get("token") ?? "";
 let init: PopupInit | null = null;
 
 interface Row {
@@ -129,7 +133,9 @@ async function fillRow(row: Row): Promise<void> {
   if (!init) return;
   notice();
   const code = await loadCode(row);
-  const r = await send({ type: "popup-fill", tabId: init.tabId, entry: row.entry, ...(code ? { code } : {}) });
+  const r = inline
+    ? await send({ type: "chooser-fill", token, entry: row.entry, ...(code ? { code } : {}) })
+    : await send({ type: "popup-fill", tabId: init.tabId, entry: row.entry, ...(code ? { code } : {}) });
   if (r.error) return problem(r.error, false);
   if (r.code) {
     row.code = r.code;
@@ -139,18 +145,20 @@ async function fillRow(row: Row): Promise<void> {
     notice("No 2FA field to fill on this page. Use Copy instead.");
     return;
   }
+  if (inline) return; // the content script closes the chooser once the field is filled
   if (row.strength === "weak") return offerRemember(row, "Filled.");
   if (!inTab) window.close();
   else notice("Filled.");
 }
 
 async function copyRow(row: Row): Promise<void> {
+  if (inline) return; // a page could trick a click on a framed Copy, then read what is pasted
   notice();
   const code = await loadCode(row);
   if (!code) return;
   await navigator.clipboard.writeText(code.code);
   await send({ type: "clipboard-copied", code: code.code, ...(code.expires_at ? { expiresAt: code.expires_at } : {}) });
-  if (row.strength === "weak") return offerRemember(row, "Copied.");
+  if (row.strength === "weak" && !inline) return offerRemember(row, "Copied.");
   notice("Copied. It will be cleared from the clipboard when it expires.");
 }
 
@@ -230,6 +238,8 @@ document.addEventListener("keydown", (e) => {
   } else if (e.key === "Enter" && active?.id === "search") {
     e.preventDefault();
     buttons.find((b) => $("results").contains(b))?.click();
+  } else if (e.key === "Escape" && inline && init) {
+    void send({ type: "chooser-cancel", token });
   } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "c" && rowOf()) {
     e.preventDefault();
     void copyRow(rowOf()!);
@@ -245,10 +255,19 @@ async function targetTab(): Promise<number | undefined> {
 }
 
 async function start(): Promise<void> {
-  if (inTab) document.body.classList.add("tab");
-  const tabId = await targetTab();
-  if (tabId === undefined || Number.isNaN(tabId)) return problem("No tab to work on.", false);
-  init = await send({ type: "popup-init", tabId });
+  // The inline chooser shows this site's entries only: no search over every
+  // entry and no "Remember" (aliases are made from the toolbar popup alone).
+  if (inline) document.body.classList.add("inline");
+  else if (inTab) document.body.classList.add("tab");
+  if (inline) {
+    const r = await send({ type: "chooser-init", token });
+    if ("error" in r) return problem(r.error, false);
+    init = r;
+  } else {
+    const tabId = await targetTab();
+    if (tabId === undefined || Number.isNaN(tabId)) return problem("No tab to work on.", false);
+    init = await send({ type: "popup-init", tabId });
+  }
   document.body.dataset.state = init.host.ok ? "ready" : "host-error";
   $("site").textContent = init.site;
   if (!init.host.ok) {

@@ -110,7 +110,7 @@ export type FieldState =
 /** Answer to field-found and fill-request: either a code to fill now, or a state to show. */
 export type FillPlan =
   | { action: "fill"; code: string; submit: boolean }
-  | { action: "show"; state: FieldState; message?: string };
+  | { action: "show"; state: FieldState; message?: string; chooser?: string };
 
 /** Status of the host connection, as the popup shows it. */
 export type HostStatus =
@@ -141,6 +141,8 @@ export interface PopupInit {
   weak: MatchEntry[];
   /** The tab has a detected OTP field in a frame the extension may fill. */
   hasField: boolean;
+  /** Set when this is the inline chooser: it fills that frame only. */
+  frameId?: number;
 }
 
 export type Message =
@@ -151,8 +153,13 @@ export type Message =
   // background -> content
   | { type: "fill"; code: string; how: FillHow; submit: boolean; target: "best" | "context" }
   | { type: "set-state"; state: FieldState }
+  | { type: "close-chooser" }
   // popup -> background
   | { type: "popup-init"; tabId: number }
+  // inline chooser (chooser.html, in a frame on the page) -> background; the token names its tab and frame
+  | { type: "chooser-init"; token: string }
+  | { type: "chooser-fill"; token: string; entry: EntryRef; code?: CodeResult }
+  | { type: "chooser-cancel"; token: string }
   | { type: "list"; cursor?: string }
   | { type: "code"; entry: EntryRef }
   | { type: "popup-fill"; tabId: number; entry: EntryRef; code?: CodeResult }
@@ -172,7 +179,11 @@ export interface Replies {
   "fill-request": FillPlan;
   fill: { filled: boolean };
   "set-state": void;
+  "close-chooser": void;
+  "chooser-cancel": void;
   "popup-init": PopupInit;
+  "chooser-init": PopupInit | { error: string };
+  "chooser-fill": { filled: boolean; code?: CodeResult; error?: string };
   list: { entries: EntryRef[]; cursor?: string } | { error: string };
   code: CodeResult | { error: string };
   "popup-fill": { filled: boolean; code?: CodeResult; error?: string };
