@@ -5,6 +5,8 @@ GO       ?= go
 PREFIX   ?= $(HOME)/.local
 BINDIR   ?= $(PREFIX)/bin
 FUZZTIME ?= 20s
+# The Go packages (npm installs can bring stray Go files under node_modules).
+GOPKGS   := ./protocol/... ./host/... ./install/...
 export GOTOOLCHAIN := local
 # No stray daemons or files in the user's home during tests.
 TESTENV  := env -u DBUS_SESSION_BUS_ADDRESS
@@ -29,9 +31,9 @@ test: deps build
 	$(MAKE) test-go test-extension test-e2e
 
 test-go:
-	GOOS=darwin $(GO) build -o /dev/null ./...
-	GOOS=windows $(GO) build -o /dev/null ./...
-	$(TESTENV) $(GO) test -count=1 ./...
+	GOOS=darwin $(GO) build -o /dev/null $(GOPKGS)
+	GOOS=windows $(GO) build -o /dev/null $(GOPKGS)
+	$(TESTENV) $(GO) test -count=1 $(GOPKGS)
 
 test-extension:
 	cd extension && npm test && npm run lint
@@ -47,9 +49,9 @@ fuzz:
 
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
-	$(GO) vet ./...
-	GOOS=darwin $(GO) vet ./...
-	GOOS=windows $(GO) vet ./...
+	$(GO) vet $(GOPKGS)
+	GOOS=darwin $(GO) vet $(GOPKGS)
+	GOOS=windows $(GO) vet $(GOPKGS)
 	cd extension && npm run lint
 
 install: build
