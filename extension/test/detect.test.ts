@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { bestField, collectInputs, CONFIDENT, EXCLUDED, fieldInputs, findShadowRoots } from "../src/content/detect";
-import { normalize } from "../src/content/keywords";
+import { Lexicon, normalize, words } from "../src/content/keywords";
 import { page, testEnv } from "./dom";
 
 function best(doc: Document) {
@@ -263,4 +263,20 @@ describe("normalize", () => {
     it(input!, () => assert.equal(normalize(input!), want));
   }
   it("EXCLUDED is far below any score", () => assert.ok(EXCLUDED < -100));
+});
+
+describe("keyword matching", () => {
+  const lex = new Lexicon("tel|auth code|captcha*|验证码*");
+  for (const [text, want] of [
+    ["Tel.", true],
+    ["telegram handle", false],
+    ["Auth-Code", true],
+    ["oauth code", false],
+    ["authCode", true],
+    ["g-recaptcha-response", true],
+    ["请输入验证码", true],
+    ["", false],
+  ] as const) {
+    it(`${JSON.stringify(text)} → ${want}`, () => assert.equal(lex.test(words(text)), want));
+  }
 });

@@ -1,7 +1,9 @@
-// The inline chooser: the extension's popup page in a frame under the field,
-// for when several entries match (or only weak ones) and the user clicked the
-// inline button. Being an extension page, the page's scripts can neither read
-// it nor click in it; its host sits in a closed shadow root.
+// The inline chooser: an extension page (chooser.html) in a frame under the
+// field, for when several entries match and the user clicked the inline
+// button. Being an extension page, the page's scripts can neither read it
+// nor click in it.
+
+import { overlay, pin } from "./overlay";
 
 const WIDTH = 340;
 const HEIGHT = 250;
@@ -11,8 +13,7 @@ export interface Chooser {
 }
 
 export function showChooser(anchor: HTMLElement, src: string, onDismiss: () => void): Chooser {
-  const host = document.createElement("otpfill-chooser");
-  const shadow = host.attachShadow({ mode: "closed" });
+  const { host, shadow } = overlay("otpfill-chooser");
   const frame = document.createElement("iframe");
   frame.src = src;
   frame.title = "otpfill: choose an entry";
@@ -21,20 +22,14 @@ export function showChooser(anchor: HTMLElement, src: string, onDismiss: () => v
 
   const r = anchor.getBoundingClientRect();
   const top = r.bottom + 6 + HEIGHT > innerHeight ? Math.max(4, r.top - HEIGHT - 6) : r.bottom + 6;
-  const left = Math.max(4, Math.min(r.left, innerWidth - WIDTH - 4));
-  for (const [k, v] of [
-    ["all", "initial"],
-    ["position", "fixed"],
-    ["z-index", "2147483647"],
-    ["display", "block"],
-    ["top", `${Math.round(top)}px`],
-    ["left", `${Math.round(left)}px`],
-    ["width", `${WIDTH}px`],
-    ["height", `${HEIGHT}px`],
-    ["border-radius", "8px"],
-    ["box-shadow", "0 4px 16px #0005"],
-  ] as const)
-    host.style.setProperty(k, v, "important");
+  pin(host, {
+    top: `${Math.round(top)}px`,
+    left: `${Math.round(Math.max(4, Math.min(r.left, innerWidth - WIDTH - 4)))}px`,
+    width: `${WIDTH}px`,
+    height: `${HEIGHT}px`,
+    "border-radius": "8px",
+    "box-shadow": "0 4px 16px #0005",
+  });
 
   const outside = (e: Event) => {
     if (!e.composedPath().includes(host)) dismiss();

@@ -200,7 +200,7 @@ export function collectInputs(roots: Iterable<ParentNode>): HTMLInputElement[] {
 // hit). Custom elements are the elements whose tag is not standard; an
 // incomplete list only costs a few extra checks, never a missed custom element.
 const STANDARD_TAGS =
-  "div span a p li td tr img i b svg path g use br input label button option ul ol table tbody thead th section article header footer nav main aside form h1 h2 h3 h4 h5 h6 em strong small code pre sup sub blockquote figure picture source video iframe canvas select textarea hr dd dl dt time abbr circle rect defs symbol polygon template slot noscript script style link meta title head body html";
+  "div span a p li td tr img i b svg path g use br input label button option ul ol table tbody th section article header footer nav main aside form h1 h2 h3 h4 em strong small code pre sup blockquote figure picture source iframe select hr time circle rect template slot script style link meta head body html";
 
 /** Custom elements, the usual shadow hosts, matched natively: visiting every element of a big page from script costs milliseconds. */
 export const CUSTOM_ELEMENTS = `:not(${STANDARD_TAGS.replaceAll(" ", ",")})`;
