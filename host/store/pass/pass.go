@@ -267,9 +267,20 @@ func (s *Store) Remove(ctx context.Context, name string) error {
 }
 
 // writeAtomic writes data next to path and moves it into place. Without
-// overwrite it uses link(2), which fails if path appeared meanwhile.
+// overwrite it uses link(2), which fails if path appeared meanwhile. A
+// failure leaves the store as it was: the temp file and the folders made for
+// the entry are removed.
 func writeAtomic(path string, data []byte, overwrite bool) (err error) {
 	dir := filepath.Dir(path)
+	created := missingDirs(dir)
+	defer func() {
+		if err != nil {
+			// Deepest first; Remove keeps a folder something else filled.
+			for _, d := range created {
+				os.Remove(d)
+			}
+		}
+	}()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
@@ -306,6 +317,23 @@ func writeAtomic(path string, data []byte, overwrite bool) (err error) {
 	}
 	syncDir(dir)
 	return nil
+}
+
+// missingDirs returns dir and its parents that do not exist yet, deepest
+// first.
+func missingDirs(dir string) []string {
+	var out []string
+	for {
+		if _, err := os.Lstat(dir); err == nil {
+			return out
+		}
+		out = append(out, dir)
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return out
+		}
+		dir = parent
+	}
 }
 
 func syncDir(dir string) {
