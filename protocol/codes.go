@@ -53,4 +53,7 @@ const (
 	ActionSave         = "save"
 	ActionSaveRecovery = "save_recovery"
 	ActionAlias        = "alias"
+	// Added for setup capture (the protocol grows by new actions only).
+	ActionPreview = "preview"
+	ActionUndo    = "undo"
 )

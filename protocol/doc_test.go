@@ -27,7 +27,7 @@ func TestProtocolDoc(t *testing.T) {
 			t.Errorf("the error code table has no row for %q", c)
 		}
 	}
-	actions := []string{ActionHello, ActionList, ActionMatch, ActionCode, ActionSave, ActionSaveRecovery, ActionAlias}
+	actions := []string{ActionHello, ActionList, ActionMatch, ActionCode, ActionSave, ActionSaveRecovery, ActionAlias, ActionPreview, ActionUndo}
 	for _, a := range actions {
 		if !strings.Contains(text, "| `"+a+"` |") {
 			t.Errorf("the action table has no row for %q", a)
@@ -91,6 +91,8 @@ func checkResultExample(t *testing.T, action string, example []byte) {
 		ActionSave:         func() any { return &SaveResult{} },
 		ActionSaveRecovery: func() any { return &SaveRecoveryResult{} },
 		ActionAlias:        func() any { return &AliasResult{} },
+		ActionPreview:      func() any { return &PreviewResult{} },
+		ActionUndo:         func() any { return &UndoResult{} },
 	}
 	newResult, ok := results[action]
 	if !ok {

@@ -69,3 +69,23 @@ type AliasParams struct {
 	Name  string `json:"name"`
 	Store string `json:"store"`
 }
+
+// PreviewParams are the parameters of "preview": what a save of URI on the
+// site at URL would write, without writing. The URI is a secret.
+type PreviewParams struct {
+	URL   string `json:"url"`
+	URI   string `json:"uri"`
+	Name  string `json:"name"`
+	Store string `json:"store"`
+}
+
+func (p PreviewParams) String() string {
+	return fmt.Sprintf("preview url=%q name=%q store=%q uri=REDACTED", p.URL, p.Name, p.Store)
+}
+
+func (p PreviewParams) GoString() string { return p.String() }
+
+// UndoParams are the parameters of "undo": the token a save answered with.
+type UndoParams struct {
+	Token string `json:"token"`
+}

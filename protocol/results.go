@@ -116,6 +116,9 @@ type SaveResult struct {
 	Stores    []string `json:"stores"`
 	Code      string   `json:"code"`
 	ExpiresAt int64    `json:"expires_at,omitempty"`
+	// Undo, when present, is a token for the "undo" action: it restores
+	// what this save replaced, for as long as this host process runs.
+	Undo string `json:"undo,omitempty"`
 }
 
 func (r SaveResult) MarshalJSON() ([]byte, error) {
@@ -155,4 +158,38 @@ func nonNil[S ~[]E, E any](s S) S {
 		return S{}
 	}
 	return s
+}
+
+// PreviewResult is the result of "preview". It describes the key without its
+// secret. Exists lists the stores where the entry already holds an OTP
+// secret (a save there needs overwrite).
+type PreviewResult struct {
+	Name      string   `json:"name"`
+	Type      string   `json:"type"`
+	Issuer    string   `json:"issuer"`
+	Account   string   `json:"account"`
+	Algorithm string   `json:"algorithm"`
+	Digits    int      `json:"digits"`
+	Period    int      `json:"period,omitempty"`
+	Stores    []string `json:"stores"`
+	Exists    []string `json:"exists"`
+}
+
+func (r PreviewResult) MarshalJSON() ([]byte, error) {
+	type plain PreviewResult
+	r.Stores = nonNil(r.Stores)
+	r.Exists = nonNil(r.Exists)
+	return json.Marshal(plain(r))
+}
+
+// UndoResult is the result of "undo": the entry and the stores put back.
+type UndoResult struct {
+	Name   string   `json:"name"`
+	Stores []string `json:"stores"`
+}
+
+func (r UndoResult) MarshalJSON() ([]byte, error) {
+	type plain UndoResult
+	r.Stores = nonNil(r.Stores)
+	return json.Marshal(plain(r))
 }

@@ -447,11 +447,11 @@ func (s *Server) save(ctx context.Context, p protocol.SaveParams) (protocol.Save
 	if err := store.ValidateName(name); err != nil {
 		return protocol.SaveResult{}, err
 	}
-	stores, err := s.SaveKey(ctx, name, key, p.Store, p.Overwrite)
+	stores, steps, err := s.saveKey(ctx, name, key, p.Store, p.Overwrite)
 	if err != nil {
 		return protocol.SaveResult{}, err
 	}
-	res := protocol.SaveResult{Name: name, Stores: stores}
+	res := protocol.SaveResult{Name: name, Stores: stores, Undo: s.undos.add(name, steps)}
 	code, err := s.codeFor(ctx, name, res.Stores[0])
 	if err != nil {
 		return protocol.SaveResult{}, err
@@ -465,11 +465,16 @@ func (s *Server) save(ctx context.Context, p protocol.SaveParams) (protocol.Save
 // The first store must succeed; later ones are backups whose failure is
 // logged.
 func (s *Server) SaveKey(ctx context.Context, name string, key *otp.Key, target string, overwrite bool) ([]string, error) {
+	stores, _, err := s.saveKey(ctx, name, key, target, overwrite)
+	return stores, err
+}
+
+func (s *Server) saveKey(ctx context.Context, name string, key *otp.Key, target string, overwrite bool) ([]string, []undoStep, error) {
 	if err := store.ValidateName(name); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := key.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if key.Account == "" && key.Issuer == "" {
 		// A bare secret has no label, and pass-otp refuses an otpauth URI
@@ -481,46 +486,55 @@ func (s *Server) SaveKey(ctx context.Context, name string, key *otp.Key, target 
 	}
 	targets, err := s.writers(target)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	uri := key.URI()
 	var saved []string
+	var steps []undoStep
 	for i, w := range targets {
-		if err := s.saveOne(ctx, w, name, uri, overwrite); err != nil {
+		prev, err := s.saveOne(ctx, w, name, uri, overwrite)
+		if err != nil {
 			if i == 0 {
-				return nil, err
+				return nil, nil, err
 			}
 			s.Log.Warn().Str("store", w.ID()).Str("entry", name).Err(err).Msg("backup copy not saved")
 			continue
 		}
 		saved = append(saved, w.ID())
+		steps = append(steps, undoStep{w: w, name: name, prev: prev})
 	}
-	return saved, nil
+	return saved, steps, nil
 }
 
 // saveOne writes uri into one store: a new entry holds the URI; an existing
 // entry keeps its password and fields and has its otpauth line replaced (only
 // with overwrite) or appended (when it held no OTP secret yet).
-func (s *Server) saveOne(ctx context.Context, w store.Writer, name, uri string, overwrite bool) error {
+//
+// It returns the entry's previous content (nil if it did not exist), for undo.
+func (s *Server) saveOne(ctx context.Context, w store.Writer, name, uri string, overwrite bool) ([]byte, error) {
 	unlock, err := s.lock(w.ID(), name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer unlock()
 	old, err := w.Read(ctx, name)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return w.Write(ctx, name, []byte(uri+"\n"), false)
+		return nil, w.Write(ctx, name, []byte(uri+"\n"), false)
 	case err != nil:
-		return err
+		return nil, err
 	}
-	defer clear(old)
 	if _, perr := entry.Parse(old); !errors.Is(perr, entry.ErrNoOTP) && !overwrite {
-		return fmt.Errorf("%w: %s already holds an OTP secret (confirm to replace it)", store.ErrExists, name)
+		clear(old)
+		return nil, fmt.Errorf("%w: %s already holds an OTP secret (confirm to replace it)", store.ErrExists, name)
 	}
 	updated := entry.SetURI(old, uri)
 	defer clear(updated)
-	return w.Write(ctx, name, updated, true)
+	if err := w.Write(ctx, name, updated, true); err != nil {
+		clear(old)
+		return nil, err
+	}
+	return old, nil
 }
 
 const (

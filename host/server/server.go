@@ -38,6 +38,8 @@ type Server struct {
 	Lock func(storeID, name string) (unlock func(), err error)
 	Now  func() time.Time
 	Log  zerolog.Logger
+
+	undos undoLog
 }
 
 // Serve reads requests from r and writes responses to w until r ends. It
@@ -142,6 +144,18 @@ func (s *Server) dispatch(ctx context.Context, req *protocol.Request) (any, erro
 			return nil, err
 		}
 		return s.alias(ctx, p)
+	case protocol.ActionPreview:
+		var p protocol.PreviewParams
+		if err := req.Params(&p); err != nil {
+			return nil, err
+		}
+		return s.preview(ctx, p)
+	case protocol.ActionUndo:
+		var p protocol.UndoParams
+		if err := req.Params(&p); err != nil {
+			return nil, err
+		}
+		return s.undo(ctx, p)
 	}
 	return nil, &protocol.RequestError{Code: protocol.CodeUnknownAction, Msg: fmt.Sprintf("unknown action %q (this host speaks protocol %d; update otpfill?)", truncate(req.Action, 64), protocol.Version), ID: req.ID}
 }

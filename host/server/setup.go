@@ -1,0 +1,182 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/otpfill/otpfill/host/entry"
+	"github.com/otpfill/otpfill/host/match"
+	"github.com/otpfill/otpfill/host/otp"
+	"github.com/otpfill/otpfill/host/store"
+	"github.com/otpfill/otpfill/protocol"
+)
+
+// Setup capture: preview what a save would write, and take a save back when
+// the site rejects the code.
+
+func (s *Server) preview(ctx context.Context, p protocol.PreviewParams) (protocol.PreviewResult, error) {
+	if p.URI == "" || p.URL == "" {
+		return protocol.PreviewResult{}, badRequest(`"url" and "uri" are required`)
+	}
+	site, err := match.ParseSite(p.URL)
+	if err != nil {
+		return protocol.PreviewResult{}, err
+	}
+	key, err := otp.ParseURI(p.URI)
+	if err != nil {
+		return protocol.PreviewResult{}, err
+	}
+	name := p.Name
+	if name == "" {
+		name = EntryName(site, key.Account)
+	}
+	if err := store.ValidateName(name); err != nil {
+		return protocol.PreviewResult{}, err
+	}
+	targets, err := s.writers(p.Store)
+	if err != nil {
+		return protocol.PreviewResult{}, err
+	}
+	res := protocol.PreviewResult{
+		Name: name, Type: string(key.Type), Issuer: key.Issuer, Account: key.Account,
+		Algorithm: string(key.Algorithm), Digits: key.Digits,
+	}
+	if key.Type == otp.TOTP {
+		res.Period = key.Period
+	}
+	for _, w := range targets {
+		res.Stores = append(res.Stores, w.ID())
+		content, err := w.Read(ctx, name)
+		switch {
+		case err == nil:
+			if _, perr := entry.Parse(content); !errors.Is(perr, entry.ErrNoOTP) {
+				res.Exists = append(res.Exists, w.ID())
+			}
+			clear(content)
+		case errors.Is(err, store.ErrNotFound):
+		default:
+			return protocol.PreviewResult{}, err
+		}
+	}
+	return res, nil
+}
+
+// undoStep puts one entry of one store back: prev is its content before the
+// save, nil when the save created it.
+type undoStep struct {
+	w    store.Writer
+	name string
+	prev []byte
+}
+
+type undoRecord struct {
+	name  string
+	steps []undoStep
+	at    time.Time
+}
+
+// undoLog keeps the last saves of this host process, in memory only (prev
+// holds decrypted content, which must never be written anywhere but the
+// store), for a limited time.
+type undoLog struct {
+	mu      sync.Mutex
+	records map[string]*undoRecord
+}
+
+const (
+	undoKeep = 15 * time.Minute
+	undoMax  = 16
+)
+
+func (l *undoLog) add(name string, steps []undoStep) string {
+	if len(steps) == 0 {
+		return ""
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.records == nil {
+		l.records = map[string]*undoRecord{}
+	}
+	l.expire()
+	if len(l.records) >= undoMax {
+		var oldest string
+		for t, r := range l.records {
+			if oldest == "" || r.at.Before(l.records[oldest].at) {
+				oldest = t
+			}
+		}
+		l.drop(oldest)
+	}
+	b := make([]byte, 12)
+	rand.Read(b)
+	token := base64.RawURLEncoding.EncodeToString(b)
+	l.records[token] = &undoRecord{name: name, steps: steps, at: time.Now()}
+	return token
+}
+
+func (l *undoLog) take(token string) *undoRecord {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.expire()
+	r := l.records[token]
+	delete(l.records, token)
+	return r
+}
+
+func (l *undoLog) expire() {
+	for t, r := range l.records {
+		if time.Since(r.at) > undoKeep {
+			l.drop(t)
+		}
+	}
+}
+
+func (l *undoLog) drop(token string) {
+	for _, st := range l.records[token].steps {
+		clear(st.prev)
+	}
+	delete(l.records, token)
+}
+
+func (s *Server) undo(ctx context.Context, p protocol.UndoParams) (protocol.UndoResult, error) {
+	if p.Token == "" {
+		return protocol.UndoResult{}, badRequest(`"token" is missing`)
+	}
+	rec := s.undos.take(p.Token)
+	if rec == nil {
+		return protocol.UndoResult{}, fmt.Errorf("%w: nothing to undo (the save is too old, was already undone, or was made by another host process)", store.ErrNotFound)
+	}
+	res := protocol.UndoResult{Name: rec.name}
+	var firstErr error
+	for _, st := range rec.steps {
+		err := func() error {
+			unlock, err := s.lock(st.w.ID(), st.name)
+			if err != nil {
+				return err
+			}
+			defer unlock()
+			if st.prev == nil {
+				return st.w.Remove(ctx, st.name)
+			}
+			return st.w.Write(ctx, st.name, st.prev, true)
+		}()
+		clear(st.prev)
+		if err != nil {
+			s.Log.Warn().Str("store", st.w.ID()).Str("entry", st.name).Err(err).Msg("undo failed")
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		res.Stores = append(res.Stores, st.w.ID())
+	}
+	if len(res.Stores) == 0 && firstErr != nil {
+		return protocol.UndoResult{}, firstErr
+	}
+	return res, nil
+}
