@@ -151,6 +151,12 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
             throw new Error(`${p.id}: no fill within the timeout (state ${s?.state}, page saw ${JSON.stringify(s?.seenLog)}): ${err.message}`);
           });
           assert.ok(outcome.filled, `${p.id}: the extension settled in state "${outcome.state}" instead of filling`);
+          // The page sees the last digit a moment before the extension marks
+          // the field (split boxes are typed one by one): give it that moment.
+          const frameState = p.frameHost
+            ? () => page.evaluateInFrame(p.frameHost, () => document.documentElement.getAttribute('data-otpfill-state'))
+            : () => page.evaluate(() => document.documentElement.getAttribute('data-otpfill-state'));
+          for (let t = Date.now(); Date.now() - t < 3_000 && (await frameState()) !== 'filled';) await sleep(50);
           const s = await page.evaluate(snapshot);
           await assertCode(p.entry, s.seen, `${p.id}: the code the page's own state holds`);
           assert.equal(s.submits, 0, `${p.id}: the form was submitted, but auto-submit is off`);
