@@ -303,19 +303,31 @@ api.runtime.onMessage.addListener((msg: unknown, sender, reply) => {
   return true; // the answer comes later
 });
 
-api.commands.onCommand.addListener((command) => {
-  if (command === COMMAND_FILL) void fillActiveTab();
-});
+async function runCommand(command: string): Promise<void> {
+  if (command === COMMAND_FILL) await fillActiveTab();
+}
+
+api.commands.onCommand.addListener((command) => void runCommand(command));
 
 api.contextMenus.onClicked.addListener((info, tab) => void onMenuClick(info, tab));
 
-api.runtime.onInstalled.addListener(() => {
-  api.contextMenus.removeAll(() => {
-    api.contextMenus.create({ id: MENU_ID, title: "Fill 2FA code", contexts: ["editable"] });
-  });
+// Firefox's `browser` takes no callbacks: promises only.
+api.runtime.onInstalled.addListener(async () => {
+  await api.contextMenus.removeAll();
+  api.contextMenus.create({ id: MENU_ID, title: "Fill 2FA code", contexts: ["editable"] });
 });
 
 api.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
 api.tabs.onUpdated.addListener((tabId, change) => {
   if (change.status === "loading" && change.url) void forgetTab(tabId);
 });
+
+// For end-to-end tests, which cannot press browser shortcuts or click browser
+// menus in a headless browser: the same code paths, reachable only from the
+// extension's own background context (a test's service worker / background
+// page evaluate), never from a web page.
+(globalThis as { otpfillTest?: unknown }).otpfillTest = {
+  runCommand,
+  clickMenu: (info: chrome.contextMenus.OnClickData, tab: chrome.tabs.Tab) => onMenuClick(info, tab),
+  hostStatus: () => host.status,
+};
