@@ -388,18 +388,27 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
       });
 
       test('content script main-thread cost: no OTP field, and a 10,000-element page', async () => {
+        // The extension's own hook (performance.now() around all its work in
+        // the page, read after its 1.5 s rescan); three loads each, median
+        // reported, because one load can catch a GC or a busy machine.
         await pool.with(async (page) => {
           for (const [key, url] of Object.entries(speedPages)) {
-            await page.goto(url);
-            await waitForQuiet(page);
-            const m = await page.evaluate(() => ({
-              cost: document.documentElement.getAttribute('data-otpfill-cost-ms'),
-              elements: document.getElementsByTagName('*').length,
-              state: document.documentElement.getAttribute('data-otpfill-state'),
-            }));
-            assert.ok(m.cost !== null, `${url}: no data-otpfill-cost-ms hook`);
-            assert.equal(m.state, 'no-field');
-            speed[key] = { url, elements: m.elements, contentScriptMs: Number(m.cost), targetMs: key === 'big' ? 10 : 2 };
+            const runs = [];
+            let elements = 0;
+            for (let i = 0; i < 3; i++) {
+              await page.goto(`${url}?run=${i}`);
+              await waitForQuiet(page);
+              const m = await page.evaluate(() => ({
+                cost: document.documentElement.getAttribute('data-otpfill-cost-ms'),
+                elements: document.getElementsByTagName('*').length,
+                state: document.documentElement.getAttribute('data-otpfill-state'),
+              }));
+              assert.ok(m.cost !== null, `${url}: no data-otpfill-cost-ms hook`);
+              assert.equal(m.state, 'no-field');
+              runs.push(Number(m.cost));
+              elements = m.elements;
+            }
+            speed[key] = { url, elements, contentScriptMs: runs, medianMs: median(runs), targetMs: key === 'big' ? 10 : 2 };
           }
         });
         assert.ok(speed.big.elements >= 10_000, `the big page has ${speed.big.elements} elements`);
