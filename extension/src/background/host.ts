@@ -44,6 +44,8 @@ export const TIMEOUT_MS: Record<HostAction, number> = {
   save: 60_000,
   save_recovery: 60_000,
   alias: 10_000,
+  preview: 10_000,
+  undo: 60_000,
 };
 
 interface Pending {

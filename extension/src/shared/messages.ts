@@ -42,6 +42,8 @@ export interface HostParams {
   save: { url: string; uri: string; name?: string; store?: "pass" | "keyring" | "both"; overwrite?: boolean };
   save_recovery: { url: string; codes: string[]; name?: string; store?: string };
   alias: { url: string; name: string; store?: string };
+  preview: { url: string; uri: string; name?: string; store?: "pass" | "keyring" | "both" };
+  undo: { token: string };
 }
 
 /** Result fields of each action (the response is `{id, ok: true, protocol, ...result}`). */
@@ -50,9 +52,21 @@ export interface HostResults {
   list: { entries: EntryRef[]; cursor?: string };
   match: { entries: MatchEntry[] };
   code: CodeResult;
-  save: { name: string; stores: string[]; code: string; expires_at?: number };
+  save: { name: string; stores: string[]; code: string; expires_at?: number; undo?: string };
   save_recovery: { name: string; stores: string[] };
   alias: { site: string };
+  preview: {
+    name: string;
+    type: OtpType;
+    issuer: string;
+    account: string;
+    algorithm: string;
+    digits: number;
+    period?: number;
+    stores: string[];
+    exists?: string[];
+  };
+  undo: { name: string; stores: string[] };
 }
 
 export type HostAction = keyof HostParams;
@@ -96,6 +110,8 @@ export type HostResponse<A extends HostAction = HostAction> =
 
 // ---- Messages between the extension's parts ---------------------------------
 
+import type { SetupMessage, SetupReplies } from "./setup";
+
 /** What the background tells a frame's content script to do with the field it found. */
 export type FieldState =
   | "no-field" // no OTP field in this frame
@@ -124,9 +140,11 @@ export interface Options {
   autoSubmitSites: string[];
   /** Clear a copied code from the clipboard when it expires (default on). */
   clipboardClear: boolean;
+  /** Where setup capture saves a site's secret by default (default pass). */
+  saveStore: "pass" | "keyring" | "both";
 }
 
-export const DEFAULT_OPTIONS: Options = { autofill: true, autoSubmitSites: [], clipboardClear: true };
+export const DEFAULT_OPTIONS: Options = { autofill: true, autoSubmitSites: [], clipboardClear: true, saveStore: "pass" };
 
 /** How a fill was started; shown on the field as data-otpfill-filled. */
 export type FillHow = "auto" | "manual";
@@ -168,12 +186,14 @@ export type Message =
   // background -> offscreen document (Chromium only)
   | { type: "offscreen-clear-later"; code: string; clearAt: number }
   // offscreen -> background
-  | { type: "offscreen-done" };
+  | { type: "offscreen-done" }
+  // setup capture (src/shared/setup.ts)
+  | SetupMessage;
 
 export type MessageType = Message["type"];
 
 /** Answers, by message type. Every answer that can fail carries `error`. */
-export interface Replies {
+export interface Replies extends SetupReplies {
   "field-found": FillPlan;
   "field-lost": void;
   "fill-request": FillPlan;

@@ -1,0 +1,146 @@
+// Messages and views of setup capture (DESIGN.md "Setup capture"): the
+// on-demand page scanner (setup.js), the offer page (offer.html, framed on the
+// page, and the same view in the popup) and the background. They are members
+// of the one Message union in messages.ts; they live here so that the setup
+// code can change without touching the fill code's module.
+//
+// What crosses which boundary:
+// - scanner -> background: the otpauth URI or setup key it read from the page
+//   (the one way a secret crosses: inward, on its way to the host), recovery
+//   codes, and rectangles to capture when pixels cannot be read in the page.
+// - background -> offer page / popup: never the secret, only what the host's
+//   `preview` says about it (issuer, account, parameters, name, stores).
+
+/** Where on the page a secret was found (shown as a test hook and in the offer). */
+export type SecretSource = "link" | "text" | "key" | "img" | "canvas" | "svg" | "capture";
+
+/** The stores a save may go to (protocol v1 `save.store`). */
+export type SaveStore = "pass" | "keyring" | "both";
+
+/** A base32 setup key read from the page's text, with what the text says around it. */
+export interface FoundKey {
+  secret: string;
+  account?: string;
+  algorithm?: "SHA1" | "SHA256" | "SHA512";
+  digits?: number;
+  period?: number;
+}
+
+/** A rectangle in the viewport (CSS pixels), to be cut out of a capture of the visible tab. */
+export interface CaptureRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  kind: "img" | "canvas" | "svg";
+}
+
+/** The offer page is named by its one-time token; the popup by the tab it targets. */
+export type OfferRef = { token: string } | { tabId: number };
+
+/** What the offer shows about a pending secret: the host's preview, never the secret. */
+export interface SecretView {
+  name: string;
+  type: string;
+  issuer: string;
+  account: string;
+  algorithm: string;
+  digits: number;
+  period?: number;
+  /** Stores the save would write (from preview). */
+  stores: string[];
+  /** Stores where `name` already holds an OTP secret: saving there needs a second, explicit confirmation. */
+  exists: string[];
+  source: SecretSource;
+}
+
+export interface SavedView {
+  name: string;
+  stores: string[];
+  code?: string;
+  /** Unix ms. */
+  expiresAt?: number;
+  period?: number;
+  /** The site's verification field was filled with the code. */
+  filled: boolean;
+  /** The save was taken back with `undo`. */
+  undone?: boolean;
+  /** Undo is possible (the host gave a token). */
+  canUndo: boolean;
+}
+
+export interface RecoveryView {
+  count: number;
+  /** The entry the codes would go to, when known (saved on this tab, or the site's single exact match). */
+  target?: string;
+  saved?: { name: string; stores: string[] };
+}
+
+export interface OfferView {
+  site: string;
+  secret?: SecretView;
+  saved?: SavedView;
+  recovery?: RecoveryView;
+  store: SaveStore;
+  /** Store kinds the host can write now (from hello). */
+  available: SaveStore[];
+  /** A problem to show (host missing, invalid key, ...). */
+  problem?: string;
+}
+
+export type SetupMessage =
+  // content script (the cheap always-on check) -> background: this page may be a setup page
+  | { type: "setup-maybe" }
+  // scanner (setup.js, injected on demand) -> background
+  | { type: "setup-found"; uri?: string; key?: FoundKey; source: SecretSource }
+  | { type: "setup-capture"; rects: CaptureRect[]; viewport: { width: number; height: number } }
+  | { type: "setup-recovery"; codes: string[] }
+  // offer page (offer.html in its frame) or popup -> background
+  | { type: "offer-init"; ref: OfferRef; name?: string; store?: SaveStore }
+  | { type: "offer-save"; ref: OfferRef; name: string; store: SaveStore; overwrite: boolean }
+  | { type: "offer-code"; ref: OfferRef }
+  | { type: "offer-undo"; ref: OfferRef }
+  | { type: "offer-recovery"; ref: OfferRef }
+  | { type: "offer-dismiss"; ref: OfferRef }
+  | { type: "offer-size"; ref: OfferRef; height: number };
+
+export type SetupMessageType = SetupMessage["type"];
+
+/** Answers to the setup messages. */
+export interface SetupReplies {
+  "setup-maybe": void;
+  "setup-found": { offered: boolean };
+  "setup-capture": { found: boolean; retry?: "visible" };
+  "setup-recovery": { offered: boolean };
+  "offer-init": OfferView | { error: string };
+  "offer-save": { view: OfferView; confirm?: string[] } | { error: string };
+  "offer-code": { code: string; expiresAt?: number } | { error: string };
+  "offer-undo": OfferView | { error: string };
+  "offer-recovery": OfferView | { error: string };
+  "offer-dismiss": void;
+  "offer-size": void;
+}
+
+/** Background -> scanner, on the scanner's port (named SETUP_PORT). */
+export type ScannerCommand = { type: "show"; token: string } | { type: "hide" } | { type: "size"; height: number };
+
+/** The name of the port the scanner opens: the background forgets the page's secret when it closes. */
+export const SETUP_PORT = "otpfill-setup";
+
+const SETUP_TYPES = new Set<string>([
+  "setup-maybe",
+  "setup-found",
+  "setup-capture",
+  "setup-recovery",
+  "offer-init",
+  "offer-save",
+  "offer-code",
+  "offer-undo",
+  "offer-recovery",
+  "offer-dismiss",
+  "offer-size",
+]);
+
+export function isSetupMessage(v: unknown): v is SetupMessage {
+  return typeof v === "object" && v !== null && SETUP_TYPES.has((v as { type?: unknown }).type as string);
+}
