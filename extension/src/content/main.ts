@@ -22,14 +22,27 @@ let current: Field | null = null;
 let icon: InlineIcon | null = null;
 let chooser: Chooser | null = null;
 let lastContextTarget: HTMLInputElement | null = null;
+/**
+ * When this document was last auto-filled. A page that clears or re-renders
+ * its field after a wrong code must not get the same code again (and again
+ * submitted): one auto-fill per document per code period.
+ */
+let lastAutoFill = -Infinity;
+const AUTOFILL_GAP_MS = 30_000;
 
 // ---- cost accounting (read by the e2e speed report) ----
+// Only the outermost measurement counts: nested ones would count twice, and
+// Firefox's 1 ms clock steps make every extra measurement an extra rounding.
 let cost = 0;
+let depth = 0;
 function measured<T>(fn: () => T): T {
+  if (depth) return fn();
+  depth++;
   const start = performance.now();
   try {
     return fn();
   } finally {
+    depth--;
     cost += performance.now() - start;
     root.setAttribute("data-otpfill-cost-ms", cost.toFixed(2));
   }
@@ -142,6 +155,7 @@ async function apply(f: Field, plan: FillPlan, how: FillHow): Promise<void> {
   if (plan.action === "fill") {
     // The user may have typed while the code was being fetched: never write over that.
     if (how === "auto" && !inputsEmpty(f)) return showInlineIcon(f);
+    if (how === "auto") lastAutoFill = performance.now();
     if (await fillField(f, plan.code, how)) {
       if (plan.submit) submitForm(fieldInputs(f)[0]!);
     }
@@ -167,7 +181,7 @@ function openChooser(f: Field, token: string): void {
 }
 
 async function offer(f: Field): Promise<void> {
-  const confident = f.score >= CONFIDENT && inputsEmpty(f);
+  const confident = f.score >= CONFIDENT && inputsEmpty(f) && performance.now() - lastAutoFill > AUTOFILL_GAP_MS;
   let plan: FillPlan;
   try {
     plan = await send({ type: "field-found", score: f.score, confident });
@@ -238,8 +252,8 @@ function start(): void {
     setState("no-field");
     findShadowRoots(document, shadowRoots, hostless);
     observe(document);
+    scan();
   });
-  scan();
   // A custom element may attach its shadow root after we looked, without any
   // DOM change we would see: look at those elements again a little later.
   setTimeout(() => {
