@@ -76,6 +76,10 @@ class Page {
   async click(selector) {
     await this.raw.click(selector);
   }
+  /** A real mouse click at page coordinates (for elements in closed shadow roots). */
+  async mouseClick(x, y) {
+    await this.raw.mouse.click(x, y);
+  }
   /** A real right-click (pointer events from the automation protocol), which fires the page's contextmenu event. */
   async rightClick(selector) {
     await this.raw.click(selector, { button: 'right' });

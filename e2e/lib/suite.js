@@ -213,6 +213,11 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
         popup = await driver.newPage();
         await popup.setViewport(420, 320); // about the size the toolbar popup gets
       });
+      after(async () => {
+        // The popup keeps refreshing its codes: close it before the speed figures.
+        await popup?.close();
+        await ext?.close();
+      });
 
       async function openPopupFor(page) {
         const id = await tabId(ext, page.url());
@@ -327,6 +332,24 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
           const s = await page.evaluate(snapshot);
           assert.deepEqual(s.fields.map((f) => f.filled), ['manual']);
           assert.equal(s.submits, 0);
+        });
+
+        test('the inline button in the field fills it', async () => {
+          const p = special.command;
+          await page.goto(`${p.url}?inline`);
+          const outcome = await waitForOutcome(page, 6);
+          assert.deepEqual(outcome, { filled: false, state: 'offered' });
+          // The button lives in a closed shadow root and ignores synthetic
+          // clicks: click where it is drawn, as a user would.
+          const box = await page.waitFor(() => {
+            const r = document.querySelector('otpfill-icon')?.getBoundingClientRect();
+            return r && r.width > 0 ? { x: r.x + r.width / 2, y: r.y + r.height / 2 } : null;
+          }, null, { timeout: 5_000 });
+          await page.mouseClick(box.x, box.y);
+          const seen = await page.waitFor(() => window.__seen && window.__seen.length >= 6 && window.__seen, null, { timeout: 10_000 });
+          await assertCode(p.entry, seen, 'code filled by the inline button');
+          const s = await page.evaluate(snapshot);
+          assert.deepEqual(s.fields.map((f) => f.filled), ['manual']);
         });
 
         test('the context menu item fills the right-clicked field', async () => {
