@@ -24,8 +24,11 @@ const ENTRIES = {
   popup: "src/popup/popup.ts",
   options: "src/options/options.ts",
   offscreen: "src/offscreen/offscreen.ts",
+  // setup capture: the scanner is injected on demand, the offer is framed on the page
+  setup: "src/setup/scan.ts",
+  offer: "src/offer/offer.ts",
 };
-const STATIC = ["src/popup/popup.html", "src/popup/popup.css", "src/options/options.html", "src/options/options.css", "src/offscreen/offscreen.html"];
+const STATIC = ["src/popup/popup.html", "src/popup/popup.css", "src/options/options.html", "src/options/options.css", "src/offscreen/offscreen.html", "src/offer/offer.html", "src/offer/offer.css"];
 const ICON_SIZES = [16, 32, 48, 96, 128];
 
 async function bundle(outdir, target) {

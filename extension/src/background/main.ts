@@ -12,6 +12,7 @@ import { bestFrame, forgetField, forgetTab, recordField } from "./frames";
 import { errorText, HostClient, HostError } from "./host";
 import { decide, waitBeforeFill } from "./policy";
 import { sameSite, siteOf } from "./site";
+import "./setup"; // setup capture: its own listeners (src/background/setup.ts)
 
 const host = new HostClient();
 

@@ -11,6 +11,7 @@ import { bestField, browserEnv, CONFIDENT, eligible, type Field, fieldInputs, fi
 import { fillSingle, fillSplit, submitForm } from "./fill";
 import { type Chooser, showChooser } from "./chooser";
 import { type InlineIcon, showIcon } from "./icon";
+import { startSetupProbe } from "../setup/probe";
 
 const root = document.documentElement;
 const shadowRoots = new Set<ShadowRoot>();
@@ -272,3 +273,5 @@ if (!flag.otpfillStarted) {
   flag.otpfillStarted = true;
   start();
 }
+// The cheap "is this a 2FA setup page?" check (top frame only); the scanner itself is injected on demand.
+startSetupProbe();

@@ -24,6 +24,7 @@ async function save(what: string): Promise<void> {
 function render(): void {
   $<HTMLInputElement>("autofill").checked = options.autofill;
   $<HTMLInputElement>("clipboardClear").checked = options.clipboardClear;
+  $<HTMLSelectElement>("saveStore").value = options.saveStore;
   $("sites").replaceChildren(
     ...options.autoSubmitSites.map((site) => {
       const li = document.createElement("li");
@@ -66,6 +67,10 @@ async function start(): Promise<void> {
   $("clipboardClear").addEventListener("change", (e) => {
     options.clipboardClear = (e.target as HTMLInputElement).checked;
     void save(options.clipboardClear ? "clipboard clearing on" : "clipboard clearing off");
+  });
+  $("saveStore").addEventListener("change", (e) => {
+    options.saveStore = (e.target as HTMLSelectElement).value as Options["saveStore"];
+    void save(`setup capture saves to ${options.saveStore}`);
   });
   $("addSite").addEventListener("click", addSite);
   $("newSite").addEventListener("keydown", (e) => {

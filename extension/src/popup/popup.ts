@@ -5,6 +5,7 @@
 
 import { api, send } from "../shared/api";
 import type { CodeResult, EntryRef, MatchEntry, PopupInit } from "../shared/messages";
+import { showSetupOffer } from "./setup-offer";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -267,6 +268,7 @@ async function start(): Promise<void> {
     const tabId = await targetTab();
     if (tabId === undefined || Number.isNaN(tabId)) return problem("No tab to work on.", false);
     init = await send({ type: "popup-init", tabId });
+    showSetupOffer(tabId); // a 2FA key or recovery codes on that tab's page: offered here too
   }
   document.body.dataset.state = init.host.ok ? "ready" : "host-error";
   $("site").textContent = init.site;

@@ -122,7 +122,18 @@ export interface SetupReplies {
 }
 
 /** Background -> scanner, on the scanner's port (named SETUP_PORT). */
-export type ScannerCommand = { type: "show"; token: string } | { type: "hide" } | { type: "size"; height: number };
+export type ScannerCommand =
+  | { type: "show"; token: string }
+  | { type: "hide" }
+  | { type: "size"; height: number }
+  // after an undo: look for the secret again, so it can be saved again
+  | { type: "rescan" };
+
+/** Background -> offer page or popup, on the port the view opens (named OFFER_PORT): the view changed, ask again. */
+export type ViewCommand = { type: "refresh" } | { type: "close" };
+
+/** The name of the port an offer view opens. */
+export const OFFER_PORT = "otpfill-offer";
 
 /** The name of the port the scanner opens: the background forgets the page's secret when it closes. */
 export const SETUP_PORT = "otpfill-setup";

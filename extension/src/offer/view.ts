@@ -1,0 +1,289 @@
+// The offer's view, shared by offer.html (framed on the setup page) and the
+// popup: what the host's preview says about the key the page shows (never the
+// key itself), the entry name (editable here, in the extension's own page:
+// the web page cannot set it), the store, and real <button>s that save. A
+// save that meets an existing secret turns into a second, explicit
+// confirmation. After saving: the current code, whether the site's
+// verification field was filled, and Undo. Recovery codes: their count and a
+// "Save recovery codes …" button.
+
+import { api, send } from "../shared/api";
+import type { OfferRef, OfferView, SaveStore, ViewCommand } from "../shared/setup";
+import { OFFER_PORT } from "../shared/setup";
+
+const STORE_LABEL: Record<SaveStore, string> = { pass: "pass", keyring: "the keyring", both: "pass and the keyring" };
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...kids: (Node | string)[]) {
+  const e = document.createElement(tag);
+  Object.assign(e, props);
+  e.append(...kids);
+  return e;
+}
+
+function button(id: string, text: string, cls = ""): HTMLButtonElement {
+  return el("button", { type: "button", id, className: cls, textContent: text });
+}
+
+function grouped(code: string): string {
+  if (code.length === 6) return `${code.slice(0, 3)} ${code.slice(3)}`;
+  if (code.length === 8) return `${code.slice(0, 4)} ${code.slice(4)}`;
+  return code;
+}
+
+function storesText(stores: string[]): string {
+  return stores.length ? stores.join(" and ") : "the store";
+}
+
+export interface OfferUi {
+  /** The state, as a test hook on the root: loading, offer, confirm, saved, undone, error, empty. */
+  state: string;
+}
+
+/**
+ * Renders the offer into root and keeps it current. onSize reports the
+ * content's height (the frame follows it); onEmpty runs when there is nothing
+ * to offer (the popup then shows nothing).
+ */
+export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (h: number) => void; onEmpty?: () => void } = {}): void {
+  let current: OfferView | null = null;
+  let confirming: string[] | null = null;
+  let nameTouched = false;
+  let busy = false;
+  let problem = "";
+  let codeTimer = 0;
+
+  const setState = (s: string) => {
+    root.dataset.state = s;
+  };
+
+  const reportSize = () => hooks.onSize?.(Math.ceil(root.getBoundingClientRect().height) + 2);
+
+  async function load(name?: string, store?: SaveStore): Promise<void> {
+    const r = await send({ type: "offer-init", ref, ...(name !== undefined ? { name } : {}), ...(store ? { store } : {}) });
+    if ("error" in r) {
+      current = null;
+      problem = r.error;
+      return render();
+    }
+    current = r;
+    render();
+  }
+
+  function secretCard(v: OfferView): HTMLElement | null {
+    const s = v.secret;
+    const saved = v.saved;
+    if (saved && !saved.undone) return savedCard(v);
+    if (!s) {
+      if (!saved?.undone) return null;
+      setState("undone");
+      return el("p", { className: "note", id: "undone" }, "The save was taken back.");
+    }
+    const card = el("section", { className: "card", id: "secret" });
+    card.setAttribute("aria-labelledby", "secret-title");
+    const title = el("h2", { id: "secret-title" }, `Save this site's 2FA key?`);
+    const who = el("p", { className: "who" });
+    who.append(el("strong", { id: "issuer", textContent: s.issuer || v.site }), s.account ? " · " : "", el("span", { id: "account", textContent: s.account }));
+    const params = el("p", { className: "params", id: "params" });
+    params.textContent = [s.type.toUpperCase(), s.algorithm, `${s.digits} digits`, s.period ? `${s.period} s` : ""].filter(Boolean).join(" · ");
+    params.dataset.algorithm = s.algorithm;
+    params.dataset.digits = String(s.digits);
+    if (s.period) params.dataset.period = String(s.period);
+
+    const name = el("input", { id: "name", type: "text", value: s.name, spellcheck: false, autocomplete: "off" });
+    name.setAttribute("aria-label", "Entry name");
+    name.addEventListener("input", () => {
+      nameTouched = true;
+      confirming = null;
+    });
+    name.addEventListener("change", () => void load(name.value.trim(), store.value as SaveStore));
+    const store = el("select", { id: "store" });
+    store.setAttribute("aria-label", "Store");
+    for (const k of (v.available.length ? v.available : [v.store]) as SaveStore[]) {
+      store.append(el("option", { value: k, textContent: k, selected: k === v.store }));
+    }
+    store.addEventListener("change", () => {
+      confirming = null;
+      void load(nameTouched ? name.value.trim() : undefined, store.value as SaveStore);
+    });
+    const fields = el("div", { className: "fields" }, el("label", { htmlFor: "name", textContent: "Name" }), name, el("label", { htmlFor: "store", textContent: "Store" }), store);
+
+    card.append(title, who, params, fields);
+    if (v.saved?.undone) card.prepend(el("p", { className: "note", id: "undone" }, "The save was taken back."));
+    const target = STORE_LABEL[v.store] ?? v.store;
+    if (confirming) {
+      setState("confirm");
+      const warn = el("p", { className: "warn", id: "confirm-text", role: "alert" } as Partial<HTMLParagraphElement>);
+      warn.textContent = `${name.value} already holds a 2FA secret in ${storesText(confirming)}. Replacing it cannot be undone once you leave this page.`;
+      const yes = button("confirm", `Replace existing secret in ${storesText(confirming)}`, "danger");
+      const no = button("cancel", "Cancel");
+      yes.addEventListener("click", () => void save(name.value.trim(), store.value as SaveStore, true));
+      no.addEventListener("click", () => {
+        confirming = null;
+        render();
+      });
+      card.append(warn, el("div", { className: "actions" }, yes, no));
+    } else {
+      setState("offer");
+      if (s.exists.length) card.append(el("p", { className: "warn", id: "exists", textContent: `${s.name} already holds a 2FA secret in ${storesText(s.exists)}.` }));
+      const go = button("save", `Save to ${target}`, "primary");
+      go.addEventListener("click", () => void save(name.value.trim(), store.value as SaveStore, false));
+      card.append(el("div", { className: "actions" }, go));
+    }
+    return card;
+  }
+
+  function savedCard(v: OfferView): HTMLElement {
+    const s = v.saved!;
+    setState("saved");
+    const card = el("section", { className: "card", id: "saved" });
+    card.append(el("h2", { id: "saved-title" }, `Saved to ${storesText(s.stores)} as `, el("span", { id: "saved-name", textContent: s.name })));
+    const code = el("div", { className: "code-row" });
+    const c = el("output", { id: "code", textContent: s.code ? grouped(s.code) : "—" });
+    c.dataset.code = s.code ?? "";
+    c.setAttribute("aria-label", s.code ? `current code ${s.code.split("").join(" ")}` : "no code");
+    const bar = el("span", { className: "bar", id: "bar" }, el("span"));
+    bar.setAttribute("role", "progressbar");
+    bar.setAttribute("aria-label", "seconds left");
+    code.append(c, bar);
+    card.append(code);
+    card.append(
+      el("p", {
+        className: "note",
+        id: "verify",
+        textContent: s.filled
+          ? "Filled in the site's verification field: press the site's own button to finish."
+          : "Type this code into the site's verification field to finish.",
+      }),
+    );
+    if (s.canUndo) {
+      const undo = button("undo", "Undo");
+      undo.title = "If the site rejects the code: take the save back";
+      undo.addEventListener("click", () => void act(() => send({ type: "offer-undo", ref })));
+      card.append(el("div", { className: "actions" }, undo, el("span", { className: "hint", textContent: "if the site rejects the code" })));
+    }
+    tickCode(c, bar, s.expiresAt, s.period);
+    return card;
+  }
+
+  function tickCode(c: HTMLElement, bar: HTMLElement, expiresAt?: number, period?: number): void {
+    clearInterval(codeTimer);
+    if (!expiresAt || !period) {
+      bar.hidden = true;
+      return;
+    }
+    let exp = expiresAt;
+    const paint = () => {
+      const left = Math.max(0, exp - Date.now());
+      (bar.firstElementChild as HTMLElement).style.width = `${Math.min(100, (left / (period * 1000)) * 100)}%`;
+      bar.setAttribute("aria-valuenow", String(Math.ceil(left / 1000)));
+      if (left <= 0 && !busy) {
+        busy = true;
+        void send({ type: "offer-code", ref })
+          .then((r) => {
+            if ("error" in r) return;
+            c.textContent = grouped(r.code);
+            c.dataset.code = r.code;
+            if (r.expiresAt) exp = r.expiresAt;
+          })
+          .finally(() => {
+            busy = false;
+          });
+      }
+    };
+    paint();
+    codeTimer = setInterval(paint, 250) as unknown as number;
+  }
+
+  function recoveryCard(v: OfferView): HTMLElement | null {
+    const r = v.recovery;
+    if (!r) return null;
+    const card = el("section", { className: "card", id: "recovery" });
+    card.append(el("h2", { id: "recovery-title", textContent: `${r.count} recovery codes on this page` }));
+    if (r.saved) {
+      card.dataset.state = "saved";
+      card.append(el("p", { className: "ok", id: "recovery-saved", textContent: `Saved with ${r.saved.name} in ${storesText(r.saved.stores)}.` }));
+      return card;
+    }
+    card.dataset.state = "offer";
+    card.append(el("p", { className: "note", textContent: "Keep them with the 2FA key: they let you in if you lose it." }));
+    const go = button("save-recovery", r.target ? `Save recovery codes to ${r.target}` : "Save recovery codes with this site's entry", v.secret && !v.saved ? "" : "primary");
+    go.addEventListener("click", () => void act(() => send({ type: "offer-recovery", ref })));
+    card.append(el("div", { className: "actions" }, go));
+    return card;
+  }
+
+  async function act(fn: () => Promise<OfferView | { error: string }>): Promise<void> {
+    if (busy) return;
+    busy = true;
+    problem = "";
+    setState("saving");
+    try {
+      const r = await fn();
+      if ("error" in r) problem = r.error;
+      else current = r;
+    } finally {
+      busy = false;
+    }
+    render();
+  }
+
+  async function save(name: string, store: SaveStore, overwrite: boolean): Promise<void> {
+    if (busy) return;
+    busy = true;
+    problem = "";
+    setState("saving");
+    try {
+      const r = await send({ type: "offer-save", ref, name, store, overwrite });
+      if ("error" in r) {
+        problem = r.error;
+      } else {
+        current = r.view;
+        confirming = r.confirm ?? null;
+      }
+    } finally {
+      busy = false;
+    }
+    render();
+  }
+
+  function render(): void {
+    clearInterval(codeTimer);
+    const head = el("header", {}, el("span", { className: "logo", ariaHidden: "true" } as Partial<HTMLSpanElement>), el("h1", { textContent: "otpfill" }));
+    if (current?.site) head.append(el("span", { className: "site", textContent: current.site }));
+    const close = button("dismiss", "×", "dismiss");
+    close.setAttribute("aria-label", "Not now");
+    close.title = "Not now";
+    close.addEventListener("click", () => void send({ type: "offer-dismiss", ref }));
+    if ("token" in ref) head.append(close);
+    const parts: HTMLElement[] = [head];
+    if (problem) parts.push(el("p", { className: "problem", id: "problem", role: "alert", textContent: problem } as Partial<HTMLParagraphElement>));
+    if (current?.problem) parts.push(el("p", { className: "problem", id: "host-problem", role: "alert", textContent: current.problem } as Partial<HTMLParagraphElement>));
+    const secret = current ? secretCard(current) : null;
+    const recovery = current ? recoveryCard(current) : null;
+    if (secret) parts.push(secret);
+    if (recovery) parts.push(recovery);
+    if (!secret && !recovery) {
+      setState(problem ? "error" : "empty");
+      if (!problem && !current?.problem) hooks.onEmpty?.();
+    } else if (problem && root.dataset.state === "saving") setState("error");
+    if (secret === null && recovery && !problem) setState(current?.saved?.undone ? "undone" : "recovery");
+    root.replaceChildren(...parts);
+    requestAnimationFrame(reportSize);
+  }
+
+  // The background says when something changed (codes found later, a save from the popup).
+  const port = api.runtime.connect({ name: `${OFFER_PORT}:${JSON.stringify(ref)}` });
+  port.onMessage.addListener((m: unknown) => {
+    const cmd = m as ViewCommand;
+    if (cmd.type === "refresh" && !busy) void load();
+    if (cmd.type === "close") {
+      current = null;
+      render();
+    }
+  });
+  setState("loading");
+  void load().catch((e: unknown) => {
+    problem = `otpfill's background did not answer (${String(e)}).`;
+    render();
+  });
+}

@@ -1,0 +1,111 @@
+// The always-on part of setup capture, in the content script of every top
+// frame: a very cheap "might this be a 2FA setup page?" check. It looks at an
+// otpauth:// link and a bounded sample of the page's text for setup words,
+// at load and (throttled) when a single-page app changes the page. When it
+// says yes, the background injects the real scanner (setup.js) on demand;
+// nothing heavy ships in every page.
+//
+// Test hooks on <html>: data-otpfill-setup ("no" | "maybe") and
+// data-otpfill-setup-cost-ms (this check's main-thread time so far).
+
+import { api } from "../shared/api";
+import type { Message } from "../shared/messages";
+
+/** Phrases that, on their own, make a page worth scanning. */
+const STRONG = [
+  "otpauth://",
+  "qr code",
+  "qr-code",
+  "scan this",
+  "scan the",
+  "setup key",
+  "set-up key",
+  "secret key",
+  "can't scan",
+  "can’t scan",
+  "cannot scan",
+  "unable to scan",
+  "enter this code manually",
+  "enter the code manually",
+  "enter this key",
+  "authenticator app",
+  "authentication app",
+  "recovery codes",
+  "backup codes",
+  "codes de récupération",
+  "wiederherstellungscodes",
+];
+
+/** Bounded text sample: enough for any setup page's wording, cheap on a huge page. */
+const SAMPLE_CHARS = 12_000;
+const MIN_GAP_MS = 1_000;
+
+let cost = 0;
+let checked = 0;
+let timer = 0;
+let lastRun = 0;
+let done = false;
+let observer: MutationObserver | null = null;
+
+function sample(): string {
+  const body = document.body;
+  if (!body) return "";
+  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  let out = "";
+  for (let n = walker.nextNode(); n && out.length < SAMPLE_CHARS; n = walker.nextNode()) {
+    const p = n.parentElement?.tagName;
+    if (p === "SCRIPT" || p === "STYLE" || p === "NOSCRIPT" || p === "TEMPLATE") continue;
+    out += " " + (n.nodeValue ?? "");
+  }
+  return out.toLowerCase();
+}
+
+/** The check itself: true when the page looks like a 2FA setup page. */
+export function looksLikeSetup(): boolean {
+  if (document.querySelector('a[href^="otpauth:" i]')) return true;
+  const text = sample();
+  return STRONG.some((w) => text.includes(w));
+}
+
+function check(): void {
+  timer = 0;
+  lastRun = performance.now();
+  const start = lastRun;
+  const yes = looksLikeSetup();
+  checked++;
+  cost += performance.now() - start;
+  const root = document.documentElement;
+  root.setAttribute("data-otpfill-setup", yes ? "maybe" : "no");
+  root.setAttribute("data-otpfill-setup-cost-ms", cost.toFixed(2));
+  if (!yes) return;
+  done = true;
+  observer?.disconnect();
+  void api.runtime.sendMessage({ type: "setup-maybe" } satisfies Message).catch(() => {});
+}
+
+function schedule(): void {
+  if (timer || done) return;
+  const wait = Math.max(0, MIN_GAP_MS - (performance.now() - lastRun));
+  timer = setTimeout(check, wait) as unknown as number;
+}
+
+/** Starts the check in the top frame: now, then after DOM changes, at most once a second. */
+export function startSetupProbe(): void {
+  const flag = globalThis as { otpfillSetupProbe?: boolean };
+  if (window.top !== window || flag.otpfillSetupProbe) return;
+  flag.otpfillSetupProbe = true;
+  check();
+  if (done) return;
+  observer = new MutationObserver((records) => {
+    const t = performance.now();
+    // Only added content can turn a page into a setup page.
+    if (records.some((r) => r.addedNodes.length > 0)) schedule();
+    cost += performance.now() - t;
+  });
+  observer.observe(document.documentElement, { childList: true, subtree: true });
+}
+
+/** For tests: how many times the check ran. */
+export function probeRuns(): number {
+  return checked;
+}

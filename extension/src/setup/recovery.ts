@@ -1,0 +1,77 @@
+// Finding a list of recovery (backup) codes on a page: 8 to 16 codes of one
+// shape (GitHub's "1a2b3-4c5d6", Google's "1234 5678", grouped "ABCD-EFGH",
+// plain 8-12 character codes) near the words "recovery" or "backup". The
+// codes are taken from the page's text exactly as shown, in page order.
+// Pure DOM code, unit-tested on jsdom.
+
+import { readableTexts } from "./key";
+
+/** Code shapes, most specific first; a list is codes of one shape. */
+const SHAPES: RegExp[] = [
+  /^[0-9a-z]{5}-[0-9a-z]{5}$/i, // GitHub
+  /^\d{4} \d{4}$/, // Google
+  /^[0-9A-Za-z]{4}(?:-[0-9A-Za-z]{4}){1,3}$/, // grouped
+  /^(?=.*\d)(?=.*[a-z])[0-9a-z]{8,12}$/i, // letters and digits, e.g. Discord
+  /^\d{6,10}$/, // digits only
+];
+
+export const MIN_CODES = 8;
+export const MAX_CODES = 16;
+
+const WORDS = /recovery|backup|back-up|emergency|wiederherstellung|récupération|secours|respaldo|recuperación/i;
+
+function shapeOf(s: string): number {
+  for (let i = 0; i < SHAPES.length; i++) if (SHAPES[i]!.test(s)) return i;
+  return -1;
+}
+
+function commonAncestor(a: Node, b: Node): Node | null {
+  const seen = new Set<Node>();
+  for (let n: Node | null = a; n; n = n.parentNode) seen.add(n);
+  for (let n: Node | null = b; n; n = n.parentNode) if (seen.has(n)) return n;
+  return null;
+}
+
+/** Whether the text around a list (its container and a few ancestors, bounded) speaks of recovery/backup codes. */
+function nearWords(box: Node): boolean {
+  let el: Node | null = box;
+  for (let i = 0; i < 5 && el; i++, el = el.parentNode) {
+    const text = (el.textContent ?? "").slice(0, 4000);
+    if (WORDS.test(text)) return true;
+    if ((el.textContent?.length ?? 0) > 4000) break;
+  }
+  return false;
+}
+
+/**
+ * The recovery codes shown on the page, or null. Each code is one text line:
+ * a whole text node (<li>1a2b3-4c5d6</li>) or one line of a block of text
+ * (<pre>, lines separated by line breaks).
+ */
+export function findRecoveryCodes(root: Node, texts: Text[] = readableTexts(root)): string[] | null {
+  const groups = new Map<number, { codes: string[]; nodes: Node[] }>();
+  for (const t of texts) {
+    const v = t.nodeValue ?? "";
+    if (v.length > 2000) continue;
+    for (const line of v.split(/\r?\n/)) {
+      const code = line.trim().replace(/\u00a0/g, " ");
+      if (code.length < 6 || code.length > 24) continue;
+      const shape = shapeOf(code);
+      if (shape < 0) continue;
+      const g = groups.get(shape) ?? { codes: [], nodes: [] };
+      g.codes.push(code);
+      g.nodes.push(t);
+      groups.set(shape, g);
+    }
+  }
+  let best: string[] | null = null;
+  for (const g of groups.values()) {
+    if (g.codes.length < MIN_CODES || g.codes.length > MAX_CODES) continue;
+    if (new Set(g.codes).size !== g.codes.length) continue;
+    let box: Node | null = g.nodes[0]!;
+    for (const n of g.nodes) box = box && commonAncestor(box, n);
+    if (!box || !nearWords(box)) continue;
+    if (!best || g.codes.length > best.length) best = g.codes;
+  }
+  return best;
+}

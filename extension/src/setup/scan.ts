@@ -1,0 +1,284 @@
+// The setup scanner (setup.js): injected on demand by the background with
+// scripting.executeScript into the top frame of a page that looks like a 2FA
+// setup page. It finds the secret the page shows (an otpauth:// link or
+// text, a QR code in an <img>, <canvas> or inline <svg>, a base32 setup key)
+// and the recovery codes, hands them to the background, and shows the offer:
+// an extension page (offer.html) in a frame, which the page's scripts can
+// neither read nor click.
+//
+// Pixels the page does not let us read (a cross-origin image, a tainted
+// canvas) are captured by the background from the visible tab instead.
+//
+// Test hooks on <html>: data-otpfill-setup-scan ("scanning" | "none" |
+// "offered") and data-otpfill-setup-source (where the secret was found).
+
+import { api, send } from "../shared/api";
+import type { CaptureRect, ScannerCommand, SecretSource } from "../shared/setup";
+import { SETUP_PORT } from "../shared/setup";
+import { overlay, pin } from "../content/overlay";
+import { findKey, findUris, readableTexts } from "./key";
+import { decodeDrawable } from "./qr";
+import { findRecoveryCodes } from "./recovery";
+
+const root = document.documentElement;
+const WIDTH = 360;
+const RESCAN_GAP_MS = 500;
+
+let port: chrome.runtime.Port | null = null;
+let frameHost: HTMLElement | null = null;
+let frame: HTMLIFrameElement | null = null;
+/** What was already handed over, so a rescan does not offer the same thing twice. */
+let reportedSecret = "";
+let reportedCodes = "";
+let captured = new Set<string>();
+let scanning = false;
+let again = false;
+let timer = 0;
+
+function mark(name: string, value: string): void {
+  root.setAttribute(`data-otpfill-setup-${name}`, value);
+}
+
+// ---- QR candidates ----
+
+type Candidate = HTMLImageElement | HTMLCanvasElement | SVGSVGElement;
+
+function visibleBox(el: Element): DOMRect | null {
+  const r = el.getBoundingClientRect();
+  if (r.width < 48 || r.height < 48 || r.width > 1400 || r.height > 1400) return null;
+  const ratio = r.width / r.height;
+  if (ratio < 0.75 || ratio > 1.33) return null;
+  const check = (el as Element & { checkVisibility?: (o?: object) => boolean }).checkVisibility;
+  if (check && !check.call(el, { visibilityProperty: true, opacityProperty: true })) return null;
+  return r;
+}
+
+function candidates(): Candidate[] {
+  const out: Candidate[] = [];
+  const all = document.querySelectorAll<Candidate>("img, canvas, svg");
+  for (const el of Array.from(all)) {
+    if (out.length >= 16) break;
+    if (el.tagName.toLowerCase() === "svg" && el.parentElement?.closest("svg")) continue;
+    if (visibleBox(el)) out.push(el);
+  }
+  return out;
+}
+
+function newCanvas(w: number, h: number) {
+  const c = document.createElement("canvas");
+  c.width = w;
+  c.height = h;
+  return { ctx: c.getContext("2d", { willReadFrequently: true }) };
+}
+
+async function imageReady(img: HTMLImageElement): Promise<boolean> {
+  if (img.complete) return img.naturalWidth > 0;
+  try {
+    await Promise.race([img.decode(), new Promise((_, no) => setTimeout(no, 3000))]);
+    return img.naturalWidth > 0;
+  } catch {
+    return false;
+  }
+}
+
+async function svgImage(svg: SVGSVGElement): Promise<HTMLImageElement | null> {
+  const r = svg.getBoundingClientRect();
+  const copy = svg.cloneNode(true) as SVGSVGElement;
+  copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+  if (!copy.getAttribute("width")) copy.setAttribute("width", String(Math.round(r.width)));
+  if (!copy.getAttribute("height")) copy.setAttribute("height", String(Math.round(r.height)));
+  // Fills may come from the page's stylesheet, which a serialized copy loses: keep the computed colour as the default.
+  const color = getComputedStyle(svg).color;
+  if (!copy.getAttribute("color") && color) copy.setAttribute("color", color);
+  const xml = new XMLSerializer().serializeToString(copy);
+  const img = new Image();
+  img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(xml);
+  return (await imageReady(img)) ? img : null;
+}
+
+/** Decodes one candidate in the page: the URI, null for no otpauth QR code, or "tainted" when the pixels cannot be read here. */
+async function decodeHere(el: Candidate): Promise<string | null | "tainted"> {
+  try {
+    const tag = el.tagName.toLowerCase();
+    if (tag === "img") {
+      const img = el as HTMLImageElement;
+      if (!(await imageReady(img))) return null;
+      return decodeDrawable(newCanvas, (ctx, x, y, w, h) => ctx.drawImage(img, x, y, w, h), img.naturalWidth, img.naturalHeight);
+    }
+    if (tag === "canvas") {
+      const c = el as HTMLCanvasElement;
+      if (!c.width || !c.height) return null;
+      return decodeDrawable(newCanvas, (ctx, x, y, w, h) => ctx.drawImage(c, x, y, w, h), c.width, c.height);
+    }
+    const img = await svgImage(el as SVGSVGElement);
+    if (!img) return "tainted";
+    const found = decodeDrawable(newCanvas, (ctx, x, y, w, h) => ctx.drawImage(img, x, y, w, h), img.naturalWidth || img.width, img.naturalHeight || img.height);
+    // A serialized SVG can lose what the page's CSS drew: let a capture of what the user sees decide.
+    return found ?? "tainted";
+  } catch (e) {
+    if (e instanceof DOMException && e.name === "SecurityError") return "tainted";
+    return null;
+  }
+}
+
+function inViewport(r: DOMRect): boolean {
+  return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth;
+}
+
+async function captureFallback(els: Candidate[]): Promise<boolean> {
+  const rects: CaptureRect[] = [];
+  for (const el of els) {
+    const r = el.getBoundingClientRect();
+    if (!inViewport(r)) continue; // looked at again when the user scrolls it into view
+    const key = `${el.tagName}:${Math.round(r.x + scrollX)}:${Math.round(r.y + scrollY)}:${Math.round(r.width)}`;
+    if (captured.has(key)) continue;
+    captured.add(key);
+    rects.push({ x: r.x, y: r.y, width: r.width, height: r.height, kind: el.tagName.toLowerCase() as CaptureRect["kind"] });
+  }
+  if (!rects.length) return false;
+  const r = await send({ type: "setup-capture", rects, viewport: { width: innerWidth, height: innerHeight } });
+  if (r.retry === "visible") captured = new Set(); // the tab was not visible: try again when it is
+  return r.found;
+}
+
+// ---- scanning ----
+
+async function report(uri: string | undefined, source: SecretSource, key?: ReturnType<typeof findKey>): Promise<boolean> {
+  const id = uri ?? key?.secret ?? "";
+  if (!id || id === reportedSecret) return id === reportedSecret && id !== "";
+  const r = await send({ type: "setup-found", source, ...(uri ? { uri } : {}), ...(key ? { key } : {}) });
+  if (r.offered) {
+    reportedSecret = id;
+    mark("source", source);
+  }
+  return r.offered;
+}
+
+async function scanSecret(texts: Text[]): Promise<boolean> {
+  const uris = findUris(document, texts);
+  const link = uris[0];
+  if (link) return report(link, document.querySelector(`a[href="${CSS.escape(link)}"]`) ? "link" : "text");
+  const blocked: Candidate[] = [];
+  for (const el of candidates()) {
+    const got = await decodeHere(el);
+    if (got === "tainted") blocked.push(el);
+    else if (got) return report(got, el.tagName.toLowerCase() as SecretSource);
+  }
+  if (blocked.length && (await captureFallback(blocked))) {
+    reportedSecret = "capture";
+    mark("source", "capture");
+    return true;
+  }
+  const key = findKey(texts);
+  if (key) return report(undefined, "key", key);
+  return false;
+}
+
+async function scanRecovery(texts: Text[]): Promise<boolean> {
+  const codes = findRecoveryCodes(document.body ?? root, texts);
+  if (!codes) return false;
+  const id = codes.join("\n");
+  if (id === reportedCodes) return true;
+  const r = await send({ type: "setup-recovery", codes });
+  if (r.offered) reportedCodes = id;
+  return r.offered;
+}
+
+async function scan(): Promise<void> {
+  if (scanning) {
+    again = true;
+    return;
+  }
+  scanning = true;
+  try {
+    const texts = readableTexts(document.body ?? root);
+    const secret = reportedSecret ? true : await scanSecret(texts);
+    const codes = await scanRecovery(texts);
+    mark("scan", secret || codes ? "offered" : "none");
+  } catch {
+    mark("scan", "none"); // the background went away (extension reloaded); nothing to offer
+  } finally {
+    scanning = false;
+  }
+  if (again) {
+    again = false;
+    schedule();
+  }
+}
+
+function schedule(): void {
+  if (timer) return;
+  timer = setTimeout(() => {
+    timer = 0;
+    void scan();
+  }, RESCAN_GAP_MS) as unknown as number;
+}
+
+// ---- the offer frame ----
+
+function showOffer(token: string): void {
+  if (frameHost?.isConnected) return;
+  const { host, shadow } = overlay("otpfill-offer");
+  frame = document.createElement("iframe");
+  frame.src = `${api.runtime.getURL("offer.html")}?token=${encodeURIComponent(token)}`;
+  frame.title = "otpfill: save this site's 2FA key";
+  frame.setAttribute("style", "all:initial;display:block;width:100%;height:100%;border:0;border-radius:10px;background:Canvas;color-scheme:normal");
+  shadow.append(frame);
+  pin(host, {
+    top: "12px",
+    right: "12px",
+    width: `${WIDTH}px`,
+    height: "190px",
+    "max-height": "calc(100vh - 24px)",
+    "border-radius": "10px",
+    "box-shadow": "0 6px 24px #0004, 0 0 0 1px #0002",
+  });
+  document.documentElement.append(host);
+  frameHost = host;
+  mark("offer", "shown");
+}
+
+function hideOffer(): void {
+  frameHost?.remove();
+  frameHost = null;
+  frame = null;
+  root.removeAttribute("data-otpfill-setup-offer");
+}
+
+function onCommand(cmd: ScannerCommand): void {
+  if (cmd.type === "show") showOffer(cmd.token);
+  else if (cmd.type === "hide") hideOffer();
+  else if (cmd.type === "size" && frameHost) pin(frameHost, { height: `${Math.max(60, Math.min(cmd.height, 640))}px` });
+  else if (cmd.type === "rescan") {
+    reportedSecret = "";
+    captured = new Set();
+    schedule();
+  }
+}
+
+// ---- start (once per document) ----
+
+function start(): void {
+  port = api.runtime.connect({ name: SETUP_PORT });
+  port.onMessage.addListener((m: unknown) => onCommand(m as ScannerCommand));
+  port.onDisconnect.addListener(() => {
+    port = null;
+    hideOffer();
+  });
+  mark("scan", "scanning");
+  void scan();
+  // Single-page apps show the QR code or the codes in a later step.
+  new MutationObserver((records) => {
+    if (records.some((r) => r.type === "attributes" || r.addedNodes.length)) schedule();
+  }).observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ["src", "href", "width", "height"] });
+  addEventListener("scroll", () => schedule(), { passive: true });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && !reportedSecret) schedule();
+  });
+}
+
+const flag = globalThis as { otpfillSetupStarted?: boolean };
+if (!flag.otpfillSetupStarted) {
+  flag.otpfillSetupStarted = true;
+  start();
+}
