@@ -164,13 +164,25 @@ func (w *inotifyKiller) drain() {
 	}
 }
 
-// killAt waits for the n-th event (at most until timeout) and kills k. It
+// killAt waits for the n-th event and kills k. It gives up when the save
+// has answered (every change was made by then) or at the timeout. It
 // reports whether the n-th event happened, and the events seen.
 func (w *inotifyKiller) killAt(k *killable, n int, timeout time.Duration) (bool, []string) {
+	answered := make(chan struct{})
+	go func() {
+		protocol.ReadFrame(k.out, protocol.MaxResponseSize)
+		close(answered)
+	}()
 	buf := make([]byte, 4096)
 	var seen []string
 	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
+	last := false
+	for !last && time.Now().Before(deadline) {
+		select {
+		case <-answered:
+			last = true // read what is pending, then stop
+		default:
+		}
 		fds := []unix.PollFd{{Fd: int32(w.fd), Events: unix.POLLIN}}
 		unix.Poll(fds, 5)
 		nr, _ := unix.Read(w.fd, buf)
@@ -351,7 +363,7 @@ func TestSaveKilled(t *testing.T) {
 		var hit bool
 		run(100+n, func(k *killable) {
 			var seen []string
-			hit, seen = watch.killAt(k, n, 2*full+time.Second)
+			hit, seen = watch.killAt(k, n, 10*full+5*time.Second)
 			if len(seen) > len(events) {
 				events = seen
 			}

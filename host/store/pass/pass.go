@@ -269,7 +269,10 @@ func (s *Store) Remove(ctx context.Context, name string) error {
 // writeAtomic writes data next to path and moves it into place. Without
 // overwrite it uses link(2), which fails if path appeared meanwhile. A
 // failure leaves the store as it was: the temp file and the folders made for
-// the entry are removed.
+// the entry are removed. Only a process killed between creating the temp
+// file and renaming it leaves that file behind: a hidden ".NAME.gpg.tmpN",
+// which pass, pass-otp and otpfill never take for an entry (they read
+// "*.gpg" and skip dot files).
 func writeAtomic(path string, data []byte, overwrite bool) (err error) {
 	dir := filepath.Dir(path)
 	created := missingDirs(dir)
