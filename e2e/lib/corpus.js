@@ -2,6 +2,8 @@
 // its site, and what the extension must do there. The pages themselves are in
 // fixtures/sites/<host>/<path>.html; this file is the test's view of them.
 
+import { setupHosts } from './setup-corpus.js';
+
 /** TOTP defaults, as `pass otp insert` writes them when the URI omits them. */
 const std = { algorithm: 'SHA1', digits: 6, period: 30 };
 
@@ -197,5 +199,6 @@ export function allHosts() {
   }
   for (const h of lookalikeHosts) hosts.add(h);
   for (const u of Object.values(speedPages)) hosts.add(new URL(u).hostname);
+  for (const h of setupHosts()) hosts.add(h); // the setup-capture pages (setup-corpus.js)
   return [...hosts].sort();
 }

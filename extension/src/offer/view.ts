@@ -268,6 +268,8 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
     } else if (problem && root.dataset.state === "saving") setState("error");
     if (secret === null && recovery && !problem) setState(current?.saved?.undone ? "undone" : "recovery");
     root.replaceChildren(...parts);
+    // Test hook: when the offer first had something to show (unix ms), for the speed figures.
+    if ((secret || recovery) && !root.dataset.readyAt) root.dataset.readyAt = String(Date.now());
     requestAnimationFrame(reportSize);
   }
 

@@ -11,7 +11,10 @@
 import { api } from "../shared/api";
 import type { Message } from "../shared/messages";
 
-/** Phrases that, on their own, make a page worth scanning. */
+/**
+ * Phrases that, on their own, make a page worth scanning. Not "authenticator
+ * app" or "two-factor": every 2FA *sign-in* page says those.
+ */
 const STRONG = [
   "otpauth://",
   "qr code",
@@ -28,8 +31,6 @@ const STRONG = [
   "enter this code manually",
   "enter the code manually",
   "enter this key",
-  "authenticator app",
-  "authentication app",
   "recovery codes",
   "backup codes",
   "codes de récupération",

@@ -1,0 +1,447 @@
+// Setup capture in real browsers (issue 5): on 2FA setup pages the extension
+// offers to save the secret the page shows; one real click on the offer's own
+// button (inside the extension's frame) saves it through the host into a real
+// pass store, the code is verified against oathtool and filled into the
+// site's verification field, and recovery codes are kept. Pages without a
+// secret, or with a QR code of a web link, get no offer; a hostile page
+// script cannot read or click the offer. Chromium (playwright-core) and
+// Firefox ESR (puppeteer-core, WebDriver BiDi), each with a store of its own.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
+import { speedPages } from '../lib/corpus.js';
+import { must, run, skipReason, sleep } from '../lib/proc.js';
+import { existingEntries, keyURI, noOfferPages, setupPages, setupSpecial } from '../lib/setup-corpus.js';
+import { expectedCodes } from '../lib/store.js';
+import { artifactsDir, paths, setupWorld, toolRequirements } from '../lib/world.js';
+
+const extensionBuilt = (dir) => (fs.existsSync(path.join(dir, 'manifest.json')) ? dir : '');
+const common = toolRequirements();
+const chromiumSkip = skipReason({ ...common, chromium: paths.chromium, 'extension/dist/chromium (cd extension && npm ci && npm run build)': extensionBuilt(paths.chromiumExtension) });
+const firefoxSkip = skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist/firefox (cd extension && npm ci && npm run build)': extensionBuilt(paths.firefoxExtension) });
+
+/** Offer states in which the offer shows something to click. */
+const SHOWING = ['offer', 'recovery', 'confirm', 'saved', 'undone'];
+const FORGED_TOKEN = '00000000-0000-4000-8000-000000000000';
+
+let world;
+const speed = {};
+
+if (!chromiumSkip || !firefoxSkip) {
+  before(async () => {
+    world = await setupWorld({ only: [] }); // certificate, servers, GnuPG home; each browser gets its own store below
+  });
+  after(async () => {
+    fs.writeFileSync(path.join(artifactsDir, 'setup-speed.json'), JSON.stringify(speed, null, 2) + '\n');
+    for (const [b, s] of Object.entries(speed)) console.log(`setup speed (${b}): ${JSON.stringify(s)}`);
+    await world?.teardown();
+  });
+}
+
+/** A pass store of its own for one browser, with the entries that exist before the suite. */
+async function makeStore(name) {
+  const env = { ...process.env, GNUPGHOME: world.gnupgHome, PASSWORD_STORE_DIR: path.join(world.root, `${name}-store`) };
+  delete env.PASSWORD_STORE_KEY;
+  const { stdout } = await must('gpg', ['--batch', '--with-colons', '--list-secret-keys'], { env });
+  const fpr = stdout.split('\n').find((l) => l.startsWith('fpr:'))?.split(':')[9];
+  await must('pass', ['init', fpr], { env });
+  for (const e of existingEntries) await must('pass', ['otp', 'insert', e.name], { env, input: keyURI(e) + '\n' });
+  return env;
+}
+
+function storeTools(env) {
+  return {
+    /** `pass otp NAME`: the code pass-otp computes from what was saved. */
+    async otp(name) {
+      const r = await run('pass', ['otp', name], { env });
+      assert.equal(r.code, 0, `pass otp ${name} failed: ${r.stderr.trim()}`);
+      return r.stdout.trim();
+    },
+    async show(name) {
+      return run('pass', ['show', name], { env });
+    },
+    async list() {
+      const files = [];
+      const walk = (d) => {
+        for (const f of fs.readdirSync(d, { withFileTypes: true })) {
+          if (f.name.startsWith('.')) continue;
+          const p = path.join(d, f.name);
+          if (f.isDirectory()) walk(p);
+          else if (f.name.endsWith('.gpg')) files.push(path.relative(env.PASSWORD_STORE_DIR, p).replace(/\.gpg$/, ''));
+        }
+      };
+      walk(env.PASSWORD_STORE_DIR);
+      return files.sort();
+    },
+  };
+}
+
+async function assertCode(key, value, what) {
+  const codes = await expectedCodes(key);
+  assert.ok(codes.includes(value), `${what}: got ${JSON.stringify(value)}, oathtool says ${codes.join(' / ')} (previous / current / next step)`);
+}
+
+function setupSuite(name, launch, { skip }) {
+  describe(`setup capture in ${name}`, { skip }, () => {
+    let driver;
+    let store;
+    let ext; // an extension page, to find tab ids
+    const figures = { offerMs: {} };
+
+    before(async () => {
+      const env = await makeStore(name);
+      store = storeTools(env);
+      const w = {
+        ...world,
+        browserEnv(n) {
+          const r = world.browserEnv(n);
+          r.env.PASSWORD_STORE_DIR = env.PASSWORD_STORE_DIR;
+          return r;
+        },
+      };
+      driver = await launch(w);
+      ext = await driver.newPage();
+      await driver.openExtensionPage(ext, 'options.html');
+    });
+    after(async () => {
+      speed[name] = figures;
+      await closeDriver(driver);
+    });
+
+    /** The offer frame on a page (the extension's own page, in a closed shadow root), found through the browser's frame tree. */
+    async function offerFrame(page, timeout = 15_000) {
+      const prefix = driver.extensionURL('offer.html');
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        const f = page.raw.frames().find((x) => x.url().startsWith(prefix) && !x.url().includes(FORGED_TOKEN));
+        if (f) return f;
+        if (Date.now() > deadline) {
+          const hooks = await page.evaluate(() => ['setup', 'setup-scan', 'setup-offer', 'setup-source'].map((k) => `${k}=${document.documentElement.getAttribute('data-otpfill-' + k)}`).join(' ')).catch(() => '?');
+          throw new Error(`no offer frame on ${page.url()} within ${timeout} ms (${hooks})`);
+        }
+        await sleep(100);
+      }
+    }
+
+    async function offerState(frame, states = SHOWING, timeout = 15_000) {
+      const deadline = Date.now() + timeout;
+      let last = '';
+      for (;;) {
+        last = await frame.evaluate(() => {
+          const o = document.getElementById('offer');
+          return o ? `${o.dataset.state}|${document.getElementById('problem')?.textContent ?? ''}|${document.getElementById('host-problem')?.textContent ?? ''}` : 'none';
+        }).catch((e) => `gone: ${e.message}`);
+        if (states.includes(last.split('|')[0])) return last.split('|')[0];
+        if (Date.now() > deadline) throw new Error(`offer state ${last}, want one of ${states.join(', ')}`);
+        await sleep(100);
+      }
+    }
+
+    async function readOffer(frame) {
+      return frame.evaluate(() => {
+        const $ = (id) => document.getElementById(id);
+        const p = $('params');
+        return {
+          state: $('offer').dataset.state,
+          readyAt: Number($('offer').dataset.readyAt),
+          issuer: $('issuer')?.textContent ?? null,
+          account: $('account')?.textContent ?? null,
+          name: $('name')?.value ?? null,
+          store: $('store')?.value ?? null,
+          algorithm: p?.dataset.algorithm ?? null,
+          digits: p ? Number(p.dataset.digits) : null,
+          period: p?.dataset.period ? Number(p.dataset.period) : null,
+          save: $('save')?.textContent ?? null,
+          saveTag: $('save')?.tagName ?? null,
+          exists: $('exists')?.textContent ?? null,
+          confirm: $('confirm')?.textContent ?? null,
+          code: $('code')?.dataset.code ?? null,
+          verify: $('verify')?.textContent ?? null,
+          savedName: $('saved-name')?.textContent ?? null,
+          recovery: $('recovery')?.dataset.state ?? null,
+          recoveryButton: $('save-recovery')?.textContent ?? null,
+          recoveryTitle: $('recovery-title')?.textContent ?? null,
+          problem: $('problem')?.textContent ?? null,
+        };
+      });
+    }
+
+    /** Milliseconds from the page's navigation start and from its load event to the offer's first render. */
+    async function timeToOffer(page, frame) {
+      const { readyAt } = await readOffer(frame);
+      const t = await page.evaluate(() => ({ origin: performance.timeOrigin, load: performance.getEntriesByType('navigation')[0]?.loadEventEnd ?? 0 }));
+      return { fromNavigationMs: Math.round(readyAt - t.origin), fromLoadMs: Math.round(readyAt - t.origin - t.load) };
+    }
+
+    async function pageFilled(page, digits) {
+      return page.waitFor((digits) => window.__seen && window.__seen.length >= digits && {
+        seen: window.__seen,
+        fields: window.e2eFields().filter((f) => f.filled),
+        submits: window.__submits,
+      }, digits, { timeout: 10_000 });
+    }
+
+    /** Opens a setup page, waits for the offer, checks what it shows, clicks Save, and checks the store and the page. */
+    async function saveFromOffer(p, page, { open = () => page.goto(p.url) } = {}) {
+      await page.bringToFront();
+      await open();
+      const frame = await offerFrame(page);
+      await offerState(frame, ['offer']);
+      figures.offerMs[p.id] = await timeToOffer(page, frame);
+      if (p.id === 'github-qr-img') {
+        await sleep(300); // the frame's height follows its content
+        await page.screenshot(path.join(artifactsDir, `offer-${name}.png`));
+      }
+      const shown = await readOffer(frame);
+      assert.equal(shown.issuer, p.key.issuer, `${p.id}: issuer in the offer`);
+      assert.equal(shown.account, p.key.account, `${p.id}: account in the offer`);
+      assert.deepEqual([shown.algorithm, shown.digits, shown.period], [p.key.algorithm, p.key.digits, p.key.period], `${p.id}: algorithm, digits, period`);
+      assert.equal(shown.name, p.name, `${p.id}: the entry name derived from the site and the account`);
+      assert.equal(shown.store, 'pass');
+      assert.equal(shown.saveTag, 'BUTTON');
+      assert.equal(shown.save, 'Save to pass');
+      if (p.source) {
+        const source = await page.evaluate(() => document.documentElement.getAttribute('data-otpfill-setup-source'));
+        assert.equal(source, p.source, `${p.id}: where the key was found`);
+      }
+      assert.deepEqual((await store.list()).filter((n) => n === p.name), p.existing ? [p.name] : [], `${p.id}: nothing is saved before the click`);
+      await frame.click('#save');
+      return frame;
+    }
+
+    async function checkSaved(p, page, frame) {
+      await offerState(frame, ['saved']);
+      const done = await readOffer(frame);
+      assert.equal(done.savedName, p.name);
+      await assertCode(p.key, done.code, `${p.id}: the code the offer shows`);
+      await assertCode(p.key, await store.otp(p.name), `${p.id}: pass otp ${p.name}`);
+      const seen = await pageFilled(page, p.key.digits);
+      await assertCode(p.key, seen.seen, `${p.id}: the code in the site's verification field`);
+      assert.deepEqual(seen.fields.map((f) => f.filled), ['manual'], `${p.id}: the verification field is filled (and only it)`);
+      assert.equal(seen.fields[0].value, seen.seen);
+      assert.equal(seen.submits, 0, `${p.id}: the user presses the site's own button`);
+      assert.match(done.verify, /Filled/);
+    }
+
+    describe('one click saves the key the page shows', () => {
+      for (const p of setupPages) {
+        test(`${p.id}: ${p.url} — ${p.note}`, async () => {
+          const page = await driver.newPage();
+          try {
+            const open = p.spa
+              ? async () => {
+                await page.goto(p.url);
+                await page.waitFor(() => document.documentElement.hasAttribute('data-otpfill-setup'), null);
+                await page.click('#enable'); // the page's own button: the next step shows the QR code
+              }
+              : undefined;
+            const frame = await saveFromOffer(p, page, open ? { open } : {});
+            await checkSaved(p, page, frame);
+            if (p.spa) {
+              // The next step of the app shows recovery codes: offered in the same frame, for the entry just saved.
+              await page.click('#continue');
+              await frame.waitForFunction(() => document.getElementById('recovery')?.dataset.state === 'offer', { timeout: 10_000 });
+              const r = await readOffer(frame);
+              assert.equal(r.recoveryButton, `Save recovery codes to ${p.name}`);
+              await frame.click('#save-recovery');
+              await frame.waitForFunction(() => document.getElementById('recovery')?.dataset.state === 'saved', { timeout: 15_000 });
+              const shown = await store.show(p.name);
+              const codes = await page.evaluate(() => [...document.querySelectorAll('ol.codes li')].map((li) => li.textContent));
+              for (const c of codes) assert.ok(shown.stdout.split('\n').includes(c), `${p.id}: recovery code ${c} in pass show ${p.name}`);
+              assert.match(shown.stdout, /^otpauth:\/\/totp\//m, `${p.id}: the key is still there`);
+            }
+          } finally {
+            await page.close();
+          }
+        });
+      }
+    });
+
+    describe('recovery codes', () => {
+      for (const p of [setupSpecial.githubRecovery, setupSpecial.googleRecovery]) {
+        test(`${p.id}: ${p.url} — ${p.note}`, async () => {
+          const page = await driver.newPage();
+          try {
+            await page.goto(p.url);
+            const frame = await offerFrame(page);
+            await offerState(frame, ['recovery']);
+            figures.offerMs[p.id] = await timeToOffer(page, frame);
+            const r = await readOffer(frame);
+            assert.equal(r.recoveryTitle, `${p.codes.length} recovery codes on this page`);
+            assert.equal(r.recoveryButton, `Save recovery codes to ${p.name}`);
+            const before = (await store.show(p.name)).stdout;
+            assert.ok(!before.includes(p.codes[0]), 'no codes before the click');
+            await frame.click('#save-recovery');
+            await frame.waitForFunction(() => document.getElementById('recovery')?.dataset.state === 'saved', { timeout: 15_000 });
+            const shown = (await store.show(p.name)).stdout.split('\n');
+            const at = shown.indexOf(p.codes[0]);
+            assert.ok(at > 0, `${p.id}: the first code is in pass show ${p.name}`);
+            assert.deepEqual(shown.slice(at, at + p.codes.length), p.codes, `${p.id}: every code, exactly, in page order`);
+            assert.ok(shown.some((l) => l.startsWith('otpauth://totp/')), `${p.id}: the key is still in the entry`);
+          } finally {
+            await page.close();
+          }
+        });
+      }
+    });
+
+    test('an existing secret is replaced only after a second, explicit confirmation; undo restores it', async () => {
+      const p = setupSpecial.overwrite;
+      const page = await driver.newPage();
+      try {
+        const frame = await saveFromOffer(p, page);
+        await offerState(frame, ['confirm']);
+        const c = await readOffer(frame);
+        assert.equal(c.confirm, 'Replace existing secret in pass');
+        await assertCode(p.existing, await store.otp(p.name), 'after the first click the old secret is still there');
+        await frame.click('#confirm');
+        await checkSaved(p, page, frame);
+        await frame.click('#undo');
+        await offerState(frame, ['offer', 'undone']);
+        await assertCode(p.existing, await store.otp(p.name), 'undo put the old secret back');
+      } finally {
+        await page.close();
+      }
+    });
+
+    test('undo after saving a new entry removes it', async () => {
+      const p = setupSpecial.undo;
+      const page = await driver.newPage();
+      try {
+        const frame = await saveFromOffer(p, page);
+        await checkSaved(p, page, frame);
+        await frame.click('#undo');
+        await offerState(frame, ['offer', 'undone']);
+        const r = await store.show(p.name);
+        assert.notEqual(r.code, 0, `pass show ${p.name} should fail after undo`);
+        assert.ok(!(await store.list()).includes(p.name));
+        // The page still shows the key: it is offered again, and can be saved again.
+        await offerState(frame, ['offer']);
+      } finally {
+        await page.close();
+      }
+    });
+
+    test('the popup shows the same offer, and saves from there (tainted canvas: read from a capture of the tab)', async () => {
+      const p = setupSpecial.popup;
+      const page = await driver.newPage();
+      const popup = await driver.newPage();
+      try {
+        await page.bringToFront();
+        await page.goto(p.url);
+        const frame = await offerFrame(page);
+        await offerState(frame, ['offer']);
+        figures.offerMs[p.id] = await timeToOffer(page, frame);
+        assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-otpfill-setup-source')), 'capture');
+        const tabs = await ext.evaluate(async () => (await (globalThis.browser ?? globalThis.chrome).tabs.query({})).map((t) => ({ id: t.id, url: t.url })));
+        const tab = tabs.find((t) => t.url === p.url);
+        await driver.openExtensionPage(popup, `popup.html?tab=${tab.id}`);
+        await popup.waitFor(() => document.querySelector('#setup-offer')?.dataset.state === 'offer', null, { timeout: 15_000 });
+        const shown = await popup.evaluate(() => ({
+          hidden: document.querySelector('#setup-offer').hidden,
+          save: document.querySelector('#setup-offer #save').textContent,
+          name: document.querySelector('#setup-offer #name').value,
+          issuer: document.querySelector('#setup-offer #issuer').textContent,
+        }));
+        assert.deepEqual(shown, { hidden: false, save: 'Save to pass', name: p.name, issuer: p.key.issuer });
+        await popup.click('#setup-offer #save');
+        await popup.waitFor(() => document.querySelector('#setup-offer')?.dataset.state === 'saved', null, { timeout: 15_000 });
+        await assertCode(p.key, await store.otp(p.name), `pass otp ${p.name}`);
+        const seen = await pageFilled(page, 6);
+        await assertCode(p.key, seen.seen, 'the verification field');
+        // The frame on the page follows: it shows the save too.
+        await offerState(frame, ['saved']);
+      } finally {
+        await popup.close();
+        await page.close();
+      }
+    });
+
+    describe('no offer', () => {
+      for (const p of noOfferPages) {
+        test(`${p.id}: ${p.url} — ${p.note}`, async () => {
+          const page = await driver.newPage();
+          try {
+            const before = await store.list();
+            await page.goto(p.url);
+            const scan = await page.waitFor(() => document.documentElement.getAttribute('data-otpfill-setup-scan') === 'none' && 'none', null, { timeout: 10_000 });
+            assert.equal(scan, 'none');
+            await sleep(1_500);
+            const hooks = await page.evaluate(() => ({
+              host: !!document.querySelector('otpfill-offer'),
+              offer: document.documentElement.getAttribute('data-otpfill-setup-offer'),
+              probe: document.documentElement.getAttribute('data-otpfill-setup'),
+            }));
+            assert.deepEqual(hooks, { host: false, offer: null, probe: 'maybe' }, 'the page looked like a setup page, was scanned, and nothing was offered');
+            assert.ok(!page.raw.frames().some((f) => f.url().includes('/offer.html')), 'no offer frame');
+            assert.deepEqual(await store.list(), before, 'store unchanged');
+            if (driver.background) assert.equal(await driver.background(() => globalThis.otpfillSetupTest.pendingTabs()), 0, 'no secret held in the background');
+          } finally {
+            await page.close();
+          }
+        });
+      }
+    });
+
+    test('a page script can neither read nor click the offer; a forged offer frame does nothing', async () => {
+      const p = setupSpecial.attack;
+      const page = await driver.newPage();
+      try {
+        await page.goto(`${p.url}?ext=${encodeURIComponent(driver.extensionOrigin)}`);
+        const frame = await offerFrame(page);
+        await offerState(frame, ['offer']);
+        const attack = await page.waitFor(() => window.__attack.done && window.__attack.tries, null, { timeout: 10_000 });
+        await sleep(2_000);
+        const tries = Object.fromEntries(attack.map((t) => [t.what, t.result]));
+        assert.equal(tries.shadowRoot, 'null', 'the offer host has a closed shadow root');
+        assert.ok(!/HTMLDocument|\[object Document\]/.test(tries['frames[0].document']), `the page read the offer's document: ${tries['frames[0].document']}`);
+        assert.ok(!/offer\.html/.test(tries['frames[0].location.href']), 'the page read the offer\'s URL (and token)');
+        assert.equal(tries['elementFromPoint at the offer'], 'OTPFILL-OFFER', 'the page sees only the host element');
+        assert.equal(await offerState(frame, SHOWING), 'offer', 'the synthetic clicks did not press Save');
+        assert.ok(!(await store.list()).includes(p.name), 'nothing saved');
+        const forged = page.raw.frames().find((f) => f.url().includes(FORGED_TOKEN));
+        assert.ok(forged, 'the forged offer frame loaded');
+        const forgedState = await offerState(forged, ['error', 'empty'], 10_000);
+        assert.equal(forgedState, 'error', 'a forged offer frame shows an error');
+        assert.match(await forged.evaluate(() => document.getElementById('problem')?.textContent ?? ''), /expired/);
+        // The user's own click still works.
+        await frame.click('#save');
+        await offerState(frame, ['saved']);
+        await assertCode(p.key, await store.otp(p.name), 'after the real click');
+      } finally {
+        await page.close();
+      }
+    });
+
+    test('speed: the always-on setup-page check on pages that are not setup pages', async () => {
+      const page = await driver.newPage();
+      try {
+        figures.probe = {};
+        for (const [key, url] of Object.entries(speedPages)) {
+          const runs = [];
+          for (let i = 0; i < 3; i++) {
+            await page.goto(`${url}?run=${i}`);
+            await page.waitFor(() => document.documentElement.hasAttribute('data-otpfill-setup') && performance.now() > 2500, null, { timeout: 15_000 });
+            const m = await page.evaluate(() => ({
+              verdict: document.documentElement.getAttribute('data-otpfill-setup'),
+              cost: Number(document.documentElement.getAttribute('data-otpfill-setup-cost-ms')),
+              elements: document.getElementsByTagName('*').length,
+            }));
+            assert.equal(m.verdict, 'no', `${url} is not a setup page`);
+            runs.push(m);
+          }
+          const costs = runs.map((r) => r.cost).sort((a, b) => a - b);
+          figures.probe[key] = { url, elements: runs[0].elements, medianMs: costs[1], maxMs: costs[2] };
+        }
+        assert.ok(figures.probe.big.elements >= 10_000);
+      } finally {
+        await page.close();
+      }
+    });
+  });
+}
+
+setupSuite('chromium', launchChromium, { skip: chromiumSkip });
+setupSuite('firefox', launchFirefox, { skip: firefoxSkip });
