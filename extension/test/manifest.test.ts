@@ -35,7 +35,9 @@ describe("manifests", () => {
     assert.equal(cs.all_frames, true);
   });
   it("keeps the content script small", () => {
+    // It runs in every frame of every page: field finding and filling aim at
+    // 15 KB, the setup-page probe (src/setup/probe.ts) shares the rest.
     const size = readFileSync("dist/chromium/content.js").length;
-    assert.ok(size < 16 * 1024, `content.js is ${size} bytes`);
+    assert.ok(size < 20 * 1024, `content.js is ${size} bytes`);
   });
 });
