@@ -443,9 +443,10 @@ func fill(t *testing.T, path string) int64 {
 	}
 }
 
-// TestSaveDiskFull: on a full disk a save answers encrypt_failed (or
-// internal), says why, and leaves the store byte for byte as it was; once
-// space is freed, the same save works.
+// TestSaveDiskFull: on a full disk a save (or an HOTP code, which writes
+// its counter back) answers encrypt_failed (or internal), says why, and
+// leaves the store byte for byte as it was; once space is freed, the same
+// save works.
 func TestSaveDiskFull(t *testing.T) {
 	e := newTestEnv(t)
 	mnt := filepath.Join(e.Home, "small")
@@ -473,6 +474,9 @@ func TestSaveDiskFull(t *testing.T) {
 		req("save", "id", "nested", "url", "https://example.com/", "uri", uri, "name", "deep/new/folder/example.com"),
 		req("save", "id", "over", "url", "https://github.com/", "uri", uri, "name", alice.name, "overwrite", true),
 		req("save_recovery", "id", "rec", "url", "https://github.com/", "codes", []string{"abcde-12345"}, "name", alice.name),
+		// An HOTP code whose counter cannot be written back is not given
+		// out: it would be given again next time.
+		req("code", "id", "hotp", "name", bankName),
 	} {
 		resp := h.call(r)
 		e1, _ := resp["error"].(map[string]any)
