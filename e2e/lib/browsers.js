@@ -86,15 +86,18 @@ class Page {
   }
   /** evaluate in the first frame whose URL's host is `host`. */
   async evaluateInFrame(host, fn, arg) {
-    const frame = this.raw.frames().find((f) => {
+    const frame = this.frameByHost(host);
+    if (!frame) throw new Error(`no frame from ${host} in ${this.raw.url()}`);
+    return frame.evaluate(fn, arg);
+  }
+  frameByHost(host) {
+    return this.raw.frames().find((f) => {
       try {
         return new URL(f.url()).hostname === host;
       } catch {
         return false;
       }
     });
-    if (!frame) throw new Error(`no frame from ${host} in ${this.raw.url()}`);
-    return frame.evaluate(fn, arg);
   }
   async close() {
     await this.raw.close().catch(() => {});
@@ -112,12 +115,12 @@ function hostEnv(world, name) {
  * `otpfill install --manifest-dir` in the profile's NativeMessagingHosts
  * folder (the user-level location Chromium reads for a --user-data-dir).
  */
-export async function launchChromium(world) {
+export async function launchChromium(world, { host = true } = {}) {
   const { chromium } = await import('playwright-core');
   const { home, env } = hostEnv(world, 'chromium');
   const profile = path.join(home, 'profile');
   fs.mkdirSync(profile, { recursive: true });
-  await must(paths.otpfill, ['install', '--browser', 'chromium', '--manifest-dir', path.join(profile, 'NativeMessagingHosts')], { env });
+  if (host) await must(paths.otpfill, ['install', '--browser', 'chromium', '--manifest-dir', path.join(profile, 'NativeMessagingHosts')], { env });
   const ext = paths.chromiumExtension;
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: paths.chromium,
@@ -216,10 +219,10 @@ export async function launchChromium(world) {
  * resolved to 127.0.0.1 (network.dns.localDomains), installs the built add-on
  * as a temporary add-on, and registers the host in $HOME/.mozilla.
  */
-export async function launchFirefox(world) {
+export async function launchFirefox(world, { host = true } = {}) {
   const puppeteer = (await import('puppeteer-core')).default;
   const { home, env } = hostEnv(world, 'firefox');
-  await must(paths.otpfill, ['install', '--browser', 'firefox', '--manifest-dir', path.join(home, '.mozilla', 'native-messaging-hosts')], { env });
+  if (host) await must(paths.otpfill, ['install', '--browser', 'firefox', '--manifest-dir', path.join(home, '.mozilla', 'native-messaging-hosts')], { env });
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: paths.firefox,

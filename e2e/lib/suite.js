@@ -272,6 +272,76 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
         });
       });
 
+      test('two exact matches: the inline button opens the in-page chooser, which fills the entry picked', async () => {
+        const p = special.chooser;
+        await pool.with(async (page) => {
+          await page.goto(`${p.url}?inline`);
+          assert.deepEqual(await waitForOutcome(page, 6), { filled: false, state: 'chooser' });
+          const box = await page.waitFor(() => {
+            const r = document.querySelector('otpfill-icon')?.getBoundingClientRect();
+            return r && r.width > 0 ? { x: r.x + r.width / 2, y: r.y + r.height / 2 } : null;
+          }, null, { timeout: 5_000 });
+          await page.mouseClick(box.x, box.y);
+          // The chooser is an extension page framed in a closed shadow root.
+          // Found by asking each frame where it is: Firefox's BiDi keeps
+          // reporting a frame that moved to moz-extension:// as about:blank.
+          let frame;
+          for (let t = Date.now(); !frame && Date.now() - t < 5_000; await sleep(100)) {
+            for (const f of page.raw.frames()) {
+              const origin = await f.evaluate(() => location.origin).catch(() => '');
+              if (origin === driver.extensionOrigin) frame = f;
+            }
+          }
+          if (!frame) {
+            const shown = await page.evaluate(() => !!document.querySelector('otpfill-chooser'));
+            const frames = page.raw.frames().map((f) => f.url());
+            assert.fail(`no chooser frame reachable after clicking the inline button (<otpfill-chooser> on the page: ${shown}; frames: ${frames.join(', ')})`);
+          }
+          let names = [];
+          for (let t = Date.now(); names.length < 2 && Date.now() - t < 10_000; await sleep(100)) {
+            names = await frame.evaluate(() => [...document.querySelectorAll('li.entry')].map((li) => li.dataset.name)).catch(() => []);
+          }
+          assert.deepEqual([...names].sort(), ['notion.so/alice', 'notion.so/work'], 'the chooser lists both exact matches');
+          await frame.click('li.entry[data-name="notion.so/alice"] button.fill');
+          const seen = await page.waitFor(() => window.__seen && window.__seen.length >= 6 && window.__seen, null, { timeout: 10_000 });
+          await assertCode(entryByName.get('notion.so/alice'), seen, 'the entry picked in the inline chooser');
+        });
+      });
+
+      test('a field the user typed in after an auto-fill is never filled again', async () => {
+        const p = fillPages.find((x) => x.id === 'github');
+        await pool.with(async (page) => {
+          await page.goto(`${p.url}?typed`);
+          assert.equal((await waitForOutcome(page, 6)).filled, true);
+          await page.click('#app_totp');
+          await page.press('Control+A');
+          await page.raw.keyboard.type('12');
+          await waitForQuiet(page, (await page.evaluate(() => performance.now())) + 2_000);
+          const s = await page.evaluate(snapshot);
+          assert.equal(s.seen, '12', `the page's state should keep what the user typed, has ${JSON.stringify(s.seen)}`);
+          assert.equal(s.fields.find((f) => f.id === 'app_totp').value, '12');
+        });
+      });
+
+      test('auto-submit, once turned on for the site in the options page, submits the filled form', async () => {
+        const p = fillPages.find((x) => x.id === 'codeberg');
+        const site = new URL(p.url).hostname;
+        await pool.with(async (page) => {
+          await driver.openExtensionPage(page, 'options.html');
+          await page.evaluate((site) => { document.querySelector('#newSite').value = site; }, site);
+          await page.click('#addSite');
+          await page.waitFor(async (site) => {
+            const api = globalThis.browser ?? globalThis.chrome;
+            return (await api.storage.local.get('options')).options?.autoSubmitSites?.includes(site);
+          }, site, { timeout: 5_000 });
+          await page.goto(p.url);
+          assert.equal((await waitForOutcome(page, 6)).filled, true);
+          const submits = await page.waitFor(() => window.__submits, null, { timeout: 5_000 });
+          assert.equal(submits, 1, 'the form should be submitted once');
+          await assertCode(p.entry, (await page.evaluate(snapshot)).seen, 'submitted code');
+        });
+      });
+
       test('a weak match is offered, not filled; picking it fills, and "remember" makes it exact', async () => {
         const p = special.weak;
         await pool.with(async (page) => {
@@ -391,6 +461,31 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
           assert.equal(cleared.t, '', 'the clipboard should be emptied, not replaced');
           speed.clipboardClearedAfterMs = Date.now() - copiedAt;
         });
+      });
+    });
+
+    describe('without the host registered (a second, short-lived browser)', () => {
+      let bare;
+      before(async () => {
+        bare = await launch(getWorld(), { host: false });
+      });
+      after(async () => {
+        await closeDriver(bare);
+      });
+
+      test('the page says error and the popup tells the user to run otpfill doctor', async () => {
+        const site = await bare.newPage();
+        await site.goto(fillPages[0].url);
+        const outcome = await waitForOutcome(site, 6);
+        assert.deepEqual(outcome, { filled: false, state: 'error' });
+        assertUntouched(await site.evaluate(snapshot), 'no host');
+        const ext = await bare.newPage();
+        await bare.openExtensionPage(ext, 'options.html');
+        const id = await tabId(ext, site.url());
+        await bare.openExtensionPage(ext, `popup.html?tab=${id}`);
+        const problem = await ext.waitFor(() => document.body.dataset.state === 'host-error' && document.querySelector('#problem')?.textContent, null, { timeout: 15_000 });
+        assert.match(problem, /otpfill doctor/);
+        assert.ok(await ext.evaluate(() => !document.querySelector('#problem').hidden), 'the problem text is hidden');
       });
     });
 
