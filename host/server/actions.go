@@ -19,8 +19,12 @@ import (
 	"github.com/otpfill/otpfill/protocol"
 )
 
-// checkTimeout bounds each store's health check in `hello`.
-const checkTimeout = time.Second
+// checkTimeout bounds each store's health check in `hello`; listTimeout
+// bounds each store's listing when several are listed together.
+const (
+	checkTimeout = time.Second
+	listTimeout  = time.Second
+)
 
 func (s *Server) now() time.Time {
 	if s.Now != nil {
@@ -80,7 +84,14 @@ func (s *Server) storesFor(id string) ([]store.Store, error) {
 func (s *Server) entries(ctx context.Context, stores []store.Store) ([]protocol.EntryRef, error) {
 	var out []protocol.EntryRef
 	for _, st := range stores {
-		names, err := st.List(ctx)
+		lctx, cancel := ctx, context.CancelFunc(func() {})
+		if len(stores) > 1 {
+			// One slow store (a hung keyring daemon) must not hold up
+			// matching on every page: it is skipped after listTimeout.
+			lctx, cancel = context.WithTimeout(ctx, listTimeout)
+		}
+		names, err := st.List(lctx)
+		cancel()
 		if err != nil {
 			if len(stores) == 1 {
 				return nil, err
