@@ -104,14 +104,23 @@ function paramsIn(text: string): Omit<FoundKey, "secret"> {
  * 2-7, so that runs of ordinary words are never taken for a key.
  */
 export function findKey(texts: Text[]): FoundKey | null {
+  const looked = new Set<Element>();
   for (const t of texts) {
     const v = t.nodeValue ?? "";
     if (v.length > 2000) continue;
-    const el = t.parentElement;
-    if (!el) continue;
-    // Groups may be split over sibling elements (<span>JBSW</span> <span>Y3DP</span>): look at the parent's text too.
-    const own = (el.textContent ?? "").length <= 200 ? el.textContent ?? "" : v;
-    for (const source of own === v ? [v] : [v, own]) {
+    const sources = [v];
+    // Groups may be split over sibling elements (<span>JBSW</span> <span>Y3DP</span>): look at the enclosing elements' text too.
+    let el = t.parentElement;
+    for (let i = 0; i < 3 && el; i++, el = el.parentElement) {
+      if (looked.has(el)) break;
+      looked.add(el);
+      const text = el.textContent ?? "";
+      if (text.length > 200) break;
+      if (text !== v) sources.push(text);
+    }
+    const near = t.parentElement;
+    if (!near) continue;
+    for (const source of sources) {
       for (const m of source.matchAll(KEY_RUN)) {
         const run = m[0];
         const letters = run.replace(/[^A-Za-z]/g, "");
@@ -119,9 +128,9 @@ export function findKey(texts: Text[]): FoundKey | null {
         if (!/[2-7]/.test(run)) continue;
         const secret = normalizeKey(run);
         if (!secret) continue;
-        const near = around(el);
-        if (!KEY_WORDS.test(near.replace(run, " "))) continue;
-        return { secret, ...paramsIn(near.replace(run, " ")) };
+        const context = around(near).replace(run, " ");
+        if (!KEY_WORDS.test(context)) continue;
+        return { secret, ...paramsIn(context) };
       }
     }
   }
