@@ -36,23 +36,28 @@ export function words(raw: string): Words {
  * anywhere, for word stems and for scripts written without spaces (CJK).
  */
 export class Lexicon {
-  private readonly single = new Set<string>();
-  private readonly inner: string[] = [];
+  private single: Set<string> | null = null;
+  private inner: string[] = [];
 
-  /** list: keywords separated by "|". */
-  constructor(list: string) {
-    for (const k of list.split("|")) {
+  /** list: keywords separated by "|". Parsed on first use: most pages never need it. */
+  constructor(private readonly list: string) {}
+
+  private parse(): Set<string> {
+    const single = new Set<string>();
+    for (const k of this.list.split("|")) {
       if (k.endsWith("*")) this.inner.push(normalize(k.slice(0, -1)));
       else {
         const n = normalize(k);
         if (n.includes(" ")) this.inner.push(` ${n} `);
-        else this.single.add(n);
+        else single.add(n);
       }
     }
+    return (this.single = single);
   }
 
   test(w: Words): boolean {
-    for (const t of w.tokens) if (this.single.has(t)) return true;
+    const single = this.single ?? this.parse();
+    for (const t of w.tokens) if (single.has(t)) return true;
     for (const p of this.inner) if (w.padded.includes(p)) return true;
     return false;
   }

@@ -17,8 +17,14 @@ const root = document.documentElement;
 const shadowRoots = new Set<ShadowRoot>();
 /** Custom elements without a shadow root at the first look. */
 const hostless: Element[] = [];
-/** Fields already offered or filled automatically: each is auto-filled at most once. */
-const seen = new WeakSet<HTMLInputElement>();
+/**
+ * What became of each field found (by its first input): each is offered to
+ * the background, and so auto-filled, at most once; a field that comes back
+ * (an SPA hiding and showing it) gets its state and inline button back.
+ */
+const known = new WeakMap<HTMLInputElement, FieldState | "asking">();
+/** States in which the inline button is shown. */
+const ICON_STATES = new Set<FieldState>(["offered", "chooser", "weak"]);
 let current: Field | null = null;
 let icon: InlineIcon | null = null;
 let chooser: Chooser | null = null;
@@ -97,13 +103,23 @@ function scan(offerNew = true, thorough = false): void {
     if (before) void send({ type: "field-lost" }).catch(() => {});
     return;
   }
-  if (now && !seen.has(now) && offerNew) {
-    seen.add(now);
+  const was = known.get(now!);
+  if (was === undefined && offerNew) {
+    known.set(now!, "asking");
     void offer(field);
-  } else {
-    if (now) seen.add(now);
+  } else if (was === undefined) {
+    // Found while the user asked to fill: that fill decides what happens.
+    known.set(now!, "offered");
     showInlineIcon(field);
+  } else if (was !== "asking") {
+    setState(was);
+    if (ICON_STATES.has(was)) showInlineIcon(field);
   }
+}
+
+function remember(f: Field, state: FieldState): void {
+  known.set(firstInput(f)!, state);
+  setState(state);
 }
 
 function scheduleScan(): void {
@@ -144,7 +160,7 @@ async function fillField(f: Field, code: string, how: FillHow): Promise<boolean>
   const ok = f.kind === "single" ? fillSingle(f.input, code) : await fillSplit(f.inputs, code);
   if (ok) {
     markFilled(f, how);
-    setState("filled");
+    remember(f, "filled");
     icon?.remove();
     icon = null;
     closeChooser();
@@ -155,15 +171,22 @@ async function fillField(f: Field, code: string, how: FillHow): Promise<boolean>
 async function apply(f: Field, plan: FillPlan, how: FillHow): Promise<void> {
   if (plan.action === "fill") {
     // The user may have typed while the code was being fetched: never write over that.
-    if (how === "auto" && !inputsEmpty(f)) return showInlineIcon(f);
+    if (how === "auto" && !inputsEmpty(f)) {
+      remember(f, "offered");
+      return showInlineIcon(f);
+    }
     if (how === "auto") lastAutoFill = performance.now();
     if (await fillField(f, plan.code, how)) {
       if (plan.submit) submitForm(fieldInputs(f)[0]!);
+    } else if (how === "auto") {
+      // The widget did not take the code (boxes of another length): offer it by hand.
+      remember(f, "offered");
+      showInlineIcon(f);
     }
     return;
   }
-  setState(plan.state);
-  if (plan.state === "offered" || plan.state === "chooser" || plan.state === "weak") showInlineIcon(f);
+  remember(f, plan.state);
+  if (ICON_STATES.has(plan.state)) showInlineIcon(f);
   if (plan.chooser && how === "manual") openChooser(f, plan.chooser);
 }
 
@@ -187,9 +210,14 @@ async function offer(f: Field): Promise<void> {
   try {
     plan = await send({ type: "field-found", score: f.score, confident });
   } catch {
-    return setState("error");
+    return remember(f, "error");
   }
-  if (firstInput(current) !== firstInput(f)) return; // the page moved on meanwhile
+  if (firstInput(current) !== firstInput(f)) {
+    // The page moved on meanwhile: keep the answer for when the field comes back.
+    if (plan.action === "show") known.set(firstInput(f)!, plan.state);
+    else known.set(firstInput(f)!, "offered");
+    return;
+  }
   await apply(f, plan, "auto");
 }
 
