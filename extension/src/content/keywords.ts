@@ -44,10 +44,12 @@ export class Lexicon {
 
   private parse(): Set<string> {
     const single = new Set<string>();
+    // Most keywords are written normalised already; only the others pay for normalize().
+    const norm = (k: string) => (/^[a-z0-9 ]*$/.test(k) ? k : normalize(k));
     for (const k of this.list.split("|")) {
-      if (k.endsWith("*")) this.inner.push(normalize(k.slice(0, -1)));
+      if (k.endsWith("*")) this.inner.push(norm(k.slice(0, -1)));
       else {
-        const n = normalize(k);
+        const n = norm(k);
         if (n.includes(" ")) this.inner.push(` ${n} `);
         else single.add(n);
       }
