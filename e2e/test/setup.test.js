@@ -123,17 +123,41 @@ function setupSuite(name, launch, { skip }) {
       await closeDriver(driver);
     });
 
-    /** The offer frame on a page (the extension's own page, in a closed shadow root), found through the browser's frame tree. */
-    async function offerFrame(page, timeout = 15_000) {
+    /**
+     * The offer frames on a page (extension pages, in a closed shadow root),
+     * found through the browser's frame tree. Puppeteer over BiDi keeps a
+     * framed moz-extension page's URL as about:blank, so each frame is asked.
+     */
+    async function offerFrames(page) {
       const prefix = driver.extensionURL('offer.html');
+      const out = [];
+      for (const f of page.raw.frames()) {
+        if (f === page.raw.mainFrame()) continue;
+        const url = f.url().startsWith(prefix) ? f.url() : await f.evaluate(() => location.href).catch(() => '');
+        if (url.startsWith(prefix)) out.push({ frame: f, forged: url.includes(FORGED_TOKEN) });
+      }
+      return out;
+    }
+
+    /** The offer frame the extension put on the page (not one a page forged). */
+    async function offerFrame(page, timeout = 15_000) {
       const deadline = Date.now() + timeout;
       for (;;) {
-        const f = page.raw.frames().find((x) => x.url().startsWith(prefix) && !x.url().includes(FORGED_TOKEN));
+        const f = (await offerFrames(page)).find((x) => !x.forged)?.frame;
         if (f) return f;
         if (Date.now() > deadline) {
           const hooks = await page.evaluate(() => ['setup', 'setup-scan', 'setup-offer', 'setup-source'].map((k) => `${k}=${document.documentElement.getAttribute('data-otpfill-' + k)}`).join(' ')).catch(() => '?');
           throw new Error(`no offer frame on ${page.url()} within ${timeout} ms (${hooks})`);
         }
+        await sleep(100);
+      }
+    }
+
+    async function frameWait(frame, fn, timeout = 15_000) {
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        if (await frame.evaluate(fn).catch(() => false)) return;
+        if (Date.now() > deadline) throw new Error(`timed out waiting in the offer frame for ${fn}`);
         await sleep(100);
       }
     }
@@ -217,7 +241,9 @@ function setupSuite(name, launch, { skip }) {
       assert.equal(shown.save, 'Save to pass');
       if (p.source) {
         const source = await page.evaluate(() => document.documentElement.getAttribute('data-otpfill-setup-source'));
-        assert.equal(source, p.source, `${p.id}: where the key was found`);
+        // Firefox lets a content script with host permission read a cross-origin <img> (not a tainted canvas): no capture needed there.
+        const sources = p.source === 'capture' && name === 'firefox' && p.id === 'dropbox-cross-origin' ? ['capture', 'img'] : [p.source];
+        assert.ok(sources.includes(source), `${p.id}: the key was found in ${source}, want ${sources.join(' or ')}`);
       }
       assert.deepEqual((await store.list()).filter((n) => n === p.name), p.existing ? [p.name] : [], `${p.id}: nothing is saved before the click`);
       await frame.click('#save');
@@ -255,11 +281,11 @@ function setupSuite(name, launch, { skip }) {
             if (p.spa) {
               // The next step of the app shows recovery codes: offered in the same frame, for the entry just saved.
               await page.click('#continue');
-              await frame.waitForFunction(() => document.getElementById('recovery')?.dataset.state === 'offer', { timeout: 10_000 });
+              await frameWait(frame, () => document.getElementById('recovery')?.dataset.state === 'offer');
               const r = await readOffer(frame);
               assert.equal(r.recoveryButton, `Save recovery codes to ${p.name}`);
               await frame.click('#save-recovery');
-              await frame.waitForFunction(() => document.getElementById('recovery')?.dataset.state === 'saved', { timeout: 15_000 });
+              await frameWait(frame, () => document.getElementById('recovery')?.dataset.state === 'saved');
               const shown = await store.show(p.name);
               const codes = await page.evaluate(() => [...document.querySelectorAll('ol.codes li')].map((li) => li.textContent));
               assert.equal(codes.length, 8);
@@ -288,7 +314,7 @@ function setupSuite(name, launch, { skip }) {
             const before = (await store.show(p.name)).stdout;
             assert.ok(!before.includes(p.codes[0]), 'no codes before the click');
             await frame.click('#save-recovery');
-            await frame.waitForFunction(() => document.getElementById('recovery')?.dataset.state === 'saved', { timeout: 15_000 });
+            await frameWait(frame, () => document.getElementById('recovery')?.dataset.state === 'saved');
             const shown = (await store.show(p.name)).stdout;
             assert.deepEqual(recoveryBlock(shown), p.codes, `${p.id}: every code in pass show ${p.name}, exactly, in page order`);
             assert.match(shown, /^otpauth:\/\/totp\//m, `${p.id}: the key is still in the entry`);
@@ -387,7 +413,7 @@ function setupSuite(name, launch, { skip }) {
               probe: document.documentElement.getAttribute('data-otpfill-setup'),
             }));
             assert.deepEqual(hooks, { host: false, offer: null, probe: 'maybe' }, 'the page looked like a setup page, was scanned, and nothing was offered');
-            assert.ok(!page.raw.frames().some((f) => f.url().includes('/offer.html')), 'no offer frame');
+            assert.deepEqual(await offerFrames(page), [], 'no offer frame');
             assert.deepEqual(await store.list(), before, 'store unchanged');
             if (driver.background) assert.equal(await driver.background(() => globalThis.otpfillSetupTest.pendingTabs()), 0, 'no secret held in the background');
           } finally {
@@ -413,7 +439,7 @@ function setupSuite(name, launch, { skip }) {
         assert.equal(tries['elementFromPoint at the offer'], 'OTPFILL-OFFER', 'the page sees only the host element');
         assert.equal(await offerState(frame, SHOWING), 'offer', 'the synthetic clicks did not press Save');
         assert.ok(!(await store.list()).includes(p.name), 'nothing saved');
-        const forged = page.raw.frames().find((f) => f.url().includes(FORGED_TOKEN));
+        const forged = (await offerFrames(page)).find((x) => x.forged)?.frame;
         assert.ok(forged, 'the forged offer frame loaded');
         const forgedState = await offerState(forged, ['error', 'empty'], 10_000);
         assert.equal(forgedState, 'error', 'a forged offer frame shows an error');
