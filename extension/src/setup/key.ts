@@ -115,7 +115,8 @@ export function findKey(texts: Text[]): FoundKey | null {
       if (looked.has(el)) break;
       looked.add(el);
       const text = el.textContent ?? "";
-      if (text.length > 200) break;
+      // textContent includes scripts and templates, which nobody reads.
+      if (text.length > 200 || el.querySelector("script, style, template, noscript, textarea")) break;
       if (text !== v) sources.push(text);
     }
     const near = t.parentElement;

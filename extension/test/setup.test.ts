@@ -1,0 +1,143 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { findKey, findUris, isOtpauth, normalizeKey, readableTexts } from "../src/setup/key";
+import { decodeOtpauth, layout } from "../src/setup/qr";
+import { findRecoveryCodes } from "../src/setup/recovery";
+import { page } from "./dom";
+
+describe("isOtpauth", () => {
+  for (const [uri, want] of [
+    ["otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub", true],
+    ["OTPAUTH://TOTP/x?secret=JBSWY3DPEHPK3PXP", true],
+    ["otpauth://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=3", true],
+    ["otpauth-migration://offline?data=CjEKCkhlbGxv", false],
+    ["https://example.com/download", false],
+    ["otpauth://steam/x?secret=JBSWY3DPEHPK3PXP", false],
+  ] as const) {
+    it(`${uri} -> ${want}`, () => assert.equal(isOtpauth(uri), want));
+  }
+});
+
+describe("normalizeKey", () => {
+  for (const [text, want] of [
+    ["JBSW Y3DP EHPK 3PXP", "JBSWY3DPEHPK3PXP"],
+    ["jbsw y3dp ehpk 3pxp", "JBSWY3DPEHPK3PXP"],
+    ["JBSW-Y3DP-EHPK-3PXP", "JBSWY3DPEHPK3PXP"],
+    ["JBSWY3DPEHPK3PXP====", "JBSWY3DPEHPK3PXP"],
+    ["JBSWY3DPEHPK3PX", ""], // 15 characters: not a whole number of bytes
+    ["JBSWY3DPEHPK", ""], // 7 bytes: too short
+    ["JBSWY3DPEHPK3PX1", ""], // 1 is not base32
+    ["", ""],
+  ] as const) {
+    it(JSON.stringify(text), () => assert.equal(normalizeKey(text), want));
+  }
+});
+
+describe("findUris", () => {
+  it("reads links, visible text and read-only fields, once each, and nothing else", () => {
+    const doc = page(`
+      <a href="otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP">open</a>
+      <p>or copy otpauth://totp/B:b?secret=KRSXG5CTMVRXEZLU into your app</p>
+      <input readonly value="otpauth://hotp/C:c?secret=MFRGGZDFMZTWQ2LK&amp;counter=1">
+      <a href="otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP">again</a>
+      <a href="otpauth-migration://offline?data=x">export</a>
+      <script>var s = "otpauth://totp/Hidden:h?secret=JBSWY3DPEHPK3PXP";</script>`);
+    assert.deepEqual(findUris(doc, readableTexts(doc.body)), [
+      "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP",
+      "otpauth://hotp/C:c?secret=MFRGGZDFMZTWQ2LK&counter=1",
+      "otpauth://totp/B:b?secret=KRSXG5CTMVRXEZLU",
+    ]);
+  });
+});
+
+describe("findKey", () => {
+  const key = (html: string) => {
+    const doc = page(html);
+    return findKey(readableTexts(doc.body));
+  };
+  it("a grouped key next to 'setup key'", () => {
+    assert.deepEqual(key(`<p>Your setup key:</p><code>N3KQ 7TCX WFNZ 6D2B GYR4 O5LJ HQ2V XPIM</code>`), { secret: "N3KQ7TCXWFNZ6D2BGYR4O5LJHQ2VXPIM" });
+  });
+  it("a lower-case key (Google) and the account shown beside it", () => {
+    assert.deepEqual(key(`<div><p>Can't scan it? Enter alice@gmail.com and this key: <strong>bxq4 mzk7 wgdr 2nj5 t3lp yhc6 aufv eo7s</strong></p></div>`), {
+      secret: "BXQ4MZK7WGDR2NJ5T3LPYHC6AUFVEO7S",
+      account: "alice@gmail.com",
+    });
+  });
+  it("groups split over elements, and parameters printed beside the key", () => {
+    const got = key(`<div><p>Enter this code manually. Algorithm: SHA256, 8 digits, period: 60 seconds. Account name: alice</p>
+      <p><span>KZ4Q</span> <span>W7MX</span> <span>R2TJ</span> <span>6VNB</span> <span>5HPL</span> <span>YC3D</span> <span>GFES</span> <span>AUQO</span></p></div>`);
+    assert.deepEqual(got, { secret: "KZ4QW7MXR2TJ6VNB5HPLYC3DGFESAUQO", algorithm: "SHA256", digits: 8, period: 60, account: "alice" });
+  });
+  for (const [name, html] of [
+    ["no words about a key nearby", `<p>Order reference</p><p>N3KQ 7TCX WFNZ 6D2B GYR4 O5LJ HQ2V XPIM</p>`],
+    ["ordinary words in capitals", `<p>Secret key: THIS CODE INTO YOUR PHONE APPS</p>`],
+    ["mixed case", `<p>Secret key: N3kq 7TCX WFNZ 6D2B GYR4 O5LJ HQ2V XPIM</p>`],
+    ["too short", `<p>Secret key: N3KQ 7TCX WFNZ</p>`],
+    ["inside a script", `<p>Secret key</p><script>var k = "N3KQ7TCXWFNZ6D2BGYR4O5LJHQ2VXPIM"</script>`],
+  ] as const) {
+    it(`nothing: ${name}`, () => assert.equal(key(html), null));
+  }
+});
+
+describe("findRecoveryCodes", () => {
+  const github = ["3f9a1-c27e4", "8b0d5-61fa9", "a4e7c-0b938", "52cd8-f1e07", "9e61b-4d2ac", "c0f83-7a5e1", "1d7e9-b8c40", "6ab24-e93f5",
+    "f58c0-2d716", "07b3e-a9c58", "e2d96-53b0f", "4c1fa-8e6d2", "b9a07-1f3ce", "75e2d-c04a9", "d3b81-6f7e0", "2a6fc-95d1b"];
+  const google = ["4821 0937", "7305 6612", "1958 4470", "6024 8391", "3776 1059", "8140 2265", "5593 7048", "2617 9934", "9082 3516", "0469 5781"];
+  const codes = (html: string) => findRecoveryCodes(page(html).body);
+  const list = (cs: string[]) => cs.map((c) => `<li>${c}</li>`).join("");
+
+  it("GitHub: 16 codes in a list, in page order", () => {
+    assert.deepEqual(codes(`<h1>Recovery codes</h1><ul>${list(github)}</ul>`), github);
+  });
+  it("Google: 10 backup codes in a table, spaces kept", () => {
+    const rows = [0, 2, 4, 6, 8].map((i) => `<tr><td>${google[i]}</td><td>${google[i + 1]}</td></tr>`).join("");
+    assert.deepEqual(codes(`<h1>Backup codes</h1><table>${rows}</table>`), [0, 2, 4, 6, 8].flatMap((i) => [google[i], google[i + 1]]));
+  });
+  it("one code a line in a <pre>", () => {
+    assert.deepEqual(codes(`<p>Save your recovery codes</p><pre>${github.slice(0, 8).join("\n")}\n</pre>`), github.slice(0, 8));
+  });
+  for (const [name, html] of [
+    ["7 codes are not a list", `<h1>Recovery codes</h1><ul>${list(github.slice(0, 7))}</ul>`],
+    ["17 codes are too many", `<h1>Recovery codes</h1><ul>${list([...github, "aaaaa-11111"])}</ul>`],
+    ["no recovery words", `<h1>Order numbers</h1><ul>${list(github)}</ul>`],
+    ["duplicates", `<h1>Recovery codes</h1><ul>${list([...github.slice(0, 9), github[0]!])}</ul>`],
+  ] as const) {
+    it(`nothing: ${name}`, () => assert.equal(codes(html), null));
+  }
+});
+
+describe("QR decoding", () => {
+  /** The module matrix the e2e Google fixture draws, painted as RGBA pixels. */
+  function paint(rows: string[], cell: number, quiet: number) {
+    const n = rows.length;
+    const size = (n + 2 * quiet) * cell;
+    const data = new Uint8ClampedArray(size * size * 4).fill(255);
+    rows.forEach((row, y) => {
+      for (let x = 0; x < row.length; x++) {
+        if (row[x] !== "1") continue;
+        for (let dy = 0; dy < cell; dy++)
+          for (let dx = 0; dx < cell; dx++) {
+            const o = (((quiet + y) * cell + dy) * size + (quiet + x) * cell + dx) * 4;
+            data[o] = data[o + 1] = data[o + 2] = 0;
+          }
+      }
+    });
+    return { data, width: size, height: size };
+  }
+  const rows = JSON.parse(readFileSync(new URL("../e2e/fixtures/sites/myaccount.google.com/two-step-verification/qr-matrix.json", `file://${process.cwd()}/`), "utf8")) as string[];
+
+  it("reads the otpauth URI of a QR code", () => {
+    assert.equal(decodeOtpauth(paint(rows, 4, 4)), "otpauth://totp/Google:alice%40gmail.com?secret=BXQ4MZK7WGDR2NJ5T3LPYHC6AUFVEO7S&issuer=Google");
+  });
+  it("nothing in a blank image", () => {
+    assert.equal(decodeOtpauth({ data: new Uint8ClampedArray(100 * 100 * 4).fill(255), width: 100, height: 100 }), null);
+  });
+  it("layout scales small codes up and adds a quiet zone", () => {
+    const l = layout(41, 41);
+    assert.ok(l.scale >= 6 && l.pad > 0 && l.width === 41 * l.scale + 2 * l.pad);
+    assert.equal(layout(400, 400).scale, 1);
+    assert.ok(layout(2000, 2000).scale < 1);
+  });
+});
