@@ -303,7 +303,11 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
           }
           assert.deepEqual([...names].sort(), ['notion.so/alice', 'notion.so/work'], 'the chooser lists both exact matches');
           await frame.click('li.entry[data-name="notion.so/alice"] button.fill');
-          const seen = await page.waitFor(() => window.__seen && window.__seen.length >= 6 && window.__seen, null, { timeout: 10_000 });
+          const seen = await page.waitFor(() => window.__seen && window.__seen.length >= 6 && window.__seen, null, { timeout: 15_000 }).catch(async (err) => {
+            const inFrame = await frame.evaluate(() => document.body.innerText.slice(0, 300)).catch((e) => `(frame gone: ${e.message.split('\n')[0]})`);
+            const s = await page.evaluate(snapshot);
+            throw new Error(`no fill after picking in the chooser (page state ${s.state}, chooser shows: ${JSON.stringify(inFrame)}): ${err.message}`);
+          });
           await assertCode(entryByName.get('notion.so/alice'), seen, 'the entry picked in the inline chooser');
         });
       });
