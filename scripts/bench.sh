@@ -14,6 +14,7 @@ mkdir -p "$out"
 work=$(mktemp -d /tmp/ob.XXXX)
 export GNUPGHOME=$work/g HOME=$work/home PASSWORD_STORE_DIR=$work/store
 export XDG_CONFIG_HOME=$work/home/.config XDG_STATE_HOME=$work/home/.state XDG_CACHE_HOME=$work/home/.cache
+export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.invalid GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.invalid
 unset DBUS_SESSION_BUS_ADDRESS
 mkdir -p -m 700 "$GNUPGHOME" "$HOME"
 cleanup() { gpgconf --kill gpg-agent 2>/dev/null || true; rm -rf "$work"; }
@@ -59,8 +60,6 @@ hyperfine -N --warmup 5 --runs 60 --export-json "$out/native.json" \
 
 echo "== save end to end (encrypt, rename, git commit) against pass otp insert"
 pass git init >/dev/null
-git -C "$PASSWORD_STORE_DIR" config user.email bench@example.invalid
-git -C "$PASSWORD_STORE_DIR" config user.name Bench
 uri='otpauth://totp/Example:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Example'
 "$frame" "{\"id\":\"1\",\"action\":\"save\",\"url\":\"https://example.com/\",\"uri\":\"$uri\",\"name\":\"bench/save\",\"overwrite\":true}" > "$work/save.req"
 printf '%s\n' "$uri" > "$work/uri.txt"
@@ -70,7 +69,7 @@ hyperfine -N --warmup 2 --runs 20 --export-json "$out/save.json" \
 
 echo "== import of 1,000 otpauth lines"
 for i in $(seq 1 1000); do printf 'otpauth://totp/Site%d:user%d?secret=GEZDGNBVGY3TQOJQ&issuer=Site%d\n' "$i" "$i" "$i"; done > "$work/import.txt"
-hyperfine -N --runs 2 --export-json "$out/import.json" \
+hyperfine -N --runs 3 --export-json "$out/import.json" \
   --prepare "rm -rf $PASSWORD_STORE_DIR/imp" \
   -n 'otpfill import 1,000 (gpg engine)' "$otpfill import --prefix imp $work/import.txt" \
   -n 'otpfill import 1,000 (native engine)' "sh -c 'OTPFILL_CONFIG=$work/native.json $otpfill import --prefix imp $work/import.txt'"

@@ -55,6 +55,7 @@ func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
 				Engine: engine,
 				Keys:   strings.Fields(env.Getenv("PASSWORD_STORE_KEY")),
 				Git:    gitPath,
+				Env:    env.Environ,
 				Log:    log.With().Str("store", sc.ID).Logger(),
 			}))
 		case config.KindKeyring:
@@ -100,6 +101,7 @@ func newEngine(sc config.Store, gpgPath string, gpgErr error, env Env, log zerol
 	return gpgcli.New(gpgcli.Options{
 		Binary: gpgPath,
 		Opts:   env.Getenv("PASSWORD_STORE_GPG_OPTS"),
+		Env:    env.Environ,
 		Log:    log.With().Str("engine", "gpg").Logger(),
 	}), nil
 }

@@ -48,8 +48,11 @@ func version() string {
 // Env is everything the CLI takes from its process, so tests can run it in
 // one process.
 type Env struct {
-	Args       []string // os.Args
-	Getenv     func(string) string
+	Args   []string // os.Args
+	Getenv func(string) string
+	// Environ is the environment of the programs otpfill runs (gpg, git);
+	// nil means this process's own. Tests set it to match Getenv.
+	Environ    []string
 	Stdin      io.Reader
 	Stdout     io.Writer
 	Stderr     io.Writer

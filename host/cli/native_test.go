@@ -15,16 +15,18 @@ import (
 // run runs the CLI in-process with the environment of e plus extra.
 func run(t *testing.T, e *realstore.Env, stdin string, extra []string, args ...string) (string, string, int) {
 	t.Helper()
+	environ := e.Environ(extra...)
 	env := map[string]string{}
-	for _, kv := range e.Environ(extra...) {
+	for _, kv := range environ {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v
 	}
 	var stdout, stderr bytes.Buffer
 	code := cli.Main(cli.Env{
-		Args:   append([]string{"otpfill"}, args...),
-		Getenv: func(k string) string { return env[k] },
-		Stdin:  strings.NewReader(stdin), Stdout: &stdout, Stderr: &stderr,
+		Args:    append([]string{"otpfill"}, args...),
+		Getenv:  func(k string) string { return env[k] },
+		Environ: environ,
+		Stdin:   strings.NewReader(stdin), Stdout: &stdout, Stderr: &stderr,
 	})
 	return stdout.String(), stderr.String(), code
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -99,6 +100,17 @@ func (c *command) importFile(args []string) error {
 	}
 	out := bufio.NewWriter(c.env.Stdout)
 	defer out.Flush()
+	if !*dryRun {
+		// One git commit for the whole import, as one `pass git` change.
+		for _, st := range srv.Stores {
+			if b, ok := st.(interface {
+				StartBatch() func(context.Context, string)
+			}); ok {
+				end := b.StartBatch()
+				defer end(c.ctx, fmt.Sprintf("Import OTP secrets from %s.", res.Format.Description()))
+			}
+		}
+	}
 	written, failed := 0, 0
 	for _, it := range res.Items {
 		name := it.Name

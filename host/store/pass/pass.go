@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -33,6 +34,9 @@ type Store struct {
 	git    string   // git binary; "" disables commits
 	env    []string // environment for git; nil inherits
 	log    zerolog.Logger
+
+	mu    sync.Mutex
+	batch []string // paths written while a batch is open; nil: commit each write
 }
 
 // Options configure a Store.
@@ -354,6 +358,39 @@ func fileExists(p string) bool {
 // commit records a change in git the way pass does, when the store is a
 // repository. Failures are warnings: the entry is already safely written.
 func (s *Store) commit(ctx context.Context, message, path string) {
+	rel, err := filepath.Rel(s.dir, path)
+	if err != nil {
+		return
+	}
+	s.mu.Lock()
+	if s.batch != nil {
+		s.batch = append(s.batch, rel)
+		s.mu.Unlock()
+		return
+	}
+	s.mu.Unlock()
+	s.commitPaths(ctx, message, rel)
+}
+
+// StartBatch defers git commits until the returned func runs, which commits
+// every entry written meanwhile at once with message (an import of 1,000
+// entries is one commit, not 1,000).
+func (s *Store) StartBatch() (end func(ctx context.Context, message string)) {
+	s.mu.Lock()
+	s.batch = []string{}
+	s.mu.Unlock()
+	return func(ctx context.Context, message string) {
+		s.mu.Lock()
+		paths := s.batch
+		s.batch = nil
+		s.mu.Unlock()
+		if len(paths) > 0 {
+			s.commitPaths(ctx, message, paths...)
+		}
+	}
+}
+
+func (s *Store) commitPaths(ctx context.Context, message string, rels ...string) {
 	if s.git == "" {
 		return
 	}
@@ -362,10 +399,6 @@ func (s *Store) commit(ctx context.Context, message, path string) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	rel, err := filepath.Rel(s.dir, path)
-	if err != nil {
-		return
-	}
 	run := func(args ...string) error {
 		cmd := exec.CommandContext(ctx, s.git, append([]string{"-C", s.dir}, args...)...)
 		cmd.Env = s.env
@@ -375,10 +408,10 @@ func (s *Store) commit(ctx context.Context, message, path string) {
 		}
 		return err
 	}
-	if err := run("add", "--all", "--", rel); err != nil {
+	if err := run(append([]string{"add", "--all", "--"}, rels...)...); err != nil {
 		return
 	}
-	run("commit", "-m", message, "--", rel)
+	run(append([]string{"commit", "-m", message, "--"}, rels...)...)
 }
 
 // unwrapPath drops the path from *fs.PathError, which the caller names itself.
