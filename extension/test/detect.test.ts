@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { bestField, collectInputs, CONFIDENT, EXCLUDED, fieldInputs, findShadowRoots } from "../src/content/detect";
+import * as keywords from "../src/content/keywords";
 import { Lexicon, normalize, words } from "../src/content/keywords";
 import { page, testEnv } from "./dom";
 
@@ -125,6 +126,65 @@ const found: { name: string; html: string; title?: string; confident: boolean; s
     split: 6,
     html: `<form><h2>Verification code</h2><div>${Array.from({ length: 6 }, (_, i) => `<span class="cell"><input maxlength="1"${i === 0 ? " data-expect" : ""}></span>`).join("")}</div></form>`,
   },
+  // Found by the e2e suite in real browsers (e2e-findings.md); the markup is the fixtures'.
+  {
+    name: "fortigate ssl-vpn: password-typed token code field",
+    confident: true,
+    html: `<form action="/remote/logincheck" method="post" name="f" autocomplete="off">
+    <input type="hidden" name="magic" value="1-2-3">
+    <p>Enter the token code from FortiToken Mobile.</p>
+    <label for="code">Token Code</label>
+    <input type="password" id="code" name="code" autocomplete="off" maxlength="6" placeholder="Token" data-expect>
+    <button type="submit" id="login_button">Login</button>
+  </form>`,
+  },
+  {
+    name: "password-typed field called code, unlabelled, under a token heading",
+    confident: true,
+    html: `<form><p>Enter the token code from FortiToken Mobile.</p><input type="password" name="code" maxlength="6" data-expect><button>Login</button></form>`,
+  },
+  {
+    name: "discord: one-time-code field that also takes backup codes",
+    confident: true,
+    html: `<div class="authBox"><h1 class="title">Multi-Factor Authentication</h1>
+    <div class="subtitle">Log in with your phone or an authentication app.</div>
+    <form>
+      <h5 class="colorStandard" id="code-label">Enter Discord Auth/Backup Code</h5>
+      <div class="inputWrapper">
+        <input class="inputDefault" name="" type="text" placeholder="6-digit authentication code/8-digit backup code" aria-labelledby="code-label" autocomplete="one-time-code" maxlength="10" spellcheck="false" value="" data-expect>
+      </div>
+      <button type="submit" class="button lookFilled colorBrand">Log In</button>
+    </form>
+    <p><a href="/login/mfa/backup">Use a backup code</a> · <a href="/login">Go Back to Login</a></p></div>`,
+  },
+  {
+    name: "one-time-code field: authentication code or recovery code",
+    confident: true,
+    html: `<form><input name="code" autocomplete="one-time-code" placeholder="Authentication code or recovery code" data-expect></form>`,
+  },
+  {
+    name: "x: code step in a dialog without a form, the heading saying which code",
+    confident: true,
+    title: "Log in to X / X",
+    html: `<main id="react-root">
+  <div role="dialog" aria-modal="true" aria-labelledby="modal-header">
+    <h1 id="modal-header"><span>Enter your verification code</span></h1>
+    <div dir="ltr"><span>Use your code generation app to generate a code and enter it below.</span></div>
+    <label class="r-1roi411">
+      <div dir="ltr"><span>Enter code</span></div>
+      <input autocapitalize="none" autocomplete="on" autocorrect="off" inputmode="numeric" name="text" spellcheck="false" type="text" dir="auto" data-testid="ocfEnterTextTextInput" value="" data-expect>
+    </label>
+    <button type="button" data-testid="ocfEnterTextNextButton" disabled>Next</button>
+  </div>
+</main>`,
+  },
+  {
+    name: "the same field in a dialog that asks for two things (offered, not auto-filled)",
+    confident: false,
+    html: `<div role="dialog"><h1>Enter your verification code</h1>
+      <label><span>Enter code</span><input name="text" autocomplete="on" inputmode="numeric" type="text" data-expect></label>
+      <label><span>Nickname</span><input name="nick" type="text"></label></div>`,
+  },
   {
     name: "otp field next to a visible email field",
     confident: true,
@@ -166,6 +226,80 @@ const decoys: { name: string; html: string }[] = [
   { name: "hidden otp field", html: `<form><input name="otp" autocomplete="one-time-code" style="display:none"></form>` },
   { name: "disabled otp field", html: `<form><input name="otp" autocomplete="one-time-code" disabled></form>` },
   { name: "readonly otp field", html: `<form><input name="otp" autocomplete="one-time-code" readonly></form>` },
+  // Bank-account forms (e2e finding 1: the sort code was auto-filled).
+  {
+    name: "uk sort code and account number",
+    html: `<h1>Link a bank account</h1>
+  <form>
+    <label for="sortCode">Sort code</label>
+    <input type="text" id="sortCode" name="sortCode" inputmode="numeric" maxlength="6" autocomplete="off" placeholder="123456">
+    <label for="accountNumber">Account number</label>
+    <input type="text" id="accountNumber" name="accountNumber" inputmode="numeric" maxlength="8" autocomplete="off">
+    <button type="submit">Agree and link</button>
+  </form>`,
+  },
+  { name: "sort code alone", html: `<form><label>Sort code <input name="sc" inputmode="numeric" maxlength="6"></label></form>` },
+  {
+    name: "us routing number",
+    html: `<form><label>Routing number <input name="routing" inputmode="numeric" maxlength="9"></label><label>Account number <input name="acct" inputmode="numeric"></label></form>`,
+  },
+  { name: "iban", html: `<form><label for="i">IBAN</label><input id="i" name="iban" maxlength="34"></form>` },
+  { name: "bic / swift", html: `<form><label>BIC / SWIFT code <input name="bic" maxlength="11"></label></form>` },
+  { name: "german bankleitzahl", html: `<form><label>Bankleitzahl (BLZ) <input name="blz" inputmode="numeric" maxlength="8"></label></form>` },
+  { name: "bank code", html: `<form><label>Bank code <input name="bankCode" inputmode="numeric" maxlength="6"></label></form>` },
+  {
+    name: "a bare code field in a bank-details form",
+    html: `<form><h2>Bank details</h2><p>Enter your IBAN and the code of your branch.</p><label>Code <input name="c" inputmode="numeric" maxlength="6"></label></form>`,
+  },
+  // Backup and recovery codes stay out even with autocomplete=one-time-code (finding 3's counterpart).
+  {
+    name: "discord backup-code page",
+    html: `<h1>Multi-Factor Authentication</h1>
+  <form>
+    <label for="backup">Enter Discord Backup Code</label>
+    <input type="text" id="backup" name="backup_code" placeholder="8-digit backup code" maxlength="9" autocomplete="off">
+    <p class="muted">Enter one of your 8-character backup codes. Each code can be used once.</p>
+    <button type="submit">Log In</button>
+  </form>`,
+  },
+  {
+    name: "recovery code marked one-time-code",
+    html: `<form><label for="r">Two-factor recovery code</label><input id="r" autocomplete="one-time-code"></form>`,
+  },
+  {
+    name: "backup code split from nothing",
+    html: `<form><input name="code" autocomplete="one-time-code" placeholder="8-digit backup code/recovery code"></form>`,
+  },
+  {
+    name: "authentication code or recovery code, without one-time-code",
+    html: `<form><input name="code" placeholder="Authentication code or recovery code"></form>`,
+  },
+  // Password fields stay passwords (finding 2's counterpart).
+  {
+    name: "new and confirm password on a 2FA settings page",
+    html: `<form><h1>Two-factor authentication</h1><p>Enter your authenticator code to change your password.</p>
+      <label>New password <input type="password" name="new_password"></label><label>Confirm password <input type="password" name="confirm"></label></form>`,
+  },
+  {
+    name: "current password before a 2FA step",
+    html: `<form><h1>Sign in</h1><p>Two-factor authentication is on for this account.</p><input type="password" name="pass" autocomplete="off"></form>`,
+  },
+  {
+    name: "card PIN next to 2FA words",
+    html: `<form><p>Enter the verification code we sent, then your card PIN.</p><label>Card PIN <input type="password" name="cardPin" inputmode="numeric" maxlength="4"></label></form>`,
+  },
+  {
+    name: "card PIN, type=password numeric",
+    html: `<h1>Set your debit card PIN</h1>
+  <form>
+    <label for="cardPin">Card PIN</label>
+    <input type="password" id="cardPin" name="cardPin" inputmode="numeric" maxlength="4" autocomplete="off">
+    <label for="cardPinConfirm">Confirm PIN</label>
+    <input type="password" id="cardPinConfirm" name="cardPinConfirm" inputmode="numeric" maxlength="4" autocomplete="off">
+    <button type="submit">Save PIN</button>
+  </form>`,
+  },
+  { name: "password field called code, no 2FA words", html: `<form><h1>Members area</h1><label>Door code <input type="password" name="code"></label></form>` },
   { name: "plain text field", html: `<form><input name="title"><textarea></textarea></form>` },
   { name: "three boxes", html: `<form><p>Enter code</p><div><input maxlength="1"><input maxlength="1"><input maxlength="1"></div></form>` },
 ];
@@ -250,6 +384,38 @@ describe("choosing between fields", () => {
   });
 });
 
+describe("layout", () => {
+  // Visibility needs a layout; a page still loading has none yet, so asking forces one on the page's main thread.
+  const counting = () => {
+    const env = { calls: 0, visible: (el: HTMLElement) => (env.calls++, testEnv.visible(el)) };
+    return env;
+  };
+  it("is not asked of fields that words rule out or that score too low", () => {
+    const doc = page(`<table><tr><td><a href="#">Show HN: a story</a></td></tr></table>
+      <form action="/hnsearch"><label for="q">Search:</label><input type="text" id="q" name="q" size="17" autocomplete="off"></form>
+      <form><input name="username"><input type="password" name="password"><input name="comment" maxlength="200"></form>`);
+    const env = counting();
+    assert.equal(bestField(collectInputs([doc]), env), null);
+    assert.equal(env.calls, 0);
+  });
+  it("is asked of a field that could be offered, and a hidden one is not taken", () => {
+    const doc = page(`<form><input name="otp" autocomplete="one-time-code" hidden></form>`);
+    const env = counting();
+    assert.equal(bestField(collectInputs([doc]), env), null);
+    assert.ok(env.calls > 0);
+  });
+  it("a hidden input between boxes does not split them; a visible one does", () => {
+    const boxes = (n: number) => Array.from({ length: n }, () => `<input maxlength="1" inputmode="numeric">`).join("");
+    const hidden = page(`<form><p>Verification code</p><div>${boxes(3)}<input name="real" hidden>${boxes(3)}</div></form>`);
+    const f = best(hidden)!;
+    assert.equal(f.kind, "split");
+    assert.equal(fieldInputs(f).length, 6);
+    const shown = page(`<form><p>Verification code</p><div>${boxes(3)}<input name="other">${boxes(3)}</div></form>`);
+    const g = best(shown);
+    assert.ok(!g || g.kind !== "split", "two groups of three are not a code field");
+  });
+});
+
 describe("normalize", () => {
   for (const [input, want] of [
     ["user[otp_attempt]", "user otp attempt"],
@@ -262,7 +428,31 @@ describe("normalize", () => {
   ]) {
     it(input!, () => assert.equal(normalize(input!), want));
   }
+  for (const [input, want] of [
+    ["確認コード", "確認コード"],
+    ["인증 코드", "인증 코드"],
+    ["Κωδικός επαλήθευσης", "κωδικος επαληθευσης"],
+    ["Код подтверждения:", "код подтверждения"],
+    ["सत्यापन कोड", "सत्यापन कोड"],
+    ["رمزُ التحقّق", "رمز التحقق"],
+  ]) {
+    it(`${input} (not ASCII)`, () => assert.equal(normalize(input!), want));
+  }
   it("EXCLUDED is far below any score", () => assert.ok(EXCLUDED < -100));
+  // Lexicons take their keywords as written (no normalize() on a page's first scan): each must be normalised already.
+  it("every keyword is written normalised", () => {
+    let n = 0;
+    for (const [name, v] of Object.entries(keywords)) {
+      if (!(v instanceof Lexicon)) continue;
+      for (const k of v.keywords()) {
+        const bare = k.endsWith("*") ? k.slice(0, -1) : k;
+        assert.equal(normalize(bare), bare, `${name}: ${JSON.stringify(k)}`);
+        assert.ok(bare.length > 0, `${name}: an empty keyword`);
+        n++;
+      }
+    }
+    assert.ok(n > 300, `only ${n} keywords seen`);
+  });
 });
 
 describe("keyword matching", () => {

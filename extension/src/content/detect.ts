@@ -1,7 +1,18 @@
 // Finding the one-time-code field on a page by scoring every visible input.
 // Pure DOM code with no extension API, so unit tests can run it on jsdom.
 
-import { CARD_CONTEXT, HARD_NEGATIVE, OTHER_AUTOCOMPLETE, OTP_CODE_WORD, OTP_STRONG, SOFT_NEGATIVE, type Words, words } from "./keywords";
+import {
+  HARD_NEGATIVE,
+  OTHER_AUTOCOMPLETE,
+  OTP_CODE_WORD,
+  OTP_STRONG,
+  PAYMENT_CONTEXT,
+  PIN,
+  RECOVERY,
+  SOFT_NEGATIVE,
+  type Words,
+  words,
+} from "./keywords";
 
 /** A score at or over this makes an input a candidate: the inline icon is offered. */
 export const CANDIDATE = 25;
@@ -31,9 +42,14 @@ export const browserEnv: Env = {
 
 const TEXTLIKE = new Set(["text", "tel", "number", "password"]);
 
+/** Inputs a code could go into if they are shown: text-like, enabled, writable. */
+function usable(el: HTMLInputElement): boolean {
+  return TEXTLIKE.has(el.type) && !el.disabled && !el.readOnly;
+}
+
 /** Inputs a code could go into at all: text-like, visible, enabled, writable. */
 export function eligible(el: HTMLInputElement, env: Env): boolean {
-  return TEXTLIKE.has(el.type) && !el.disabled && !el.readOnly && env.visible(el);
+  return usable(el) && env.visible(el);
 }
 
 function attr(el: Element, name: string): string {
@@ -49,43 +65,74 @@ function byIds(el: Element, ids: string): string {
   return out;
 }
 
-/** The field's own words: identifiers, hints and labels (descriptions go to nearbyText: they often mention recovery codes). */
-export function ownText(el: HTMLInputElement): Words {
+/** The field's own texts, unnormalised: identifiers, hints and labels (descriptions go to nearbyText: they often mention recovery codes). */
+function ownParts(el: HTMLInputElement): string[] {
   let labels = "";
   for (const l of Array.from(el.labels ?? [])) labels += " " + (l.textContent ?? "");
   const lb = attr(el, "aria-labelledby");
   if (lb) labels += byIds(el, lb);
-  return words(
-    [
-      attr(el, "name"),
-      el.id,
-      attr(el, "class"),
-      attr(el, "placeholder"),
-      attr(el, "aria-label"),
-      attr(el, "title"),
-      attr(el, "data-testid"),
-      labels.slice(0, 300),
-    ].join(" "),
-  );
+  return [
+    attr(el, "name"),
+    el.id,
+    attr(el, "class"),
+    attr(el, "placeholder"),
+    attr(el, "aria-label"),
+    attr(el, "title"),
+    attr(el, "data-testid"),
+    labels.slice(0, 300),
+  ];
+}
+
+/** The field's own words. */
+export function ownText(el: HTMLInputElement): Words {
+  return words(ownParts(el).join(" "));
+}
+
+/** Where one alternative ends in a field's text: "6-digit authentication code/8-digit backup code", "code or recovery code". */
+const ALTERNATIVES = /[/|,;()]|\s(?:or|oder|ou|o|of|или)\s/i;
+
+/**
+ * Whether some alternative in the field's own texts names a one-time code
+ * and no recovery code: a field that takes both kinds, not a recovery-code
+ * field that happens to say "two-factor".
+ */
+function namesOneTimeCodeApart(el: HTMLInputElement): boolean {
+  for (const part of ownParts(el)) {
+    for (const alt of part.split(ALTERNATIVES)) {
+      const w = words(alt);
+      if (OTP_STRONG.test(w) && !RECOVERY.test(w)) return true;
+    }
+  }
+  return false;
+}
+
+/** The box whose text describes the field: its form or dialog, else its nearest ancestors with some text. */
+function container(el: Element): Element | null {
+  const box = el.closest("form, dialog, [role=dialog], [role=alertdialog]");
+  if (box) return box;
+  let up = el.parentElement;
+  for (let i = 0; i < 3 && up?.parentElement && (up.textContent?.length ?? 0) < 200; i++) up = up.parentElement;
+  return up;
 }
 
 /** Text around the field: its description, its form (or nearest ancestors), and the document title. */
 export function nearbyText(el: Element): Words {
-  let box: Element | null = el.closest("form");
-  if (!box) {
-    box = el.parentElement;
-    for (let i = 0; i < 3 && box?.parentElement && (box.textContent?.length ?? 0) < 200; i++) box = box.parentElement;
-  }
+  const box = container(el);
   const db = attr(el, "aria-describedby");
   const text = (db ? byIds(el, db) : "") + " " + (box?.textContent ?? "").slice(0, 1500);
   return words(text + " " + (el.ownerDocument?.title ?? ""));
 }
 
 /** Whether the field's words rule it out, given whether they also say "one-time code". */
-function excludedByWords(own: Words, strong: boolean, el: HTMLInputElement, otcAutocomplete: boolean): boolean {
+function excludedByWords(own: Words, strong: boolean, el: HTMLInputElement, otcAutocomplete: boolean, near: () => Words): boolean {
   if (HARD_NEGATIVE.test(own)) return true;
+  // autocomplete=one-time-code wins over a mention of backup codes only when the field also names the one-time code.
+  if (RECOVERY.test(own) && !(otcAutocomplete && namesOneTimeCodeApart(el))) return true;
   if (strong || otcAutocomplete) return false;
-  return SOFT_NEGATIVE.test(own) || el.type === "password";
+  if (SOFT_NEGATIVE.test(own)) return true;
+  // A password-typed field is a password, unless it is called a code (never a PIN)
+  // and its form says which one: FortiGate's "Token Code" under "Enter the token code from FortiToken Mobile".
+  return el.type === "password" && !(OTP_CODE_WORD.test(own) && !PIN.test(own) && OTP_STRONG.test(near()));
 }
 
 function numericHint(el: HTMLInputElement): boolean {
@@ -103,13 +150,16 @@ function digitPattern(el: HTMLInputElement): boolean {
  * filled; CANDIDATE and over means it may be offered; CONFIDENT and over, filled.
  */
 export function scoreInput(el: HTMLInputElement, env: Env): number {
-  if (!eligible(el, env)) return EXCLUDED;
+  if (!usable(el)) return EXCLUDED;
   const ac = attr(el, "autocomplete").toLowerCase();
   const otcAutocomplete = ac.includes("one-time-code");
   if (!otcAutocomplete && ac.split(/\s+/).some((t) => OTHER_AUTOCOMPLETE.has(t))) return EXCLUDED;
   const own = ownText(el);
   const strong = OTP_STRONG.test(own);
-  if (excludedByWords(own, strong, el, otcAutocomplete)) return EXCLUDED;
+  // The text around the field costs the most to read: only fields still in the running pay for it.
+  let nearWords: Words | undefined;
+  const near = () => (nearWords ??= nearbyText(el));
+  if (excludedByWords(own, strong, el, otcAutocomplete, near)) return EXCLUDED;
 
   let score = 0;
   if (otcAutocomplete) score += 100;
@@ -123,20 +173,30 @@ export function scoreInput(el: HTMLInputElement, env: Env): number {
   else if (max >= 1 && max <= 3) score -= 20;
   else if (max > 20) score -= 10;
 
-  const near = nearbyText(el);
-  if (CARD_CONTEXT.test(near)) score -= 30;
-  if (OTP_STRONG.test(near)) score += 15;
-  else if (OTP_CODE_WORD.test(near)) score += 5;
-  if (soleTextInput(el, env)) score += 10;
+  if (PAYMENT_CONTEXT.test(near())) score -= 40;
+  if (OTP_STRONG.test(near())) score += 15;
+  else if (OTP_CODE_WORD.test(near())) score += 5;
+  // Visibility costs a layout, which a page that is still loading has not
+  // done yet: only a field that could be offered is asked. A lower score
+  // says "not a candidate" as well as EXCLUDED does.
+  if (score + SOLE_BONUS < CANDIDATE) return score;
+  if (!env.visible(el)) return EXCLUDED;
+  if (soleTextInput(el, env)) score += SOLE_BONUS;
   return score;
 }
 
-/** Whether el is the only visible text-like input of its form: a form asking for one thing. */
+const SOLE_BONUS = 10;
+
+/**
+ * Whether el is the only visible text-like input of its form, or of its
+ * dialog when it has no form (X's code step): a step asking for one thing.
+ */
 function soleTextInput(el: HTMLInputElement, env: Env): boolean {
-  const form = el.form;
-  if (!form) return false;
+  const box = el.form ?? el.closest("dialog, [role=dialog], [role=alertdialog]");
+  if (!box) return false;
+  const inputs = box.tagName === "FORM" ? Array.from((box as HTMLFormElement).elements) : Array.from(box.querySelectorAll("input"));
   let n = 0;
-  for (const other of Array.from(form.elements)) {
+  for (const other of inputs) {
     if (other.tagName === "INPUT" && TEXTLIKE.has((other as HTMLInputElement).type)) {
       if (other === el || env.visible(other as HTMLInputElement)) n++;
       if (n > 1) return false;
@@ -173,7 +233,7 @@ export function scoreSplit(boxes: HTMLInputElement[]): number {
   }
   const own = words(raw);
   const strong = OTP_STRONG.test(own);
-  if (HARD_NEGATIVE.test(own)) return EXCLUDED;
+  if (HARD_NEGATIVE.test(own) || RECOVERY.test(own)) return EXCLUDED;
   if (!strong && !otc && (SOFT_NEGATIVE.test(own) || boxes.some((b) => b.type === "password"))) return EXCLUDED;
 
   let score = 20;
@@ -183,7 +243,7 @@ export function scoreSplit(boxes: HTMLInputElement[]): number {
   if (boxes.length >= 6) score += 10;
   if (boxes.every(numericHint)) score += 5;
   const near = nearbyText(boxes[0]!);
-  if (CARD_CONTEXT.test(near)) score -= 30;
+  if (PAYMENT_CONTEXT.test(near)) score -= 40;
   if (OTP_STRONG.test(near)) score += 25;
   else if (OTP_CODE_WORD.test(near)) score += 10;
   return score;
@@ -245,13 +305,16 @@ export function bestField(inputs: HTMLInputElement[], env: Env): Field | null {
     group = [];
   };
   for (const el of inputs) {
-    if (!eligible(el, env)) continue;
+    if (!usable(el)) continue;
     if (isBox(el)) {
+      if (!env.visible(el)) continue;
       if (group.length && !adjacent(group[group.length - 1]!, el)) flush();
       group.push(el);
       continue;
     }
-    flush();
+    // A visible input between boxes ends their group (a hidden one does not);
+    // with no group open, visibility waits for scoreInput, which seldom asks.
+    if (group.length && env.visible(el)) flush();
     consider({ kind: "single", input: el, score: scoreInput(el, env) });
   }
   flush();

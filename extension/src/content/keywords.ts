@@ -2,21 +2,38 @@
 // substring search, not by big regular expressions: those cost milliseconds
 // to compile and run on every page, which a content script cannot afford.
 //
-// All text, keywords included, goes through normalize(): camelCase split,
-// lower case, accents dropped, anything but letters and digits turned into
-// single spaces. So "user[otp_attempt]" reads "user otp attempt", "mfaCode"
-// reads "mfa code" and "Código de verificación" reads "codigo de verificacion".
+// All page text goes through normalize(): camelCase split, lower case, the
+// accents of Latin, Greek and Cyrillic letters and the vowel points of Hebrew
+// and Arabic dropped, anything but letters, digits and the marks of other
+// scripts (Devanagari vowel signs, kana voicing) turned into single spaces. So
+// "user[otp_attempt]" reads "user otp attempt", "mfaCode" reads "mfa code" and
+// "Código de verificación" reads "codigo de verificacion". The keywords below
+// are written normalised already (a unit test checks each), so loading a list
+// costs no normalize() call.
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** Normalises text for matching (see the file comment). */
 export function normalize(s: string): string {
-  return s
-    .replace(/([a-z])([A-Z])/g, "$1 $2")
-    .toLowerCase()
+  const lower = s.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  // Most field names and labels are ASCII: Unicode-aware regular expressions
+  // and the normaliser's tables cost a millisecond to set up on first use.
+  if (ASCII.test(lower)) return lower.replace(/[^a-z0-9]+/g, " ").trim();
+  return lower
     .normalize("NFD")
-    .replace(/\p{M}+/gu, "")
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .replace(/[\u0300-\u036f\u0591-\u05c7\u064b-\u065f\u0670]+/g, "") // Latin/Greek/Cyrillic accents, Hebrew points, Arabic vowel marks
+    .normalize("NFC")
+    .replace(SEPARATORS, " ")
     .trim();
 }
+
+/**
+ * Spaces, punctuation and symbols, Latin and the scripts the keywords cover:
+ * a plain character class, because a Unicode-property one (/[^\p{L}\p{N}\p{M}]/u)
+ * takes most of a millisecond to compile on each page.
+ */
+const SEPARATORS =
+  /[\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\xbf\xd7\xf7\u037e\u0387\u055a-\u055f\u0589\u05be\u05c0\u05c3\u05c6\u05f3\u05f4\u060c\u061b\u061f\u066a-\u066d\u06d4\u0964\u0965\u2000-\u206f\u20a0-\u20cf\u2100-\u2bff\u3000-\u3003\u3008-\u3020\u30fb\ufe10-\ufe1f\ufe30-\ufe6f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+/g;
 
 /** Normalised text, ready for Lexicon.test. */
 export interface Words {
@@ -44,17 +61,17 @@ export class Lexicon {
 
   private parse(): Set<string> {
     const single = new Set<string>();
-    // Most keywords are written normalised already; only the others pay for normalize().
-    const norm = (k: string) => (/^[a-z0-9 ]*$/.test(k) ? k : normalize(k));
-    for (const k of this.list.split("|")) {
-      if (k.endsWith("*")) this.inner.push(norm(k.slice(0, -1)));
-      else {
-        const n = norm(k);
-        if (n.includes(" ")) this.inner.push(` ${n} `);
-        else single.add(n);
-      }
+    for (const k of this.keywords()) {
+      if (k.endsWith("*")) this.inner.push(k.slice(0, -1));
+      else if (k.includes(" ")) this.inner.push(` ${k} `);
+      else single.add(k);
     }
     return (this.single = single);
+  }
+
+  /** The keywords as written: each must be normalised already (checked by a unit test). */
+  keywords(): string[] {
+    return this.list.split("|");
   }
 
   test(w: Words): boolean {
@@ -69,6 +86,8 @@ export class Lexicon {
 export const OTP_STRONG = new Lexicon(
   "otp|totp|hotp|otc|2fa|mfa|tfa|2sv|twofa|passcode|authenticator|onetime|twofactor|otpcode|totpcode|mfacode|authcode|smscode|verificationcode|" +
   "one time|two factor|two step|2 step|2 factor|multi factor|verification code|verify code|authentication code|auth code|login code|sign in code|signin code|confirmation code|access code|app code|security code|sms code|6 digit code|code from your authenticator|" +
+  // hardware and VPN tokens (FortiToken, RSA SecurID), code generator apps
+  "token code|tokencode|fortitoken|securid|soft token|code generator|code generation app|" +
   // French, Spanish, Portuguese, Italian
   "code de verification|code de securite|code de connexion|code de confirmation|code a usage unique|code d authentification|codigo de verificacion|codigo de verificacao|codigo de seguranca|codigo de seguridad|codigo de autenticacion|codigo de autenticacao|codigo de acceso|codigo de acesso|codigo de un solo uso|codigo de confirmacion|codice di verifica|codice di sicurezza|codice otp|codice monouso|codice di autenticazione|" +
   // German, Dutch, Nordic, Polish, Czech, Turkish
@@ -99,28 +118,43 @@ export const HARD_NEGATIVE = new Lexicon(
   // search
   "search|suche|buscar|recherche|ricerca|zoeken|" +
   "検索*|搜索*|검색*|поиск*|" +
-  // recovery and backup codes
-  "recovery|backup|scratch|rescue|emergency|" +
-  "wiederherstellung*|recuperation*|recuperacion*|recuperacao*|ripristino*|herstel*|odzyskiwania*|リカバリー*|恢复码*|備用*|备用*|복구*|резервн*|восстановлени*|" +
   // payment cards
   "cvc|cvv|cvn|csc|ccv|cvc2|cvv2|cardcode|cryptogramme|" +
   "card code|card security|security number|card number|card verification|cc csc|" +
   "kartenpruf*|" +
+  // bank account details
+  "sort code|sortcode|account number|accountnumber|account no|acct number|acct no|iban|bic|swift|swiftcode|routing|aba|" +
+  "blz|bankleitzahl|bank code|bankcode|bank number|branch code|transit number|institution number|bsb|ifsc|clabe|rib|" +
+  "kontonummer|numero de compte|code banque|code guichet|numero de cuenta|codigo bancario|numero da conta|" +
   // quantities and money
   "quantity|qty|amount|price|menge|anzahl|cantidad|quantite|montant|betrag",
 );
 
+/**
+ * Recovery and backup codes: they rule a field out, unless the field is
+ * marked autocomplete=one-time-code and also names the one-time code itself
+ * (Discord's "6-digit authentication code/8-digit backup code").
+ */
+export const RECOVERY = new Lexicon(
+  "recovery|backup|scratch|rescue|emergency|" +
+  "wiederherstellung*|recuperation*|recuperacion*|recuperacao*|ripristino*|herstel*|odzyskiwania*|リカバリー*|恢复码*|備用*|备用*|복구*|резервн*|восстановлени*",
+);
+
+/** A PIN is a secret the user knows, never a one-time code, whatever the page says around it. */
+export const PIN = new Lexicon("pin|pins|pincode|nip");
+
 /** Words that rule a field out unless it also says "one-time code" itself: phone numbers, user names, e-mail, passwords. */
 export const SOFT_NEGATIVE = new Lexicon(
-  "phone|mobile|telephone|tel|telefon|telefono|telefone|msisdn|cell|cellphone|username|userid|loginid|email|mail|password|passwort|contrasena|name|firstname|lastname|address|city|iban|" +
-  "user name|user id|login id|e mail|account name|account number|first name|last name|mot de passe|" +
+  "phone|mobile|telephone|tel|telefon|telefono|telefone|msisdn|cell|cellphone|username|userid|loginid|email|mail|password|passwort|contrasena|name|firstname|lastname|address|city|" +
+  "user name|user id|login id|e mail|account name|first name|last name|mot de passe|" +
   "電話*|电话*|手机*|휴대폰*|전화*|телефон*|パスワード*|密码*|비밀번호*|пароль*",
 );
 
-/** Page text near a card form; such a page is no place for a 2FA code. */
-export const CARD_CONTEXT = new Lexicon(
+/** Page text near a card or bank-account form; such a form is no place for a 2FA code. */
+export const PAYMENT_CONTEXT = new Lexicon(
   "expiry|expiration|cardholder|cvc|cvv|" +
-  "card number|credit card|debit card",
+  "card number|credit card|debit card|" +
+  "sort code|account number|iban|routing number|bankleitzahl|blz|swift code|bic|bsb|ifsc|transit number|kontonummer",
 );
 
 /** autocomplete tokens that name some other kind of field. */
