@@ -9,6 +9,7 @@ import { loadOptions } from "../shared/options";
 import { checkChooser, grantChooser } from "./chooser";
 import { clearLater, closeOffscreen } from "./clipboard";
 import { bestFrame, forgetField, forgetTab, recordField } from "./frames";
+import { keep, learn, takeKept, withLearntTypes } from "./hotp";
 import { errorText, HostClient, HostError } from "./host";
 import { decide, waitBeforeFill } from "./policy";
 import { sameSite, siteOf } from "./site";
@@ -26,6 +27,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** A code that will still be valid for a few seconds once filled: near the end of its period, the next one. */
 async function freshCode(params: HostParams["code"]): Promise<CodeResult> {
   let c = await host.request("code", params);
+  await learn(c);
   if (c.type === "totp") {
     const wait = waitBeforeFill(c.expires_at, Date.now());
     if (wait) {
@@ -60,11 +62,15 @@ async function onFieldFound(sender: Sender, confident: boolean, score: number): 
   await recordField(tab.id!, sender.frameId ?? 0, score);
   const topUrl = tab.url!;
   try {
-    const { entries } = await host.request("match", { url: topUrl });
+    // Entries learnt to be HOTP are skipped before a `code` request could advance their counter.
+    const entries = await withLearntTypes((await host.request("match", { url: topUrl })).entries);
     const d = decide({ topUrl, frameUrl: sender.url ?? topUrl, confident }, entries, await loadOptions());
     if ("state" in d) return { action: "show", state: d.state };
     const c = await freshCode({ name: d.fill.name, store: d.fill.store });
-    if (c.type !== "totp") return { action: "show", state: "offered" };
+    if (c.type !== "totp") {
+      keep(topUrl, c); // the counter moved: the user's next fill (or the popup) gets this code
+      return { action: "show", state: "offered" };
+    }
     return { action: "fill", code: c.code, submit: await submitFor(topUrl) };
   } catch (e) {
     return e instanceof HostError && e.code === "not_found" ? { action: "show", state: "no-match" } : hostProblem(e);
@@ -74,7 +80,7 @@ async function onFieldFound(sender: Sender, confident: boolean, score: number): 
 /** A manual fill (inline icon, shortcut, menu): the single exact match, else the popup to choose. */
 async function manualCode(url: string): Promise<{ code: CodeResult } | { plan: FillPlan }> {
   try {
-    return { code: await freshCode({ url }) };
+    return { code: takeKept({ url }) ?? (await freshCode({ url })) };
   } catch (e) {
     if (e instanceof HostError && e.code === "ambiguous") return { plan: { action: "show", state: "chooser" } };
     if (e instanceof HostError && e.code === "not_found") {
@@ -210,7 +216,7 @@ async function popupFill(tabId: number, frameId: number | undefined, entry: Entr
     // A code the popup already shows is reused while fresh: asking again would advance an HOTP counter.
     const usable =
       given && given.name === entry.name && given.store === entry.store && (given.type === "hotp" || !waitBeforeFill(given.expires_at, Date.now()));
-    const code = usable ? given : await freshCode({ name: entry.name, store: entry.store });
+    const code = usable ? given : (takeKept({ entry }) ?? (await freshCode({ name: entry.name, store: entry.store })));
     const filled = await fillTab(tabId, frameId, code.code, "best");
     return { filled, code };
   } catch (e) {
@@ -258,7 +264,7 @@ async function handle(msg: Message, sender: Sender): Promise<unknown> {
     case "list":
       return host.request("list", msg.cursor ? { cursor: msg.cursor } : {}).catch((e) => ({ error: errorText(e) }));
     case "code":
-      return freshCode({ name: msg.entry.name, store: msg.entry.store }).catch((e) => ({ error: errorText(e) }));
+      return takeKept({ entry: msg.entry }) ?? freshCode({ name: msg.entry.name, store: msg.entry.store }).catch((e) => ({ error: errorText(e) }));
     case "popup-fill":
       return popupFill(msg.tabId, undefined, msg.entry, msg.code);
     case "chooser-init":
