@@ -153,6 +153,13 @@ function setupSuite(name, launch, { skip }) {
       }
     }
 
+    async function tabIdOf(url) {
+      const tabs = await ext.evaluate(async () => (await (globalThis.browser ?? globalThis.chrome).tabs.query({})).map((t) => ({ id: t.id, url: t.url })));
+      const tab = tabs.find((t) => t.url === url);
+      assert.ok(tab, `no tab shows ${url}`);
+      return tab.id;
+    }
+
     async function frameWait(frame, fn, timeout = 15_000) {
       const deadline = Date.now() + timeout;
       for (;;) {
@@ -373,9 +380,7 @@ function setupSuite(name, launch, { skip }) {
         await offerState(frame, ['offer']);
         figures.offerMs[p.id] = await timeToOffer(page, frame);
         assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-otpfill-setup-source')), 'capture');
-        const tabs = await ext.evaluate(async () => (await (globalThis.browser ?? globalThis.chrome).tabs.query({})).map((t) => ({ id: t.id, url: t.url })));
-        const tab = tabs.find((t) => t.url === p.url);
-        await driver.openExtensionPage(popup, `popup.html?tab=${tab.id}`);
+        await driver.openExtensionPage(popup, `popup.html?tab=${await tabIdOf(p.url)}`);
         await popup.waitFor(() => document.querySelector('#setup-offer')?.dataset.state === 'offer', null, { timeout: 15_000 });
         const shown = await popup.evaluate(() => ({
           hidden: document.querySelector('#setup-offer').hidden,
@@ -416,6 +421,15 @@ function setupSuite(name, launch, { skip }) {
             assert.deepEqual(await offerFrames(page), [], 'no offer frame');
             assert.deepEqual(await store.list(), before, 'store unchanged');
             if (driver.background) assert.equal(await driver.background(() => globalThis.otpfillSetupTest.pendingTabs()), 0, 'no secret held in the background');
+            // Nor in the popup opened on that tab.
+            const popup = await driver.newPage();
+            try {
+              await driver.openExtensionPage(popup, `popup.html?tab=${await tabIdOf(page.url())}`);
+              await popup.waitFor(() => document.querySelector('#setup-offer')?.dataset.state === 'empty', null, { timeout: 10_000 });
+              assert.equal(await popup.evaluate(() => document.querySelector('#setup-offer').hidden), true, 'the popup shows no offer');
+            } finally {
+              await popup.close();
+            }
           } finally {
             await page.close();
           }

@@ -499,6 +499,9 @@ async function handle(msg: SetupMessage, sender: Sender): Promise<unknown> {
     }
     default: {
       const o = offerFor(msg.ref, sender);
+      // The popup on a tab with nothing to offer: an empty view, so it shows nothing.
+      if (!o && msg.type === "offer-init" && "tabId" in msg.ref && isExtensionUrl(sender.url, "popup.html"))
+        return { site: "", store: "pass", available: [] } satisfies OfferView;
       if (!o) return msg.type === "offer-dismiss" || msg.type === "offer-size" ? undefined : { error: "This offer has expired. Reload the page to look for the key again." };
       switch (msg.type) {
         case "offer-init":

@@ -27,7 +27,10 @@ const RESCAN_GAP_MS = 500;
 let port: chrome.runtime.Port | null = null;
 let frameHost: HTMLElement | null = null;
 let frame: HTMLIFrameElement | null = null;
-/** What was already handed over, so a rescan does not offer the same thing twice. */
+/**
+ * What was already handed over, so a rescan does not offer the same thing
+ * twice: a short fingerprint, so the secret itself is not kept here.
+ */
 let reportedSecret = "";
 let reportedCodes = "";
 let captured = new Set<string>();
@@ -143,8 +146,16 @@ async function captureFallback(els: Candidate[]): Promise<boolean> {
 
 // ---- scanning ----
 
+/** FNV-1a, 32 bits: enough to notice that the page shows another key, far too little to recover one. */
+function fingerprint(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
+}
+
 async function report(uri: string | undefined, source: SecretSource, key?: ReturnType<typeof findKey>): Promise<boolean> {
-  const id = uri ?? key?.secret ?? "";
+  const id = fingerprint(uri ?? key?.secret ?? "");
+  if (!uri && !key) return false;
   if (!id || id === reportedSecret) return id === reportedSecret && id !== "";
   const r = await send({ type: "setup-found", source, ...(uri ? { uri } : {}), ...(key ? { key } : {}) });
   if (r.offered) {
