@@ -146,7 +146,7 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
       for (const p of fillPages) {
         test(`${p.id}: ${p.url} — ${p.note}`, () => pool.with(async (page) => {
           await page.goto(p.url);
-          const outcome = await waitForOutcome(page, p.entry.digits, p.id === 'spa-late' ? 12_000 : 8_000).catch(async (err) => {
+          const outcome = await waitForOutcome(page, p.entry.digits, p.id === 'spa-late' ? 20_000 : 15_000).catch(async (err) => {
             const s = await page.evaluate(snapshot).catch(() => null);
             throw new Error(`${p.id}: no fill within the timeout (state ${s?.state}, page saw ${JSON.stringify(s?.seenLog)}): ${err.message}`);
           });
@@ -281,6 +281,7 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
             const r = document.querySelector('otpfill-icon')?.getBoundingClientRect();
             return r && r.width > 0 ? { x: r.x + r.width / 2, y: r.y + r.height / 2 } : null;
           }, null, { timeout: 5_000 });
+          await page.bringToFront(); // a user clicks in the tab they are looking at
           await page.mouseClick(box.x, box.y);
           // The chooser is an extension page framed in a closed shadow root.
           // Found by asking each frame where it is: Firefox's BiDi keeps
@@ -317,6 +318,7 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
         await pool.with(async (page) => {
           await page.goto(`${p.url}?typed`);
           assert.equal((await waitForOutcome(page, 6)).filled, true);
+          await page.bringToFront();
           await page.click('#app_totp');
           await page.press('Control+A');
           await page.raw.keyboard.type('12');
@@ -419,6 +421,7 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
             const r = document.querySelector('otpfill-icon')?.getBoundingClientRect();
             return r && r.width > 0 ? { x: r.x + r.width / 2, y: r.y + r.height / 2 } : null;
           }, null, { timeout: 5_000 });
+          await page.bringToFront(); // a user clicks in the tab they are looking at
           await page.mouseClick(box.x, box.y);
           const seen = await page.waitFor(() => window.__seen && window.__seen.length >= 6 && window.__seen, null, { timeout: 10_000 });
           await assertCode(p.entry, seen, 'code filled by the inline button');
