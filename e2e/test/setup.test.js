@@ -402,6 +402,29 @@ function setupSuite(name, launch, { skip }) {
       }
     });
 
+    test('a capture of the tab is cropped right at 175% zoom (device pixels per CSS pixel)', async () => {
+      const p = setupSpecial.popup; // tainted canvas: capture in both browsers
+      const page = await driver.newPage();
+      let id;
+      try {
+        await page.bringToFront();
+        await page.goto(`${p.url}?zoom`);
+        id = await tabIdOf(page.url());
+        await ext.evaluate((id) => (globalThis.browser ?? globalThis.chrome).tabs.setZoom(id, 1.75), id);
+        await page.goto(`${p.url}?zoomed`);
+        const ratio = await page.evaluate(() => window.devicePixelRatio);
+        assert.ok(ratio > 1.5, `the page is zoomed (devicePixelRatio ${ratio})`);
+        const frame = await offerFrame(page);
+        await offerState(frame, ['offer']);
+        assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-otpfill-setup-source')), 'capture');
+        const shown = await readOffer(frame);
+        assert.deepEqual([shown.issuer, shown.account, shown.name], [p.key.issuer, p.key.account, p.name], 'the QR code read from the zoomed capture');
+      } finally {
+        if (id !== undefined) await ext.evaluate((id) => (globalThis.browser ?? globalThis.chrome).tabs.setZoom(id, 1), id).catch(() => {});
+        await page.close();
+      }
+    });
+
     describe('no offer', () => {
       for (const p of noOfferPages) {
         test(`${p.id}: ${p.url} — ${p.note}`, async () => {
