@@ -153,7 +153,7 @@ export function scoreInput(el: HTMLInputElement, env: Env): number {
   if (!usable(el)) return EXCLUDED;
   const ac = attr(el, "autocomplete").toLowerCase();
   const otcAutocomplete = ac.includes("one-time-code");
-  if (!otcAutocomplete && ac.split(/\s+/).some((t) => OTHER_AUTOCOMPLETE.has(t))) return EXCLUDED;
+  if (!otcAutocomplete && ac.split(" ").some((t) => OTHER_AUTOCOMPLETE.has(t))) return EXCLUDED;
   const own = ownText(el);
   const strong = OTP_STRONG.test(own);
   // The text around the field costs the most to read: only fields still in the running pay for it.
