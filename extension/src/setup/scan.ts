@@ -35,6 +35,10 @@ let reportedSecret = "";
 let reportedCodes = "";
 let captured = new Set<string>();
 let scanning = false;
+/** Looks again at QR candidates that showed nothing: a canvas is often drawn after the page loads, with no DOM change to see. */
+const RETRY_MS = [400, 1000, 2000, 4000];
+let retries = 0;
+let sawCandidates = false;
 let again = false;
 let timer = 0;
 
@@ -170,7 +174,9 @@ async function scanSecret(texts: Text[]): Promise<boolean> {
   const link = uris[0];
   if (link) return report(link, document.querySelector(`a[href="${CSS.escape(link)}"]`) ? "link" : "text");
   const blocked: Candidate[] = [];
-  for (const el of candidates()) {
+  const all = candidates();
+  sawCandidates = all.length > 0;
+  for (const el of all) {
     const got = await decodeHere(el);
     if (got === "tainted") blocked.push(el);
     else if (got) return report(got, el.tagName.toLowerCase() as SecretSource);
@@ -206,6 +212,12 @@ async function scan(): Promise<void> {
     const secret = reportedSecret ? true : await scanSecret(texts);
     const codes = await scanRecovery(texts);
     mark("scan", secret || codes ? "offered" : "none");
+    if (!secret && sawCandidates && retries < RETRY_MS.length) {
+      setTimeout(() => {
+        captured = new Set(); // a capture taken before the code was drawn may be taken again
+        void scan();
+      }, RETRY_MS[retries++]);
+    }
   } catch {
     mark("scan", "none"); // the background went away (extension reloaded); nothing to offer
   } finally {
