@@ -186,6 +186,9 @@ async function scanSecret(texts: Text[]): Promise<boolean> {
     mark("source", "capture");
     return true;
   }
+  // A QR code says more than a key in the text (issuer, account, parameters):
+  // while one may still be drawn, give it a moment before settling for the key.
+  if (sawCandidates && retries < 2) return false;
   const key = findKey(texts);
   if (key) return report(undefined, "key", key);
   return false;
