@@ -123,9 +123,8 @@ export function nearbyText(el: Element): Words {
   return words(text + " " + (el.ownerDocument?.title ?? ""));
 }
 
-/** Whether the field's words rule it out, given whether they also say "one-time code". */
+/** Whether the field's words rule it out, given whether they also say "one-time code" (HARD_NEGATIVE already checked). */
 function excludedByWords(own: Words, strong: boolean, el: HTMLInputElement, otcAutocomplete: boolean, near: () => Words): boolean {
-  if (HARD_NEGATIVE.test(own)) return true;
   // autocomplete=one-time-code wins over a mention of backup codes only when the field also names the one-time code.
   if (RECOVERY.test(own) && !(otcAutocomplete && namesOneTimeCodeApart(el))) return true;
   if (strong || otcAutocomplete) return false;
@@ -155,6 +154,8 @@ export function scoreInput(el: HTMLInputElement, env: Env): number {
   const otcAutocomplete = ac.includes("one-time-code");
   if (!otcAutocomplete && ac.split(" ").some((t) => OTHER_AUTOCOMPLETE.has(t))) return EXCLUDED;
   const own = ownText(el);
+  // Before OTP_STRONG: on a page with only a search box, its keywords are never loaded.
+  if (HARD_NEGATIVE.test(own)) return EXCLUDED;
   const strong = OTP_STRONG.test(own);
   // The text around the field costs the most to read: only fields still in the running pay for it.
   let nearWords: Words | undefined;
