@@ -152,6 +152,11 @@ export async function launchChromium(world, { host = true } = {}) {
     await context.close();
     throw new Error(`Chromium did not start the extension's service worker for id ${CHROMIUM_ID} (workers: ${seen}); is ${ext} a built extension with the pinned key?`);
   }
+  if (process.env.E2E_DEBUG) {
+    // The extension's own logs (service worker, extension pages, frames), for a failure's story.
+    worker.on('console', (m) => console.error(`[chromium sw] ${m.type()}: ${m.text()}`));
+    context.on('page', (p) => p.on('console', (m) => console.error(`[chromium page ${p.url().slice(0, 60)}] ${m.type()}: ${m.text()}`)));
+  }
   const firstPages = context.pages();
   const driver = {
     name: 'chromium',

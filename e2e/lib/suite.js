@@ -211,7 +211,6 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
         ext = await driver.newPage();
         await driver.openExtensionPage(ext, 'options.html');
         popup = await driver.newPage();
-        await popup.setViewport(420, 320); // about the size the toolbar popup gets
       });
       after(async () => {
         // The popup keeps refreshing its codes: close it before the speed figures.
@@ -250,7 +249,11 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
           await sleep(2_100);
           const later = await rows('#exact');
           assert.ok(later[0].left < first[0].left || later[0].code !== first[0].code, `the countdown did not move: ${first[0].left} then ${later[0].left}`);
+          // About the size the toolbar popup gets. Put back at once: in headless
+          // Chromium a tab of another size breaks clicks into other tabs' frames.
+          await popup.setViewport(420, 320);
           await popup.screenshot(path.join(artifactsDir, `popup-${name}.png`));
+          await popup.setViewport(1000, 760);
         });
       });
 
@@ -303,11 +306,41 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
             names = await frame.evaluate(() => [...document.querySelectorAll('li.entry')].map((li) => li.dataset.name)).catch(() => []);
           }
           assert.deepEqual([...names].sort(), ['notion.so/alice', 'notion.so/work'], 'the chooser lists both exact matches');
-          await frame.click('li.entry[data-name="notion.so/alice"] button.fill');
+          // The chooser sizes itself once its rows are in (a round trip
+          // through the background): click when its frame has stopped moving,
+          // as a person would, or the click lands where it used to be.
+          let last = '';
+          for (let t = Date.now(), since = Date.now(); Date.now() - t < 5_000; await sleep(100)) {
+            const r = JSON.stringify(await page.evaluate(() => document.querySelector('otpfill-chooser')?.getBoundingClientRect()));
+            if (r !== last) {
+              last = r;
+              since = Date.now();
+            } else if (Date.now() - since >= 400) {
+              break;
+            }
+          }
+          await frame.evaluate(() => {
+            window.__e2eClicks = [];
+            document.addEventListener('click', (e) => window.__e2eClicks.push(`${e.target.tagName}.${e.target.className}@${e.clientX},${e.clientY}`), true);
+          });
+          // Click at the point on the page where the button is drawn (the
+          // frame's box plus the button's box in it), as a mouse would.
+          const outer = await page.evaluate(() => {
+            const host = document.querySelector('otpfill-chooser').getBoundingClientRect();
+            return { x: host.x, y: host.y };
+          });
+          const inner = await frame.evaluate(() => {
+            const b = document.querySelector('li.entry[data-name="notion.so/alice"] button.fill');
+            b.scrollIntoView({ block: 'nearest' });
+            const r = b.getBoundingClientRect();
+            return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+          });
+          await page.mouseClick(outer.x + inner.x, outer.y + inner.y);
           const seen = await page.waitFor(() => window.__seen && window.__seen.length >= 6 && window.__seen, null, { timeout: 15_000 }).catch(async (err) => {
-            const inFrame = await frame.evaluate(() => document.body.innerText.slice(0, 300)).catch((e) => `(frame gone: ${e.message.split('\n')[0]})`);
+            const inFrame = await frame.evaluate(() => `clicks seen by the chooser: ${JSON.stringify(window.__e2eClicks)}; ` + document.body.innerText.slice(0, 1200)).catch((e) => `(frame gone: ${e.message.split('\n')[0]})`);
             const s = await page.evaluate(snapshot);
-            throw new Error(`no fill after picking in the chooser (page state ${s.state}, chooser shows: ${JSON.stringify(inFrame)}): ${err.message}`);
+            const vis = await page.evaluate(() => `${document.visibilityState}, focus ${document.hasFocus()}`);
+            throw new Error(`no fill after picking in the chooser (page state ${s.state}, page ${vis}, chooser shows: ${JSON.stringify(inFrame)}): ${err.message}`);
           });
           await assertCode(entryByName.get('notion.so/alice'), seen, 'the entry picked in the inline chooser');
         });
