@@ -17,6 +17,10 @@ type StoreStatus struct {
 	OK   bool   `json:"ok"`
 	// Error says, in words a user can act on, why the store is not OK.
 	Error string `json:"error,omitempty"`
+	// Optional marks a default store the user never configured (the OS
+	// keyring, or ~/.password-store): its absence is normal, so the
+	// extension mentions it quietly, not as a problem.
+	Optional bool `json:"optional,omitempty"`
 }
 
 // HelloResult is the result of "hello".

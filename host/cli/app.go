@@ -42,7 +42,9 @@ func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
 		}
 	}
 	var stores []store.Store
+	optional := map[string]bool{}
 	for _, sc := range cfg.ResolvedStores(cenv) {
+		optional[sc.ID] = sc.Optional
 		switch sc.Kind {
 		case config.KindPass:
 			engine, err := newEngine(sc, gpgPath, gpgErr, env, log)
@@ -80,6 +82,7 @@ func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
 		Version:  version(),
 		Stores:   stores,
 		Aliases:  aliases,
+		Optional: optional,
 		SaveTo:   cfg.SaveTo,
 		AddAlias: func(site, target string) error { return config.AddAlias(cenv, site, target) },
 		Lock: func(storeID, name string) (func(), error) {

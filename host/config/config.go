@@ -44,6 +44,9 @@ type Config struct {
 
 // Store configures one store.
 type Store struct {
+	// Optional is set by ResolvedStores on a default store the file does
+	// not mention: its absence is normal, not a problem.
+	Optional bool   `json:"-"`
 	ID       string `json:"id"`
 	Kind     string `json:"kind"`               // "pass" or "keyring"
 	Path     string `json:"path,omitempty"`     // pass: the store folder (~ allowed)
@@ -154,7 +157,7 @@ func (c *Config) ResolvedStores(env Env) []Store {
 	if dir == "" {
 		dir = filepath.Join(env.home(), ".password-store")
 	}
-	out := []Store{{ID: "pass", Kind: KindPass, Path: dir}, {ID: "keyring", Kind: KindKeyring}}
+	out := []Store{{ID: "pass", Kind: KindPass, Path: dir, Optional: true}, {ID: "keyring", Kind: KindKeyring, Optional: true}}
 	for _, s := range c.Stores {
 		if s.Kind == "" {
 			s.Kind = defaultKind(s.ID)

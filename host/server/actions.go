@@ -42,7 +42,7 @@ func (s *Server) hello(ctx context.Context) protocol.HelloResult {
 			defer wg.Done()
 			cctx, cancel := context.WithTimeout(ctx, checkTimeout)
 			defer cancel()
-			status := protocol.StoreStatus{ID: st.ID(), Kind: st.Kind(), OK: true}
+			status := protocol.StoreStatus{ID: st.ID(), Kind: st.Kind(), OK: true, Optional: s.Optional[st.ID()]}
 			if err := st.Check(cctx); err != nil {
 				status.OK = false
 				status.Error = err.Error()

@@ -31,6 +31,9 @@ type Server struct {
 	Aliases []match.Alias
 	// AddAlias persists an alias (the `alias` action); nil refuses it.
 	AddAlias func(site, target string) error
+	// Optional names stores whose absence is normal (defaults the user
+	// never configured); hello marks them so.
+	Optional map[string]bool
 	// SaveTo is the default target of `save`: a store id or "both".
 	SaveTo string
 	// Lock serialises read-modify-write cycles on one entry across host

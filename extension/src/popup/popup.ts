@@ -277,7 +277,11 @@ async function start(): Promise<void> {
     $<HTMLInputElement>("search").disabled = true;
     return;
   }
-  const broken = (init.host.stores ?? []).filter((s) => !s.ok);
+  // A default store the user never set up (say, no keyring on this desktop)
+  // is not a problem while another store works.
+  const stores = init.host.stores ?? [];
+  const anyOK = stores.some((s) => s.ok);
+  const broken = stores.filter((s) => !s.ok && !(s.optional && anyOK));
   if (broken.length) problem(`Store ${broken.map((s) => `${s.id}: ${s.error ?? "unavailable"}`).join("; ")}.`);
   if (init.exact.length) {
     $("matches").hidden = false;

@@ -31,6 +31,8 @@ export interface StoreStatus {
   kind: StoreKind;
   ok: boolean;
   error?: string;
+  /** A default store the user never configured: its absence is normal. */
+  optional?: boolean;
 }
 
 /** Parameters of each action (the request is `{id, action, ...params}`). */
