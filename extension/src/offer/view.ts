@@ -270,6 +270,9 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
     root.replaceChildren(...parts);
     // Test hook: when the offer first had something to show (unix ms), for the speed figures.
     if ((secret || recovery) && !root.dataset.readyAt) root.dataset.readyAt = String(Date.now());
+    // Now, so that whoever shows the view (the popup's box) follows the
+    // state in the same task; and again after layout settles.
+    reportSize();
     requestAnimationFrame(reportSize);
   }
 
