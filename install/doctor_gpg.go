@@ -11,13 +11,10 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/otpfill/otpfill/host/pgp/gpgcli"
+	"github.com/otpfill/otpfill/host/store/pass"
 )
-
-// gpgDirs are where gpg usually is when a browser starts otpfill with a
-// minimal PATH (macOS apps do not get the shell's PATH).
-var gpgDirs = []string{"/usr/local/bin", "/opt/homebrew/bin", "/usr/bin", "/opt/local/bin"}
-
-var gpgDirsWindows = []string{`C:\Program Files (x86)\GnuPG\bin`, `C:\Program Files\GnuPG\bin`, `C:\Program Files (x86)\gnupg\bin`}
 
 // checkGPGAndStore checks gpg, gpg-agent and the pass store. gpg problems
 // are failures only when there is a pass store to read.
@@ -33,10 +30,7 @@ func (v *env) checkGPGAndStore() []check {
 		serious = statusFail
 	}
 
-	dirs := gpgDirs
-	if v.GOOS == "windows" {
-		dirs = gpgDirsWindows
-	}
+	dirs := gpgcli.FallbackDirs(v.GOOS)
 	gpg := v.lookPath("gpg", dirs...)
 	if gpg == "" {
 		msg := "gpg not found (looked in PATH and " + strings.Join(dirs, ", ") + ")"
@@ -202,7 +196,7 @@ func (v *env) checkStore(store string, haveStore bool, gpg string) []check {
 	if err != nil {
 		return []check{{statusFail, "pass store", fmt.Sprintf("cannot read %s: %v", v.tildify(idFile), err), "check its permissions"}}
 	}
-	ids := parseGPGIDs(data)
+	ids := pass.ParseGPGID(data)
 	if len(ids) == 0 {
 		return []check{{statusFail, "pass store", v.tildify(idFile) + " names no key", "run `pass init YOUR-GPG-KEY-ID`"}}
 	}
@@ -233,22 +227,6 @@ func (v *env) checkStore(store string, haveStore bool, gpg string) []check {
 			"import your secret key (`gpg --import`), or set GNUPGHOME to the keyring that has it"})
 	}
 	return out
-}
-
-// parseGPGIDs reads a pass .gpg-id: one key a line, # comments allowed.
-func parseGPGIDs(data []byte) []string {
-	var ids []string
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		if line = strings.TrimSpace(line); line != "" {
-			ids = append(ids, line)
-		}
-	}
-	return ids
 }
 
 func firstLine(s string) string {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -22,9 +23,18 @@ import (
 // pinentry prompt, so it is generous.
 const DefaultTimeout = 60 * time.Second
 
-// fallbackDirs are searched after PATH: browsers started from a desktop on
-// macOS and some Linux sessions run with a minimal PATH that lacks gpg.
-var fallbackDirs = []string{"/usr/local/bin", "/opt/homebrew/bin", "/usr/bin", "/opt/local/bin"}
+// FallbackDirs are searched after PATH: browsers started from a desktop on
+// macOS and some Linux sessions run with a minimal PATH that lacks gpg, and
+// Gpg4win is rarely in PATH on Windows. `otpfill doctor` looks in the same
+// places.
+func FallbackDirs(goos string) []string {
+	if goos == "windows" {
+		return []string{`C:\Program Files (x86)\GnuPG\bin`, `C:\Program Files\GnuPG\bin`, `C:\Program Files (x86)\gnupg\bin`}
+	}
+	return []string{"/usr/local/bin", "/opt/homebrew/bin", "/usr/bin", "/opt/local/bin"}
+}
+
+var fallbackDirs = FallbackDirs(runtime.GOOS)
 
 // Find returns the absolute path of gpg: the configured one if set, else gpg
 // or gpg2 from PATH, else from the usual install locations.
@@ -45,8 +55,7 @@ func Find(configured string) (string, error) {
 	}
 	for _, dir := range fallbackDirs {
 		for _, name := range []string{"gpg", "gpg2"} {
-			p := filepath.Join(dir, name)
-			if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+			if p, err := exec.LookPath(filepath.Join(dir, name)); err == nil {
 				return p, nil
 			}
 		}

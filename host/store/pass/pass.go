@@ -178,7 +178,7 @@ func (s *Store) Recipients(name string) ([]string, error) {
 	for {
 		data, err := os.ReadFile(filepath.Join(dir, ".gpg-id"))
 		if err == nil {
-			ids := parseGPGID(data)
+			ids := ParseGPGID(data)
 			if len(ids) == 0 {
 				return nil, fmt.Errorf("%w: %s lists no key", store.ErrEncrypt, filepath.Join(dir, ".gpg-id"))
 			}
@@ -195,9 +195,9 @@ func (s *Store) Recipients(name string) ([]string, error) {
 	return nil, fmt.Errorf("%w: no .gpg-id in %s (run `pass init KEYID` first)", store.ErrEncrypt, s.dir)
 }
 
-// parseGPGID reads a .gpg-id file as pass does: one key a line, '#' starts a
+// ParseGPGID reads a .gpg-id file as pass does: one key a line, '#' starts a
 // comment, blank lines ignored.
-func parseGPGID(data []byte) []string {
+func ParseGPGID(data []byte) []string {
 	var ids []string
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
