@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/otpfill/otpfill/host/atomicfile"
 )
 
 const (
@@ -61,32 +63,7 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) (changed bool, 
 			return false, nil
 		}
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return false, err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			os.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		f.Close()
-		return false, err
-	}
-	if err = f.Chmod(perm); err != nil {
-		f.Close()
-		return false, err
-	}
-	if err = f.Sync(); err != nil {
-		f.Close()
-		return false, err
-	}
-	if err = f.Close(); err != nil {
-		return false, err
-	}
-	if err = os.Rename(tmp, path); err != nil {
+	if err := atomicfile.WriteFile(path, data, perm); err != nil {
 		return false, err
 	}
 	return true, nil

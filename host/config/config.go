@@ -14,6 +14,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/otpfill/otpfill/host/atomicfile"
 )
 
 // Store kinds and engines.
@@ -237,23 +239,7 @@ func (c *Config) Save(env Env) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return fmt.Errorf("cannot create %s: %w", filepath.Dir(p), err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(p), ".config.json.tmp*")
-	if err != nil {
-		return fmt.Errorf("cannot write config: %w", err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, p)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := atomicfile.WriteFile(p, data, 0o600); err != nil {
 		return fmt.Errorf("cannot write config %s: %w", p, err)
 	}
 	return nil

@@ -21,6 +21,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/otpfill/otpfill/host/atomicfile"
 	"github.com/otpfill/otpfill/host/pgp"
 	"github.com/otpfill/otpfill/host/store"
 )
@@ -265,7 +266,7 @@ func (s *Store) Remove(ctx context.Context, name string) error {
 		}
 		return fmt.Errorf("%w: cannot remove %s: %v", store.ErrEncrypt, name, unwrapPath(err))
 	}
-	syncDir(filepath.Dir(p))
+	atomicfile.SyncDir(filepath.Dir(p))
 	s.commit(ctx, fmt.Sprintf("Remove %s from store.", name), p)
 	return nil
 }
@@ -322,7 +323,7 @@ func writeAtomic(path string, data []byte, overwrite bool) (err error) {
 		}
 		os.Remove(tmp)
 	}
-	syncDir(dir)
+	atomicfile.SyncDir(dir)
 	return nil
 }
 
@@ -340,13 +341,6 @@ func missingDirs(dir string) []string {
 			return out
 		}
 		dir = parent
-	}
-}
-
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
 	}
 }
 
