@@ -18,7 +18,7 @@ all: build
 build: host extension
 
 host:
-	$(GO) build -trimpath -o bin/otpfill ./host/cmd/otpfill
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/otpfill ./host/cmd/otpfill
 
 extension:
 	cd extension && npm ci --no-audit --no-fund --loglevel=error && npm run build

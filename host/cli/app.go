@@ -31,6 +31,11 @@ func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
 	if gpgErr != nil {
 		log.Debug().Err(gpgErr).Msg("gpg not found")
 	}
+	// The gpg engine asks gpg-agent directly unless the config says not to.
+	cacheDir := ""
+	if cfg.GPGAgent != config.GPGAgentGPG {
+		cacheDir = config.CacheDir(cenv)
+	}
 	gitPath := ""
 	if cfg.Git != "none" {
 		name := cfg.Git
@@ -47,7 +52,7 @@ func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
 		optional[sc.ID] = sc.Optional
 		switch sc.Kind {
 		case config.KindPass:
-			engine, err := newEngine(sc, gpgPath, gpgErr, env, log)
+			engine, err := newEngine(sc, gpgPath, gpgErr, cacheDir, env, log)
 			if err != nil {
 				return nil, err
 			}
@@ -94,7 +99,7 @@ func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
 	}, nil
 }
 
-func newEngine(sc config.Store, gpgPath string, gpgErr error, env Env, log zerolog.Logger) (pgp.Engine, error) {
+func newEngine(sc config.Store, gpgPath string, gpgErr error, cacheDir string, env Env, log zerolog.Logger) (pgp.Engine, error) {
 	if sc.Engine == config.EngineNative {
 		return newNativeEngine(sc, env, log)
 	}
@@ -104,8 +109,9 @@ func newEngine(sc config.Store, gpgPath string, gpgErr error, env Env, log zerol
 	return gpgcli.New(gpgcli.Options{
 		Binary: gpgPath,
 		Opts:   env.Getenv("PASSWORD_STORE_GPG_OPTS"),
-		Env:    env.Environ,
-		Log:    log.With().Str("engine", "gpg").Logger(),
+		Env:      env.Environ,
+		Log:      log.With().Str("engine", "gpg").Logger(),
+		CacheDir: cacheDir,
 	}), nil
 }
 

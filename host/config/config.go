@@ -42,7 +42,17 @@ type Config struct {
 	GPG string `json:"gpg,omitempty"`
 	// Git is the git program used to commit pass changes; "none" disables.
 	Git string `json:"git,omitempty"`
+	// GPGAgent is how the gpg engine decrypts: "direct" (default) asks a
+	// running gpg-agent for the session key and falls back to gpg; "gpg"
+	// always runs gpg.
+	GPGAgent string `json:"gpg_agent,omitempty"`
 }
+
+// Values of Config.GPGAgent.
+const (
+	GPGAgentDirect = "direct"
+	GPGAgentGPG    = "gpg"
+)
 
 // Store configures one store.
 type Store struct {
@@ -85,6 +95,15 @@ func Dir(env Env) string {
 	return filepath.Join(env.home(), ".config", "otpfill")
 }
 
+// CacheDir returns otpfill's cache folder: $XDG_CACHE_HOME/otpfill or
+// ~/.cache/otpfill. It holds only public data (which gpg keys exist).
+func CacheDir(env Env) string {
+	if d := env.Getenv("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "otpfill")
+	}
+	return filepath.Join(env.home(), ".cache", "otpfill")
+}
+
 // Path returns the config file's path; OTPFILL_CONFIG overrides it.
 func Path(env Env) string {
 	if p := env.Getenv("OTPFILL_CONFIG"); p != "" {
@@ -116,6 +135,9 @@ func Load(env Env) (*Config, error) {
 }
 
 func (c *Config) validate() error {
+	if c.GPGAgent != "" && c.GPGAgent != GPGAgentDirect && c.GPGAgent != GPGAgentGPG {
+		return fmt.Errorf("\"gpg_agent\" is %q: use \"direct\" or \"gpg\"", c.GPGAgent)
+	}
 	seen := map[string]bool{}
 	for _, s := range c.Stores {
 		if s.ID == "" || strings.ContainsAny(s.ID, "/\\ \t\n") || s.ID == "both" {

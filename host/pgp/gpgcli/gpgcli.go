@@ -70,6 +70,9 @@ type Engine struct {
 	env     []string // nil: inherit
 	timeout time.Duration
 	log     zerolog.Logger
+	// cacheDir holds the direct path's key table; "" disables that path.
+	cacheDir string
+	direct   direct
 }
 
 // Options configure an Engine.
@@ -79,6 +82,10 @@ type Options struct {
 	Env     []string      // environment for gpg (GNUPGHOME comes through it); nil inherits
 	Timeout time.Duration // 0: DefaultTimeout
 	Log     zerolog.Logger
+	// CacheDir, when set, lets Decrypt ask a running gpg-agent directly
+	// (see direct.go), keeping a table of public key data there. Empty
+	// always runs gpg.
+	CacheDir string
 }
 
 // New returns an Engine for the given gpg binary.
@@ -87,7 +94,7 @@ func New(o Options) *Engine {
 	if t == 0 {
 		t = DefaultTimeout
 	}
-	return &Engine{binary: o.Binary, opts: strings.Fields(o.Opts), env: o.Env, timeout: t, log: o.Log}
+	return &Engine{binary: o.Binary, opts: strings.Fields(o.Opts), env: o.Env, timeout: t, log: o.Log, cacheDir: o.CacheDir}
 }
 
 // Name implements pgp.Engine.
@@ -117,6 +124,16 @@ func (e *Engine) baseArgs() []string {
 
 // Decrypt implements pgp.Engine. gpg's stderr goes to the debug log only.
 func (e *Engine) Decrypt(ctx context.Context, ciphertext []byte) ([]byte, error) {
+	if e.directEnabled() {
+		plain, err := e.decryptDirect(ctx, ciphertext)
+		if err == nil {
+			return plain, nil
+		}
+		if final := errorForDirect(err); final != nil {
+			return nil, final
+		}
+		e.log.Debug().Err(err).Msg("running gpg: the direct gpg-agent path cannot decrypt this")
+	}
 	args := append(e.baseArgs(), "--decrypt")
 	out, status, stderr, err := e.run(ctx, args, ciphertext)
 	if err != nil {

@@ -1,0 +1,234 @@
+// Package agent decrypts pass entries by asking a running gpg-agent to unwrap
+// the session key (Assuan PKDECRYPT, the same request gpg itself makes) and
+// decrypting the rest with Go. It saves starting a gpg process per request,
+// which is most of the cost of a code, while the secret key, its passphrase
+// cache, pinentry and smartcards stay with gpg-agent exactly as for gpg.
+//
+// Anything this package cannot handle is reported as ErrUnsupported so the
+// caller can run gpg instead; only answers the user gave (a cancelled
+// pinentry, a wrong passphrase) are final.
+package agent
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var (
+	// ErrUnsupported: this path cannot decrypt the entry (no agent, unknown
+	// key, unusual packets); gpg should be run instead.
+	ErrUnsupported = errors.New("not decryptable through gpg-agent directly")
+	// ErrCancelled: the user cancelled the passphrase prompt or gave a wrong
+	// passphrase too often. Running gpg would only ask again.
+	ErrCancelled = errors.New("the passphrase prompt was cancelled")
+	// ErrBadPassphrase: gpg-agent gave up after wrong passphrases.
+	ErrBadPassphrase = errors.New("wrong passphrase")
+)
+
+// maxLine is Assuan's line limit, newline included.
+const maxLine = 1000
+
+// DialError: gpg-agent could not be reached at its socket. It wraps
+// ErrUnsupported.
+type DialError struct{ Err error }
+
+func (e *DialError) Error() string   { return "cannot reach gpg-agent: " + e.Err.Error() }
+func (e *DialError) Unwrap() []error { return []error{ErrUnsupported, e.Err} }
+
+// Error is an ERR line from gpg-agent.
+type Error struct {
+	Code    uint32 // gpg-error code: source in the top 8 bits
+	Message string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("gpg-agent: %s (%d)", e.Message, e.Code) }
+
+// gpg-error codes (libgpg-error err-codes.h) this package tells apart.
+const (
+	errCodeBadPassphrase = 11
+	errCodeNoSecretKey   = 17
+	errCodeCanceled      = 99
+	errCodeFullyCanceled = 198
+)
+
+// Conn is one Assuan connection to gpg-agent.
+type Conn struct {
+	c    net.Conn
+	r    *bufio.Reader
+	stop func() bool
+}
+
+// Dial connects to the agent's socket and reads its greeting. The context's
+// deadline bounds every later request too.
+func Dial(ctx context.Context, socket string) (*Conn, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "unix", socket)
+	if err != nil {
+		return nil, &DialError{err}
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		c.SetDeadline(dl)
+	}
+	// Closing the socket when ctx ends interrupts a pending read (a
+	// pinentry the user never answers).
+	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
+	conn := &Conn{c: c, r: bufio.NewReaderSize(c, 4096), stop: stop}
+	line, err := conn.readLine()
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+	}
+	if !strings.HasPrefix(line, "OK") {
+		conn.Close()
+		return nil, fmt.Errorf("%w: unexpected greeting from gpg-agent", ErrUnsupported)
+	}
+	return conn, nil
+}
+
+// Close ends the connection.
+func (c *Conn) Close() error {
+	c.stop()
+	return c.c.Close()
+}
+
+func (c *Conn) readLine() (string, error) {
+	line, err := c.r.ReadString('\n')
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(line, "\n"), nil
+}
+
+// Transact sends one command and collects the data and status lines of the
+// answer. inquire answers INQUIRE requests; nil refuses them.
+func (c *Conn) Transact(cmd string, inquire func(keyword string) ([]byte, error)) (data []byte, status []string, err error) {
+	if len(cmd)+1 > maxLine || strings.ContainsAny(cmd, "\r\n") {
+		return nil, nil, fmt.Errorf("%w: command too long", ErrUnsupported)
+	}
+	if _, err := c.c.Write([]byte(cmd + "\n")); err != nil {
+		return nil, nil, err
+	}
+	var buf bytes.Buffer
+	for {
+		line, err := c.readLine()
+		if err != nil {
+			return nil, nil, err
+		}
+		switch {
+		case line == "OK" || strings.HasPrefix(line, "OK "):
+			return buf.Bytes(), status, nil
+		case strings.HasPrefix(line, "ERR "):
+			return nil, status, parseErr(line[4:])
+		case strings.HasPrefix(line, "D "):
+			if err := unescape(&buf, line[2:]); err != nil {
+				return nil, nil, err
+			}
+		case strings.HasPrefix(line, "S "):
+			status = append(status, line[2:])
+		case strings.HasPrefix(line, "INQUIRE "):
+			kw, _, _ := strings.Cut(line[8:], " ")
+			if inquire == nil {
+				if _, err := c.c.Write([]byte("CAN\n")); err != nil {
+					return nil, nil, err
+				}
+				continue
+			}
+			payload, ierr := inquire(kw)
+			if ierr != nil {
+				if _, err := c.c.Write([]byte("CAN\n")); err != nil {
+					return nil, nil, err
+				}
+				continue
+			}
+			if err := c.sendData(payload); err != nil {
+				return nil, nil, err
+			}
+		case line == "#" || strings.HasPrefix(line, "# "):
+			// a comment
+		default:
+			return nil, nil, fmt.Errorf("%w: unexpected line from gpg-agent", ErrUnsupported)
+		}
+	}
+}
+
+// sendData answers an INQUIRE with D lines and END.
+func (c *Conn) sendData(p []byte) error {
+	var out bytes.Buffer
+	line := make([]byte, 0, maxLine)
+	flush := func() {
+		if len(line) > 2 {
+			out.Write(line)
+			out.WriteByte('\n')
+		}
+		line = append(line[:0], 'D', ' ')
+	}
+	flush()
+	for _, b := range p {
+		// Leave room for an escape and the newline.
+		if len(line)+4 > maxLine {
+			flush()
+		}
+		switch b {
+		case '%', '\r', '\n':
+			line = fmt.Appendf(line, "%%%02X", b)
+		default:
+			line = append(line, b)
+		}
+	}
+	flush()
+	out.WriteString("END\n")
+	_, err := c.c.Write(out.Bytes())
+	return err
+}
+
+func unescape(buf *bytes.Buffer, s string) error {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			buf.WriteByte(s[i])
+			continue
+		}
+		if i+2 >= len(s) {
+			return fmt.Errorf("%w: bad escape from gpg-agent", ErrUnsupported)
+		}
+		v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+		if err != nil {
+			return fmt.Errorf("%w: bad escape from gpg-agent", ErrUnsupported)
+		}
+		buf.WriteByte(byte(v))
+		i += 2
+	}
+	return nil
+}
+
+func parseErr(s string) error {
+	code, msg, _ := strings.Cut(s, " ")
+	n, err := strconv.ParseUint(code, 10, 32)
+	if err != nil {
+		return &Error{Message: s}
+	}
+	return &Error{Code: uint32(n), Message: msg}
+}
+
+// plusEscape escapes a pinentry description: gpg-agent turns '+' back into
+// a space and %XX into a byte.
+func plusEscape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ':
+			b.WriteByte('+')
+		case c == '+' || c == '%' || c == '"' || c < 0x20 || c == 0x7f:
+			fmt.Fprintf(&b, "%%%02X", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
