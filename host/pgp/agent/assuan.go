@@ -81,6 +81,9 @@ func Dial(ctx context.Context, socket string) (*Conn, error) {
 	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
 	conn := &Conn{c: c, r: bufio.NewReaderSize(c, 4096), stop: stop}
 	line, err := conn.readLine()
+	for err == nil && (line == "#" || strings.HasPrefix(line, "# ")) {
+		line, err = conn.readLine()
+	}
 	if err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
