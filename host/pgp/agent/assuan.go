@@ -63,10 +63,13 @@ type Conn struct {
 	c    net.Conn
 	r    *bufio.Reader
 	stop func() bool
+	// greeted: the server's greeting has been read.
+	greeted bool
 }
 
-// Dial connects to the agent's socket and reads its greeting. The context's
-// deadline bounds every later request too.
+// Dial connects to the agent's socket. The greeting is read with the first
+// answer, so commands can be on their way meanwhile. The context's deadline
+// bounds every later request too.
 func Dial(ctx context.Context, socket string) (*Conn, error) {
 	var d net.Dialer
 	c, err := d.DialContext(ctx, "unix", socket)
@@ -76,23 +79,29 @@ func Dial(ctx context.Context, socket string) (*Conn, error) {
 	if dl, ok := ctx.Deadline(); ok {
 		c.SetDeadline(dl)
 	}
-	// Closing the socket when ctx ends interrupts a pending read (a
-	// pinentry the user never answers).
+	// Ending ctx interrupts a pending read (a pinentry the user never
+	// answers).
 	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
-	conn := &Conn{c: c, r: bufio.NewReaderSize(c, 4096), stop: stop}
-	line, err := conn.readLine()
+	return &Conn{c: c, r: bufio.NewReaderSize(c, 4096), stop: stop}, nil
+}
+
+// greet reads the server's greeting, once.
+func (c *Conn) greet() error {
+	if c.greeted {
+		return nil
+	}
+	line, err := c.readLine()
 	for err == nil && (line == "#" || strings.HasPrefix(line, "# ")) {
-		line, err = conn.readLine()
+		line, err = c.readLine()
 	}
 	if err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+		return fmt.Errorf("%w: %v", ErrUnsupported, err)
 	}
 	if !strings.HasPrefix(line, "OK") {
-		conn.Close()
-		return nil, fmt.Errorf("%w: unexpected greeting from gpg-agent", ErrUnsupported)
+		return fmt.Errorf("%w: unexpected greeting from gpg-agent", ErrUnsupported)
 	}
-	return conn, nil
+	c.greeted = true
+	return nil
 }
 
 // Close ends the connection.
@@ -112,10 +121,31 @@ func (c *Conn) readLine() (string, error) {
 // Transact sends one command and collects the data and status lines of the
 // answer. inquire answers INQUIRE requests; nil refuses them.
 func (c *Conn) Transact(cmd string, inquire func(keyword string) ([]byte, error)) (data []byte, status []string, err error) {
-	if len(cmd)+1 > maxLine || strings.ContainsAny(cmd, "\r\n") {
-		return nil, nil, fmt.Errorf("%w: command too long", ErrUnsupported)
+	if err := c.Send(cmd); err != nil {
+		return nil, nil, err
 	}
-	if _, err := c.c.Write([]byte(cmd + "\n")); err != nil {
+	return c.Receive(inquire)
+}
+
+// Send writes commands without waiting for their answers; Receive reads
+// them, one call per command, in order. Assuan servers read one line at a
+// time, so commands sent ahead wait in the socket.
+func (c *Conn) Send(cmds ...string) error {
+	var b bytes.Buffer
+	for _, cmd := range cmds {
+		if len(cmd)+1 > maxLine || strings.ContainsAny(cmd, "\r\n") {
+			return fmt.Errorf("%w: command too long", ErrUnsupported)
+		}
+		b.WriteString(cmd)
+		b.WriteByte('\n')
+	}
+	_, err := c.c.Write(b.Bytes())
+	return err
+}
+
+// Receive reads the answer to the next command sent.
+func (c *Conn) Receive(inquire func(keyword string) ([]byte, error)) (data []byte, status []string, err error) {
+	if err := c.greet(); err != nil {
 		return nil, nil, err
 	}
 	var buf bytes.Buffer

@@ -87,15 +87,14 @@ func Decrypt(ctx context.Context, socket string, ciphertext []byte, lookup func(
 		if k == nil || k.Algo != esk.algo && !(isRSA(k.Algo) && isRSA(esk.algo)) {
 			continue
 		}
+		var options []string
 		if conn == nil {
 			if conn, err = Dial(ctx, socket); err != nil {
 				return nil, err
 			}
-			if err := sendOptions(conn, o.Env); err != nil {
-				return nil, err
-			}
+			options = optionCommands(o.Env)
 		}
-		cipherFunc, key, err := sessionKey(conn, k, esk, o.Purpose)
+		cipherFunc, key, err := sessionKey(conn, options, k, esk, o.Purpose)
 		if err != nil {
 			if errors.Is(err, ErrCancelled) || errors.Is(err, ErrBadPassphrase) {
 				return nil, err
@@ -171,7 +170,9 @@ func readMPI(b []byte) (mpi, rest []byte, ok bool) {
 	return b[2 : 2+n], b[2+n:], true
 }
 
-func sendOptions(c *Conn, env []string) error {
+// optionCommands are the OPTION lines gpg sends first so that a pinentry
+// appears on the user's display or terminal.
+func optionCommands(env []string) []string {
 	get := func(name string) string {
 		for i := len(env) - 1; i >= 0; i-- {
 			if v, ok := strings.CutPrefix(env[i], name+"="); ok {
@@ -181,40 +182,30 @@ func sendOptions(c *Conn, env []string) error {
 		return ""
 	}
 	var cmds []string
+	add := func(cmd string) {
+		if !strings.ContainsAny(cmd, "\r\n") && len(cmd)+1 <= maxLine {
+			cmds = append(cmds, cmd)
+		}
+	}
 	if tty := get("GPG_TTY"); tty != "" {
-		cmds = append(cmds, "OPTION ttyname="+tty)
+		add("OPTION ttyname=" + tty)
 		if term := get("TERM"); term != "" {
-			cmds = append(cmds, "OPTION ttytype="+term)
+			add("OPTION ttytype=" + term)
 		}
 	}
 	for _, name := range pinentryEnv {
 		if v := get(name); v != "" {
-			cmds = append(cmds, "OPTION putenv="+name+"="+v)
+			add("OPTION putenv=" + name + "=" + v)
 		}
 	}
-	for _, cmd := range cmds {
-		if strings.ContainsAny(cmd, "\r\n") || len(cmd)+1 > maxLine {
-			continue
-		}
-		if _, _, err := c.Transact(cmd, nil); err != nil {
-			// An option the agent does not know is no reason to give up;
-			// a dead connection is.
-			var aerr *Error
-			if !errors.As(err, &aerr) {
-				return fmt.Errorf("%w: %v", ErrUnsupported, err)
-			}
-		}
-	}
-	return nil
+	return cmds
 }
 
-// sessionKey has gpg-agent decrypt one session key.
-func sessionKey(c *Conn, k *Key, esk pkesk, purpose string) (packet.CipherFunction, []byte, error) {
+// sessionKey has gpg-agent decrypt one session key. The options, SETKEY,
+// SETKEYDESC and PKDECRYPT go out in one write: one round trip, not four.
+func sessionKey(c *Conn, options []string, k *Key, esk pkesk, purpose string) (packet.CipherFunction, []byte, error) {
 	if len(k.Keygrip) != 40 {
 		return 0, nil, fmt.Errorf("%w: bad keygrip", ErrUnsupported)
-	}
-	if _, _, err := c.Transact("SETKEY "+k.Keygrip, nil); err != nil {
-		return 0, nil, agentErr(err)
 	}
 	desc := "otpfill needs the passphrase of your OpenPGP key"
 	if k.Description != "" {
@@ -224,10 +215,9 @@ func sessionKey(c *Conn, k *Key, esk pkesk, purpose string) (packet.CipherFuncti
 	if purpose != "" {
 		desc += "\n" + purpose
 	}
+	cmds := append(options, "SETKEY "+k.Keygrip)
 	if cmd := "SETKEYDESC " + plusEscape(desc); len(cmd) < maxLine {
-		if _, _, err := c.Transact(cmd, nil); err != nil {
-			return 0, nil, agentErr(err)
-		}
+		cmds = append(cmds, cmd)
 	}
 	var sexp []byte
 	if isRSA(esk.algo) {
@@ -235,12 +225,29 @@ func sessionKey(c *Conn, k *Key, esk pkesk, purpose string) (packet.CipherFuncti
 	} else {
 		sexp = fmt.Appendf(nil, "(7:enc-val(4:ecdh(1:s%s)(1:e%s)))", canonical(esk.wrap), canonical(stdMPI(esk.mpi1)))
 	}
-	out, status, err := c.Transact("PKDECRYPT", func(kw string) ([]byte, error) {
+	if err := c.Send(append(cmds, "PKDECRYPT")...); err != nil {
+		return 0, nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+	}
+	var setupErr error
+	for i := range cmds {
+		_, _, err := c.Receive(nil)
+		var aerr *Error
+		switch {
+		case err != nil && !errors.As(err, &aerr):
+			return 0, nil, fmt.Errorf("%w: %v", ErrUnsupported, err) // connection lost
+		case err != nil && i >= len(options) && setupErr == nil:
+			setupErr = err // an unknown OPTION is no reason to give up
+		}
+	}
+	out, status, err := c.Receive(func(kw string) ([]byte, error) {
 		if kw != "CIPHERTEXT" {
 			return nil, errors.New("unexpected inquiry")
 		}
 		return sexp, nil
 	})
+	if setupErr != nil {
+		return 0, nil, agentErr(setupErr)
+	}
 	if err != nil {
 		return 0, nil, agentErr(err)
 	}

@@ -287,3 +287,33 @@ done
 		t.Error("the passphrase reached the description")
 	}
 }
+
+// BenchmarkDecrypt compares, in one process, the direct path (a fresh
+// engine each time, so the key table is read from disk as a new host
+// process would) with running gpg.
+func BenchmarkDecrypt(b *testing.B) {
+	e := realstore.New(b)
+	me := e.NewKey("Me <me@example.invalid>")
+	ct := []byte(e.Run("otpauth://totp/X:y?secret=JBSWY3DPEHPK3PXP\n", "gpg", "--batch", "--quiet", "--compress-algo=none", "-e", "-r", me))
+	gpg, err := Find("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cache := filepath.Join(e.Home, ".cache", "otpfill")
+	ctx := context.Background()
+	for _, bc := range []struct {
+		name  string
+		cache string
+	}{{"direct", cache}, {"gpg", ""}} {
+		b.Run(bc.name, func(b *testing.B) {
+			if _, err := newDirectEngine(e, gpg, bc.cache).Decrypt(ctx, ct); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, err := newDirectEngine(e, gpg, bc.cache).Decrypt(ctx, ct); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
