@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -92,43 +91,23 @@ func (s *Store) checkDir() error {
 }
 
 // List returns every entry name (files ending in .gpg), sorted, skipping
-// hidden folders such as .git and names otpfill would refuse.
+// hidden folders such as .git and names otpfill would refuse. It stops, with
+// an error wrapping store.ErrUnavailable and ctx.Err(), when ctx ends.
 func (s *Store) List(ctx context.Context) ([]string, error) {
+	return s.list(ctx, s.walk)
+}
+
+func (s *Store) list(ctx context.Context, walk func(context.Context) ([]string, error)) ([]string, error) {
 	if err := s.checkDir(); err != nil {
 		return nil, err
 	}
-	var names []string
-	prefix := len(s.dir) + 1
-	err := filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if p == s.dir {
-				return err
-			}
-			s.log.Debug().Str("path", p).Err(err).Msg("skipping unreadable path")
-			return nil
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if p != s.dir && strings.HasPrefix(name, ".") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(name, ".gpg") || strings.HasPrefix(name, ".") || len(p) <= prefix+4 {
-			return nil
-		}
-		entry := filepath.ToSlash(p[prefix : len(p)-4])
-		if store.ValidateName(entry) != nil {
-			s.log.Debug().Str("entry", entry).Msg("skipping entry with an unsafe name")
-			return nil
-		}
-		names = append(names, entry)
-		return nil
-	})
+	names, err := walk(ctx)
 	if err != nil {
+		if cerr := ctx.Err(); cerr != nil && errors.Is(err, cerr) {
+			return nil, fmt.Errorf("%w: listing %s stopped: %w", store.ErrUnavailable, s.dir, err)
+		}
 		return nil, fmt.Errorf("%w: cannot list %s: %v", store.ErrUnavailable, s.dir, unwrapPath(err))
 	}
-	sort.Strings(names)
 	return names, nil
 }
 

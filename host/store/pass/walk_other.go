@@ -1,0 +1,10 @@
+//go:build !linux
+
+package pass
+
+import "context"
+
+// walk lists the store with the portable reader: only Linux has a faster one.
+func (s *Store) walk(ctx context.Context) ([]string, error) {
+	return s.walkPortable(ctx)
+}
