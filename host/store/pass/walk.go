@@ -2,6 +2,7 @@ package pass
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"os"
 	"path/filepath"
@@ -31,9 +32,35 @@ type folder struct {
 	ends []int // where each child's full name ends in the string visit builds
 }
 
-type span struct{ start, end int }
+// span locates a key in folder.buf; head holds its first 8 bytes, so that
+// most comparisons while sorting need not read buf.
+type span struct {
+	start, end int32
+	head       uint64
+}
 
 func (f *folder) key(k span) []byte { return f.buf[k.start:k.end] }
+
+// push records the key that was just appended to f.buf at start.
+func (f *folder) push(start int) {
+	var head uint64
+	for i := range 8 {
+		head <<= 8
+		if start+i < len(f.buf) {
+			head |= uint64(f.buf[start+i])
+		}
+	}
+	f.keys = append(f.keys, span{int32(start), int32(len(f.buf)), head})
+}
+
+// compare orders keys as bytes.Compare. Heads padded with zeros compare as
+// the keys' first 8 bytes do, as no file name holds a NUL byte.
+func (f *folder) compare(a, b span) int {
+	if a.head != b.head {
+		return cmp.Compare(a.head, b.head)
+	}
+	return bytes.Compare(f.key(a), f.key(b))
+}
 
 // addFile records name if it names an entry file. Hidden names are
 // skipped by the readers already.
@@ -44,14 +71,14 @@ func addFile[T string | []byte](f *folder, name T) {
 	}
 	start := len(f.buf)
 	f.buf = append(f.buf, name[:n]...)
-	f.keys = append(f.keys, span{start, len(f.buf)})
+	f.push(start)
 }
 
 func addFolder[T string | []byte](f *folder, name T) {
 	start := len(f.buf)
 	f.buf = append(f.buf, name...)
 	f.buf = append(f.buf, '/')
-	f.keys = append(f.keys, span{start, len(f.buf)})
+	f.push(start)
 }
 
 // lister walks a store depth first and collects its entry names.
@@ -119,17 +146,19 @@ func (l *lister) visit(rel string, depth int) error {
 		}
 		l.s.log.Debug().Str("path", path).Err(err).Msg("skipping unreadable path")
 	}
-	slices.SortFunc(f.keys, func(a, b span) int { return bytes.Compare(f.key(a), f.key(b)) })
+	slices.SortFunc(f.keys, f.compare)
 
 	// Every child's full name in one string: a subfolder's to visit it, an
-	// entry's (when safe) followed by NUL.
+	// entry's (when safe) followed by NUL. The fast path checks rel once.
+	relPlain := rel == "" || plainName(rel[:len(rel)-1])
 	b := l.scratch[:0]
 	for _, k := range f.keys {
 		start := len(b)
 		b = append(b, rel...)
 		b = append(b, f.key(k)...)
 		if b[len(b)-1] != '/' {
-			if name := b[start:]; plainName(name) || store.ValidateName(string(name)) == nil {
+			name := b[start:]
+			if relPlain && len(name) <= store.MaxNameLen && plainSegment(f.key(k)) || store.ValidateName(string(name)) == nil {
 				b = append(b, 0)
 			} else {
 				l.s.log.Debug().Bytes("entry", name).Msg("skipping entry with an unsafe name")
@@ -167,30 +196,32 @@ func (l *lister) addRun(run string) {
 }
 
 // plainName is a fast path for store.ValidateName: it reports true only for
-// names ValidateName accepts, built from printable ASCII (no backslash), with
-// non-empty segments within the limits that neither start with a dot nor
-// start or end with a space. Any other name, even a valid one, gets false
-// and must go through ValidateName, which alone decides (and explains).
-func plainName[T string | []byte](name T) bool {
-	if len(name) == 0 || len(name) > store.MaxNameLen {
+// names ValidateName accepts, made of plain segments within MaxNameLen. Any
+// other name, even a valid one, gets false and must go through
+// ValidateName, which alone decides (and explains).
+func plainName(name string) bool {
+	if len(name) > store.MaxNameLen {
 		return false
 	}
-	seg := 0 // start of the current segment
-	for i := 0; i <= len(name); i++ {
-		if i < len(name) {
-			c := name[i]
-			if c != '/' {
-				if c < ' ' || c > '~' || c == '\\' {
-					return false
-				}
-				continue
-			}
-		}
-		// name[seg:i] is a whole segment.
-		if i == seg || i-seg > store.MaxSegmentLen || name[seg] == '.' || name[seg] == ' ' || name[i-1] == ' ' {
+	for seg := range strings.SplitSeq(name, "/") {
+		if !plainSegment(seg) {
 			return false
 		}
-		seg = i + 1
+	}
+	return true
+}
+
+// plainSegment reports whether seg is a plain segment: 1 to MaxSegmentLen
+// bytes of printable ASCII other than '/' and backslash, starting with neither
+// '.' nor ' ', not ending with ' '.
+func plainSegment[T string | []byte](seg T) bool {
+	if len(seg) == 0 || len(seg) > store.MaxSegmentLen || seg[0] == '.' || seg[0] == ' ' || seg[len(seg)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(seg); i++ {
+		if c := seg[i]; c < ' ' || c > '~' || c == '/' || c == '\\' {
+			return false
+		}
 	}
 	return true
 }

@@ -119,9 +119,11 @@ func symlink(t testing.TB, target, path string) {
 // store's rules say.
 func TestListAdversarialTree(t *testing.T) {
 	root := filepath.Join(t.TempDir(), ".password-store") // a hidden root is still read
+	m390 := strings.Repeat("M", 195) + "/" + strings.Repeat("M", 194) + "/"
 	files := []string{
 		"github.com/alice.gpg",
 		"n.gpg", "n/x.gpg", "n-1.gpg", "n.1.gpg", "n0.gpg", "n!.gpg", "n~.gpg", "n/n.gpg", // around "n/" in byte order
+		"sameheadZ.gpg", "samehead-b.gpg", "samehead-a.gpg", "samehead/x.gpg", "samehea.gpg", "samehead.gpg", "sameheadzz/y.gpg", // keys alike in their first 8 bytes
 		"a.gpg.gpg", "x.GPG", "gpg", "nogpg", ".gpg", "sub/.gpg", ".hidden.gpg", "sub/.hidden.gpg",
 		".git/objects/aa.gpg", "sub/.secret/b.gpg", "dir.gpg/inner.gpg", // hidden folders; a folder named *.gpg
 		"café.gpg", "日本/東京.gpg", // valid UTF-8
@@ -132,6 +134,7 @@ func TestListAdversarialTree(t *testing.T) {
 		strings.Repeat("s", 200) + ".gpg", strings.Repeat("t", 201) + ".gpg", // segment limit
 		strings.Repeat("d/", 30) + "deep.gpg",
 		strings.Repeat(strings.Repeat("L", 100)+"/", 4) + "long.gpg", // over MaxNameLen
+		m390 + "abcdefgh.gpg", m390 + "abcdefghij.gpg",               // MaxNameLen bytes, and 2 more
 		"empty/.keep",
 	}
 	for _, f := range files {
@@ -150,15 +153,15 @@ func TestListAdversarialTree(t *testing.T) {
 
 	got := checkAgainstOracle(t, root)
 	// The oracle agreeing is not enough: it must list what the rules say.
-	for _, want := range []string{"github.com/alice", "n", "n/x", "n-1", "n.1", "a.gpg", "café", "日本/東京",
+	for _, want := range []string{"github.com/alice", "n", "n/x", "n-1", "n.1", "samehead-a", "samehead/x", "a.gpg", "café", "日本/東京",
 		"sp ace", "dir.gpg/inner", "link-to-file", "link-to-dir", "dangling", "sub/up",
-		strings.Repeat("s", 200), strings.Repeat("d/", 30) + "deep", "localhost:8443/bob@example.com"} {
+		strings.Repeat("s", 200), strings.Repeat("d/", 30) + "deep", m390 + "abcdefgh", "localhost:8443/bob@example.com"} {
 		if !slices.Contains(got, want) {
 			t.Errorf("List lacks %q", want)
 		}
 	}
 	for _, name := range got {
-		for _, bad := range []string{".git", ".secret", ".hidden", "linkdir/", "loop/", "\xff", "\n", " lead", "L/", "t" + strings.Repeat("t", 200), "\\"} {
+		for _, bad := range []string{".git", ".secret", ".hidden", "linkdir/", "loop/", "\xff", "\n", " lead", "L/", "t" + strings.Repeat("t", 200), "\\", "abcdefghij"} {
 			if strings.Contains(name, bad) {
 				t.Errorf("List has %q (contains %q)", name, bad)
 			}
