@@ -105,9 +105,10 @@ type lister struct {
 }
 
 func (s *Store) walkWith(ctx context.Context, read func(string, *folder) error) ([]string, error) {
-	// WalkDir starts with Lstat: a root that is not a folder itself (a
-	// link to one) is a single non-entry, and nothing is read.
-	fi, err := os.Lstat(s.dir)
+	// The store folder may be a symlink (~/.password-store pointing into
+	// a synced folder), and pass follows it; links below it are not
+	// followed, as with pass's find.
+	fi, err := os.Stat(s.dir)
 	if err != nil || !fi.IsDir() {
 		return nil, err
 	}
