@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -83,6 +84,17 @@ func (s *Server) storesFor(id string) ([]store.Store, error) {
 // is the answer.
 func (s *Server) entries(ctx context.Context, stores []store.Store) ([]protocol.EntryRef, error) {
 	var out []protocol.EntryRef
+	err := s.eachStoreList(ctx, stores, func(st store.Store, names []string) {
+		out = slices.Grow(out, len(names))
+		for _, n := range names {
+			out = append(out, protocol.EntryRef{Name: n, Store: st.ID()})
+		}
+	})
+	return out, err
+}
+
+// eachStoreList lists every store and hands each list to f, in store order.
+func (s *Server) eachStoreList(ctx context.Context, stores []store.Store, f func(store.Store, []string)) error {
 	for _, st := range stores {
 		lctx, cancel := ctx, context.CancelFunc(func() {})
 		if len(stores) > 1 {
@@ -94,16 +106,14 @@ func (s *Server) entries(ctx context.Context, stores []store.Store) ([]protocol.
 		cancel()
 		if err != nil {
 			if len(stores) == 1 {
-				return nil, err
+				return err
 			}
 			s.Log.Debug().Str("store", st.ID()).Err(err).Msg("store skipped")
 			continue
 		}
-		for _, n := range names {
-			out = append(out, protocol.EntryRef{Name: n, Store: st.ID()})
-		}
+		f(st, names)
 	}
-	return out, nil
+	return nil
 }
 
 // pageBudget leaves room under MaxResponseSize for the envelope and cursor.
@@ -183,13 +193,15 @@ func (s *Server) matches(ctx context.Context, rawURL string) (match.Site, []matc
 	if err != nil {
 		return match.Site{}, nil, err
 	}
-	refs, err := s.entries(ctx, s.Stores)
+	var entries []match.Entry
+	err = s.eachStoreList(ctx, s.Stores, func(st store.Store, names []string) {
+		entries = slices.Grow(entries, len(names))
+		for _, n := range names {
+			entries = append(entries, match.Entry{Name: n, Store: st.ID()})
+		}
+	})
 	if err != nil {
 		return site, nil, err
-	}
-	entries := make([]match.Entry, len(refs))
-	for i, r := range refs {
-		entries[i] = match.Entry{Name: r.Name, Store: r.Store}
 	}
 	return site, match.Match(site, entries, s.Aliases), nil
 }
