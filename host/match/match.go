@@ -23,6 +23,7 @@ package match
 
 import (
 	"cmp"
+	"iter"
 	"net/netip"
 	"slices"
 	"strings"
@@ -64,6 +65,12 @@ type Result struct {
 // appears once. An alias that cannot be parsed is ignored; use
 // Alias.Validate when loading the config.
 func Match(site Site, entries []Entry, aliases []Alias) []Result {
+	return MatchSeq(site, slices.Values(entries), aliases)
+}
+
+// MatchSeq is Match over a sequence of entries, so a caller holding names
+// per store need not copy them all into one slice first.
+func MatchSeq(site Site, entries iter.Seq[Entry], aliases []Alias) []Result {
 	if site.host == "" {
 		return []Result{}
 	}
@@ -87,7 +94,7 @@ func Match(site Site, entries []Entry, aliases []Alias) []Result {
 	}
 
 	var found []scored
-	for _, e := range entries {
+	for e := range entries {
 		best, exact := rank{}, false
 		consider := func(r rank) {
 			if !exact || r.better(best) {

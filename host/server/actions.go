@@ -193,17 +193,27 @@ func (s *Server) matches(ctx context.Context, rawURL string) (match.Site, []matc
 	if err != nil {
 		return match.Site{}, nil, err
 	}
-	var entries []match.Entry
+	type list struct {
+		store string
+		names []string
+	}
+	var lists []list
 	err = s.eachStoreList(ctx, s.Stores, func(st store.Store, names []string) {
-		entries = slices.Grow(entries, len(names))
-		for _, n := range names {
-			entries = append(entries, match.Entry{Name: n, Store: st.ID()})
-		}
+		lists = append(lists, list{st.ID(), names})
 	})
 	if err != nil {
 		return site, nil, err
 	}
-	return site, match.Match(site, entries, s.Aliases), nil
+	entries := func(yield func(match.Entry) bool) {
+		for _, l := range lists {
+			for _, n := range l.names {
+				if !yield(match.Entry{Name: n, Store: l.store}) {
+					return
+				}
+			}
+		}
+	}
+	return site, match.MatchSeq(site, entries, s.Aliases), nil
 }
 
 func (s *Server) match(ctx context.Context, p protocol.MatchParams) (protocol.MatchResult, error) {
