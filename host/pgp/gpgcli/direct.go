@@ -365,6 +365,8 @@ func ecdhParams(export []byte) map[string]kdfParams {
 // decryptDirect decrypts through gpg-agent; any error but the user's own
 // answer means "run gpg instead".
 func (e *Engine) decryptDirect(ctx context.Context, ciphertext []byte) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
 	kc, keys, err := e.loadKeys(ctx)
 	if err != nil {
 		return nil, err
@@ -379,8 +381,16 @@ func (e *Engine) decryptDirect(ctx context.Context, ciphertext []byte) ([]byte, 
 		// (a login session's /run/user folder appeared). Ask again next time.
 		e.forget()
 	}
+	if err != nil && ctx.Err() != nil {
+		// The agent was still waiting (for a passphrase, a smartcard):
+		// running gpg would only wait again.
+		return nil, fmt.Errorf("%w: gpg-agent did not answer within %s (waiting for a passphrase or a smartcard?)", errTimedOut, e.timeout)
+	}
 	return plain, err
 }
+
+// errTimedOut: the direct path ran out of time; final, like a cancel.
+var errTimedOut = errors.New("timed out")
 
 // errorForDirect turns the direct path's final answers into engine errors.
 func errorForDirect(err error) error {
@@ -389,6 +399,8 @@ func errorForDirect(err error) error {
 		return fmt.Errorf("%w: the passphrase prompt was cancelled", pgp.ErrDecrypt)
 	case errors.Is(err, agent.ErrBadPassphrase):
 		return fmt.Errorf("%w: wrong passphrase (gpg-agent gave up)", pgp.ErrDecrypt)
+	case errors.Is(err, errTimedOut):
+		return fmt.Errorf("%w: %v", pgp.ErrDecrypt, err)
 	}
 	return nil
 }

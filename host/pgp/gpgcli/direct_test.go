@@ -225,7 +225,8 @@ echo "OK Pleased to meet you"
 while read -r cmd rest; do
   case "$cmd" in
     SETDESC) printf '%s\n' "$rest" >> ` + descLog + `; echo OK;;
-    GETPIN) if [ "$(cat ` + mode + `)" = cancel ]; then echo "ERR 83886179 Operation cancelled <Pinentry>"; else printf 'D %s\nOK\n' "$(cat ` + filepath.Join(dir, "pw") + `)"; fi;;
+    GETPIN) if [ "$(cat ` + mode + `)" = hang ]; then sleep 4; fi
+      if [ "$(cat ` + mode + `)" = cancel ]; then echo "ERR 83886179 Operation cancelled <Pinentry>"; else printf 'D %s\nOK\n' "$(cat ` + filepath.Join(dir, "pw") + `)"; fi;;
     BYE) echo OK; exit 0;;
     *) echo OK;;
   esac
@@ -270,6 +271,24 @@ done
 	if n := len(runs()) - before; n != 0 {
 		t.Errorf("gpg ran %d times after the user cancelled", n)
 	}
+
+	// Nobody answers the prompt: the engine's timeout ends the wait, and
+	// gpg is not run to wait again.
+	setMode("hang")
+	slow := newDirectEngine(e, gpg, cache)
+	slow.timeout = time.Second
+	start := time.Now()
+	_, err = slow.Decrypt(ctx, []byte(ct))
+	if !errors.Is(err, pgp.ErrDecrypt) || !strings.Contains(err.Error(), "did not answer") {
+		t.Fatalf("err = %v, want ErrDecrypt saying gpg-agent did not answer", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Decrypt took %s with a 1s timeout", d)
+	}
+	if n := len(runs()) - before; n != 0 {
+		t.Errorf("gpg ran %d times after the timeout", n)
+	}
+	time.Sleep(4 * time.Second) // let the hanging pinentry finish
 
 	setMode("answer")
 	got, err := newDirectEngine(e, gpg, cache).Decrypt(ctx, []byte(ct))
