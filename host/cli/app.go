@@ -107,8 +107,8 @@ func newEngine(sc config.Store, gpgPath string, gpgErr error, cacheDir string, e
 		return missingGPG{gpgErr}, nil
 	}
 	return gpgcli.New(gpgcli.Options{
-		Binary: gpgPath,
-		Opts:   env.Getenv("PASSWORD_STORE_GPG_OPTS"),
+		Binary:   gpgPath,
+		Opts:     env.Getenv("PASSWORD_STORE_GPG_OPTS"),
 		Env:      env.Environ,
 		Log:      log.With().Str("engine", "gpg").Logger(),
 		CacheDir: cacheDir,
