@@ -17,6 +17,9 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
+// ErrUnknownKey: lookup knew none of the keys the entry is encrypted to.
+var ErrUnknownKey = fmt.Errorf("%w: no recipient key of this entry is known", ErrUnsupported)
+
 // OpenPGP public-key algorithm ids (RFC 4880 §9.1) this package handles.
 const (
 	AlgoRSA        = 1
@@ -81,7 +84,7 @@ func Decrypt(ctx context.Context, socket string, ciphertext []byte, lookup func(
 			conn.Close()
 		}
 	}()
-	var lastErr error = fmt.Errorf("%w: no recipient key of this entry is known", ErrUnsupported)
+	var lastErr error = ErrUnknownKey
 	for _, esk := range esks {
 		k := lookup(esk.keyID)
 		if k == nil || k.Algo != esk.algo && !(isRSA(k.Algo) && isRSA(esk.algo)) {

@@ -57,6 +57,8 @@ type direct struct {
 	mu    sync.Mutex
 	cache *keyCache
 	keys  map[uint64]*agent.Key
+	// fromDisk: the table was read from the cache file, not built now.
+	fromDisk bool
 }
 
 func (e *Engine) getenv(name string) string {
@@ -103,7 +105,7 @@ func (e *Engine) stamp(home string) string {
 	b.WriteString(home)
 	b.WriteByte(0)
 	b.WriteString(e.binary)
-	for _, p := range []string{e.binary, filepath.Join(home, "pubring.kbx"), filepath.Join(home, "pubring.gpg"), filepath.Join(home, "private-keys-v1.d"), filepath.Join(home, "gpg.conf"), filepath.Join(home, "common.conf")} {
+	for _, p := range []string{e.binary, filepath.Join(home, "pubring.kbx"), filepath.Join(home, "pubring.gpg"), filepath.Join(home, "public-keys.d", "pubring.db"), filepath.Join(home, "private-keys-v1.d"), filepath.Join(home, "gpg.conf"), filepath.Join(home, "common.conf")} {
 		if fi, err := os.Stat(p); err == nil {
 			fmt.Fprintf(&b, "|%d.%d", fi.ModTime().UnixNano(), fi.Size())
 		} else {
@@ -121,18 +123,23 @@ func (e *Engine) cachePath(home string) string {
 // loadKeys returns the cached key table, rebuilding it from gpg when it is
 // missing or stale.
 func (e *Engine) loadKeys(ctx context.Context) (*keyCache, map[uint64]*agent.Key, error) {
+	return e.loadKeysFresh(ctx, false)
+}
+
+// loadKeysFresh is loadKeys; rebuild ignores the cache file.
+func (e *Engine) loadKeysFresh(ctx context.Context, rebuild bool) (*keyCache, map[uint64]*agent.Key, error) {
 	d := &e.direct
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.cache != nil {
+	if d.cache != nil && !rebuild {
 		return d.cache, d.keys, nil
 	}
 	home := e.gnupgHome()
 	stamp := e.stamp(home)
 	path := e.cachePath(home)
 	var kc keyCache
-	if data, err := os.ReadFile(path); err == nil && json.Unmarshal(data, &kc) == nil && kc.Version == cacheVersion && kc.Stamp == stamp {
-		d.cache, d.keys = &kc, kc.table()
+	if data, err := os.ReadFile(path); !rebuild && err == nil && json.Unmarshal(data, &kc) == nil && kc.Version == cacheVersion && kc.Stamp == stamp {
+		d.cache, d.keys, d.fromDisk = &kc, kc.table(), true
 		return d.cache, d.keys, nil
 	}
 	fresh, err := e.buildCache(ctx, home)
@@ -147,8 +154,16 @@ func (e *Engine) loadKeys(ctx context.Context) (*keyCache, map[uint64]*agent.Key
 			}
 		}
 	}
-	d.cache, d.keys = fresh, fresh.table()
+	d.cache, d.keys, d.fromDisk = fresh, fresh.table(), false
 	return d.cache, d.keys, nil
+}
+
+// tableFromDisk reports whether the key table in use was read from the
+// cache file rather than built by this process.
+func (e *Engine) tableFromDisk() bool {
+	e.direct.mu.Lock()
+	defer e.direct.mu.Unlock()
+	return e.direct.fromDisk
 }
 
 // forget drops the cache: the agent's socket was not where it said.
@@ -371,10 +386,16 @@ func (e *Engine) decryptDirect(ctx context.Context, ciphertext []byte) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
-	plain, err := agent.Decrypt(ctx, kc.Socket, ciphertext, func(id uint64) *agent.Key { return keys[id] }, agent.Options{
-		Env:     e.environ(),
-		Purpose: "to show a 2FA code.",
-	})
+	opts := agent.Options{Env: e.environ(), Purpose: "to show a 2FA code."}
+	plain, err := agent.Decrypt(ctx, kc.Socket, ciphertext, func(id uint64) *agent.Key { return keys[id] }, opts)
+	if errors.Is(err, agent.ErrUnknownKey) && e.tableFromDisk() {
+		// A key the modification times did not reveal (gpg 2.4's
+		// keyboxd database, a key file copied in place): ask gpg once.
+		if kc, keys, err = e.loadKeysFresh(ctx, true); err != nil {
+			return nil, err
+		}
+		plain, err = agent.Decrypt(ctx, kc.Socket, ciphertext, func(id uint64) *agent.Key { return keys[id] }, opts)
+	}
 	var dialErr *agent.DialError
 	if errors.As(err, &dialErr) {
 		// No agent there: gpg will start one, perhaps at another socket
