@@ -25,6 +25,18 @@ frame() { go run ./host/internal/cmd/frame "$@"; }
 go build -o "$work/frame" ./host/internal/cmd/frame
 frame=$work/frame
 
+# rounds NAME ARGS...: hyperfine in 5 rounds of 12 runs per command, so that
+# every contender is measured across the same stretches of time (this VM's
+# speed drifts over minutes); the python summary pools each command's
+# times from NAME.1.json ... NAME.5.json.
+rounds() {
+  local name=$1; shift
+  for r in 1 2 3 4 5; do
+    hyperfine -N --warmup 3 --runs 12 --export-json "$out/$name.$r.json" "$@" >/dev/null
+  done
+  echo "   (5 rounds of 12 runs per command: $out/$name.*.json)"
+}
+
 echo "== setting up a store of 1,000 entries"
 gpg --batch --passphrase '' --quick-gen-key 'Bench <bench@example.invalid>' future-default default never 2>/dev/null
 pass init bench@example.invalid >/dev/null
@@ -46,7 +58,7 @@ echo "== time-to-code (1,000 entries)"
 # The host reads its request on stdin, so it runs under `sh -c 'exec HOST <
 # REQ'`. What sh adds around the program it execs is measured the same way
 # with /bin/true, and subtracted: T(sh -c 'exec /bin/true < REQ') - T(/bin/true).
-hyperfine -N --warmup 5 --runs 60 --export-json "$out/code.json" \
+rounds code \
   -n 'gpg --decrypt (floor)' "gpg --batch --quiet --decrypt $entry" \
   -n 'otpfill host: code by name' "sh -c 'exec $otpfill chrome-extension://x/ < $work/code.req'" \
   -n 'otpfill host: code by url' "sh -c 'exec $otpfill chrome-extension://x/ < $work/codeurl.req'" \
@@ -60,7 +72,7 @@ printf '{"stores":[{"id":"pass","engine":"native","secret_keys":["%s"]}]}' "$wor
 printf '{"gpg_agent":"gpg"}' > "$work/gpgbin.json"
 OTPFILL_CONFIG=$work/native.json "$otpfill" chrome-extension://x/ < "$work/code.req" | "$frame" -read | grep -q '"ok":true'
 OTPFILL_CONFIG=$work/gpgbin.json "$otpfill" chrome-extension://x/ < "$work/code.req" | "$frame" -read | grep -q '"ok":true'
-hyperfine -N --warmup 5 --runs 60 --export-json "$out/native.json" \
+rounds native \
   -n 'otpfill code, gpg engine running gpg' "sh -c 'OTPFILL_CONFIG=$work/gpgbin.json exec $otpfill chrome-extension://x/ < $work/code.req'" \
   -n 'otpfill code, gpg engine through gpg-agent' "sh -c 'exec $otpfill chrome-extension://x/ < $work/code.req'" \
   -n 'otpfill code, native engine' "sh -c 'OTPFILL_CONFIG=$work/native.json exec $otpfill chrome-extension://x/ < $work/code.req'" \
@@ -93,7 +105,7 @@ for d in $(seq 1 100); do
 done
 mkdir -p "$big/github.com" && cp "$entry" "$big/github.com/alice.gpg"
 "$frame" '{"id":"1","action":"match","url":"https://gist.github.com/"}' > "$work/match.req"
-PASSWORD_STORE_DIR=$big hyperfine -N --warmup 5 --runs 60 --export-json "$out/match.json" \
+PASSWORD_STORE_DIR=$big rounds match \
   -n "find STORE -name '*.gpg'" "find $big -name *.gpg" \
   -n 'otpfill host: match' "sh -c 'PASSWORD_STORE_DIR=$big exec $otpfill chrome-extension://x/ < $work/match.req'" \
   -n 'sh -c exec /bin/true' "sh -c 'exec /bin/true < $work/match.req'" \
@@ -106,8 +118,14 @@ rss_match=$( { PASSWORD_STORE_DIR=$big /usr/bin/time -f %M "$otpfill" chrome-ext
 python3 - "$out" "$rss_code" "$rss_match" <<'PY' | tee "$out/summary.txt"
 import json, sys
 out, rss_code, rss_match = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+import glob, statistics
 def load(name):
-    return {r["command"]: r for r in json.load(open(f"{out}/{name}.json"))["results"]}
+    files = sorted(glob.glob(f"{out}/{name}.[0-9].json")) or [f"{out}/{name}.json"]
+    pooled = {}
+    for f in files:
+        for r in json.load(open(f))["results"]:
+            pooled.setdefault(r["command"], []).extend(r["times"])
+    return {k: {"mean": statistics.mean(v), "median": statistics.median(v), "n": len(v)} for k, v in pooled.items()}
 c, m, n, sv, im = load("code"), load("match"), load("native"), load("save"), load("import")
 def mean(d, k): return d[k]["mean"] * 1000
 def overhead(d): return mean(d, 'sh -c exec /bin/true') - mean(d, '/bin/true')
@@ -115,7 +133,8 @@ sh = overhead(c)
 gpg, host, hostu, po = mean(c, 'gpg --decrypt (floor)'), mean(c, 'otpfill host: code by name') - sh, mean(c, 'otpfill host: code by url') - sh, mean(c, 'pass otp')
 shm = overhead(m)
 find, mt = mean(m, "find STORE -name '*.gpg'"), mean(m, 'otpfill host: match') - shm
-print(f"time-to-code, 1,000 entries (means; host minus what sh -c 'exec ... < REQ' adds: {sh:.2f} ms)")
+print(f"means of {c['pass otp']['n']} runs per command, pooled over 5 rounds; the host's time excludes what sh -c 'exec ... < REQ' adds")
+print(f"time-to-code, 1,000 entries (sh -c adds {sh:.2f} ms)")
 print(f"  gpg --decrypt          {gpg:8.2f} ms")
 print(f"  otpfill code by name   {host:8.2f} ms   {host/gpg:5.2f}x gpg (target <= 1.3x)")
 print(f"  otpfill code by url    {hostu:8.2f} ms   {hostu/gpg:5.2f}x gpg")
