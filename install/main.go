@@ -140,7 +140,7 @@ func (o *options) targets(v *env) ([]target, error) {
 	return chosen, nil
 }
 
-var browserHelp = `Browser names (--browser, repeatable or comma-separated):
+const browserHelp = `Browser names (--browser, repeatable or comma-separated):
   chrome, chromium, brave, edge, vivaldi, firefox, librewolf
   Linux only: chrome-flatpak, chromium-flatpak, brave-flatpak, edge-flatpak,
   vivaldi-flatpak, firefox-flatpak, librewolf-flatpak, chromium-snap,

@@ -18,7 +18,15 @@ import (
 )
 
 // ErrUnknownKey: lookup knew none of the keys the entry is encrypted to.
-var ErrUnknownKey = fmt.Errorf("%w: no recipient key of this entry is known", ErrUnsupported)
+// It wraps ErrUnsupported.
+var ErrUnknownKey error = unknownKeyError{}
+
+type unknownKeyError struct{}
+
+func (unknownKeyError) Error() string {
+	return ErrUnsupported.Error() + ": no recipient key of this entry is known"
+}
+func (unknownKeyError) Unwrap() error { return ErrUnsupported }
 
 // OpenPGP public-key algorithm ids (RFC 4880 §9.1) this package handles.
 const (
