@@ -29,6 +29,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -74,64 +75,103 @@ func MatchSeq(site Site, entries iter.Seq[Entry], aliases []Alias) []Result {
 	if site.host == "" {
 		return []Result{}
 	}
-	var domainAliases []domainAlias
-	var nameAliases map[string]rank
+	m := NewMatcher(site, aliases)
+	var found []scored
+	for e := range entries {
+		switch best, strength := m.rank(e.Name); strength {
+		case Exact:
+			found = append(found, scored{Result{e.Name, e.Store, Exact}, best})
+		case Weak:
+			found = append(found, scored{Result{e.Name, e.Store, Weak}, rank{}})
+		}
+	}
+	return sortResults(found)
+}
+
+// Matcher tells which names match one site, with the aliases that apply
+// to it prepared once.
+type Matcher struct {
+	site          Site
+	domainAliases []domainAlias
+	nameAliases   map[string]rank
+}
+
+// NewMatcher prepares matching names against site.
+func NewMatcher(site Site, aliases []Alias) *Matcher {
+	m := &Matcher{site: site}
 	for _, a := range aliases {
 		r, ok := site.aliasRank(a.Site)
 		if !ok {
 			continue
 		}
 		if t, ok := parseTarget(a.Target, site.effPort); ok {
-			domainAliases = append(domainAliases, domainAlias{t, r})
+			m.domainAliases = append(m.domainAliases, domainAlias{t, r})
 			continue
 		}
-		if nameAliases == nil {
-			nameAliases = make(map[string]rank)
+		if m.nameAliases == nil {
+			m.nameAliases = make(map[string]rank)
 		}
-		if old, ok := nameAliases[a.Target]; !ok || r.better(old) {
-			nameAliases[a.Target] = r
+		if old, ok := m.nameAliases[a.Target]; !ok || r.better(old) {
+			m.nameAliases[a.Target] = r
 		}
 	}
+	return m
+}
 
-	var found []scored
-	for e := range entries {
-		best, exact := rank{}, false
-		consider := func(r rank) {
-			if !exact || r.better(best) {
-				best, exact = r, true
-			}
+// MatchesBytes reports whether Match would return the name (exact or
+// weak). It is for listing a store: names that cannot match need never
+// become strings. It does not keep name.
+func (m *Matcher) MatchesBytes(name []byte) bool {
+	// No copy: rank reads the string during this call only and keeps
+	// nothing of it (what it derives, the IDNA form, NFC, a parsed
+	// address, is new memory), while escape analysis cannot tell, and a
+	// copy per name is what listing 10,000 entries would spend most on.
+	_, strength := m.rank(unsafe.String(unsafe.SliceData(name), len(name)))
+	return strength != ""
+}
+
+// rank returns how well name matches: Exact with its rank, Weak, or "".
+func (m *Matcher) rank(name string) (rank, Strength) {
+	site := &m.site
+	if site.host == "" {
+		return rank{}, ""
+	}
+	best, exact := rank{}, false
+	consider := func(r rank) {
+		if !exact || r.better(best) {
+			best, exact = r, true
 		}
-		weak := false
-		rest := e.Name
-		for first := true; ; first = false {
-			seg, tail, more := strings.Cut(rest, "/")
-			if r, ok := site.segmentRank(seg); ok {
-				consider(r)
-			}
-			for _, da := range domainAliases {
-				if _, ok := da.target.segmentRank(seg); ok {
-					consider(da.rank)
-				}
-			}
-			if first && site.weakKey != "" {
-				weak = weakEqual(seg, site.weakKey)
-			}
-			if !more {
-				break
-			}
-			rest = tail
-		}
-		if r, ok := nameAliases[e.Name]; ok {
+	}
+	weak := false
+	rest := name
+	for first := true; ; first = false {
+		seg, tail, more := strings.Cut(rest, "/")
+		if r, ok := site.segmentRank(seg); ok {
 			consider(r)
 		}
-		switch {
-		case exact:
-			found = append(found, scored{Result{e.Name, e.Store, Exact}, best})
-		case weak:
-			found = append(found, scored{Result{e.Name, e.Store, Weak}, rank{}})
+		for _, da := range m.domainAliases {
+			if _, ok := da.target.segmentRank(seg); ok {
+				consider(da.rank)
+			}
 		}
+		if first && site.weakKey != "" {
+			weak = weakEqual(seg, site.weakKey)
+		}
+		if !more {
+			break
+		}
+		rest = tail
 	}
-	return sortResults(found)
+	if r, ok := m.nameAliases[name]; ok {
+		consider(r)
+	}
+	switch {
+	case exact:
+		return best, Exact
+	case weak:
+		return rank{}, Weak
+	}
+	return rank{}, ""
 }
 
 // rank orders exact matches: depth is how many labels the named domain

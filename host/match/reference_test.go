@@ -294,6 +294,7 @@ func FuzzMatch(f *testing.F) {
 		for _, e := range es {
 			checkAgainstReference(t, rawURL, e, aliases, got)
 		}
+		checkMatcher(t, site, es, aliases, got)
 		if !slices.IsSortedFunc(got, func(a, b Result) int {
 			if a.Strength != b.Strength {
 				return strings.Compare(string(a.Strength), string(b.Strength)) // "exact" < "weak"
@@ -331,5 +332,19 @@ func FuzzMatchNames(f *testing.F) {
 		for _, e := range es {
 			checkAgainstReference(t, rawURL, e, aliases, got)
 		}
+		checkMatcher(t, site, es, aliases, got)
 	})
+}
+
+// checkMatcher: Matcher.MatchesBytes, which a store uses to drop names while
+// listing, keeps exactly the names Match returns.
+func checkMatcher(t *testing.T, site Site, es []Entry, aliases []Alias, got []Result) {
+	t.Helper()
+	m := NewMatcher(site, aliases)
+	for _, e := range es {
+		want := slices.ContainsFunc(got, func(r Result) bool { return r.Name == e.Name })
+		if m.MatchesBytes([]byte(e.Name)) != want {
+			t.Fatalf("MatchesBytes(%q) = %v, but Match returned it: %v", e.Name, !want, want)
+		}
+	}
 }

@@ -84,7 +84,7 @@ func (s *Server) storesFor(id string) ([]store.Store, error) {
 // is the answer.
 func (s *Server) entries(ctx context.Context, stores []store.Store) ([]protocol.EntryRef, error) {
 	var out []protocol.EntryRef
-	err := s.eachStoreList(ctx, stores, func(st store.Store, names []string) {
+	err := s.eachStoreList(ctx, stores, nil, func(st store.Store, names []string) {
 		out = slices.Grow(out, len(names))
 		for _, n := range names {
 			out = append(out, protocol.EntryRef{Name: n, Store: st.ID()})
@@ -94,7 +94,10 @@ func (s *Server) entries(ctx context.Context, stores []store.Store) ([]protocol.
 }
 
 // eachStoreList lists every store and hands each list to f, in store order.
-func (s *Server) eachStoreList(ctx context.Context, stores []store.Store, f func(store.Store, []string)) error {
+//
+// With keep, a store that can filter while it lists (the pass store) keeps
+// only the names keep accepts; others list everything.
+func (s *Server) eachStoreList(ctx context.Context, stores []store.Store, keep func([]byte) bool, f func(store.Store, []string)) error {
 	for _, st := range stores {
 		lctx, cancel := ctx, context.CancelFunc(func() {})
 		if len(stores) > 1 {
@@ -102,7 +105,13 @@ func (s *Server) eachStoreList(ctx context.Context, stores []store.Store, f func
 			// matching on every page: it is skipped after listTimeout.
 			lctx, cancel = context.WithTimeout(ctx, listTimeout)
 		}
-		names, err := st.List(lctx)
+		var names []string
+		var err error
+		if lm, ok := st.(listMatcher); ok && keep != nil {
+			names, err = lm.ListMatching(lctx, keep)
+		} else {
+			names, err = st.List(lctx)
+		}
 		cancel()
 		if err != nil {
 			if len(stores) == 1 {
@@ -114,6 +123,11 @@ func (s *Server) eachStoreList(ctx context.Context, stores []store.Store, f func
 		f(st, names)
 	}
 	return nil
+}
+
+// listMatcher is a store that can leave out names while listing.
+type listMatcher interface {
+	ListMatching(ctx context.Context, keep func(name []byte) bool) ([]string, error)
 }
 
 // pageBudget leaves room under MaxResponseSize for the envelope and cursor.
@@ -198,7 +212,10 @@ func (s *Server) matches(ctx context.Context, rawURL string) (match.Site, []matc
 		names []string
 	}
 	var lists []list
-	err = s.eachStoreList(ctx, s.Stores, func(st store.Store, names []string) {
+	// Names that cannot match the site are dropped while listing; the
+	// rest are ranked below.
+	m := match.NewMatcher(site, s.Aliases)
+	err = s.eachStoreList(ctx, s.Stores, m.MatchesBytes, func(st store.Store, names []string) {
 		lists = append(lists, list{st.ID(), names})
 	})
 	if err != nil {

@@ -94,7 +94,14 @@ func (s *Store) checkDir() error {
 // hidden folders such as .git and names otpfill would refuse. It stops, with
 // an error wrapping store.ErrUnavailable and ctx.Err(), when ctx ends.
 func (s *Store) List(ctx context.Context) ([]string, error) {
-	return s.list(ctx, s.walk)
+	return s.list(ctx, func(ctx context.Context) ([]string, error) { return s.walk(ctx, nil) })
+}
+
+// ListMatching is List keeping only the names keep accepts, for matching a
+// site: names it refuses never become strings, which is most of what
+// listing a large store costs. keep must not retain its argument.
+func (s *Store) ListMatching(ctx context.Context, keep func(name []byte) bool) ([]string, error) {
+	return s.list(ctx, func(ctx context.Context) ([]string, error) { return s.walk(ctx, keep) })
 }
 
 func (s *Store) list(ctx context.Context, walk func(context.Context) ([]string, error)) ([]string, error) {

@@ -96,6 +96,7 @@ type lister struct {
 	ctx  context.Context
 	s    *Store
 	read func(path string, f *folder) error // fills f; on an error, with what it read before it
+	keep func(name []byte) bool             // nil keeps every entry
 	// levels[d] is the folder being visited at depth d, reused across
 	// folders so that a walk allocates a few buffers, not one per folder.
 	levels  []*folder
@@ -104,7 +105,7 @@ type lister struct {
 	count   int      // names in runs
 }
 
-func (s *Store) walkWith(ctx context.Context, read func(string, *folder) error) ([]string, error) {
+func (s *Store) walkWith(ctx context.Context, read func(string, *folder) error, keep func([]byte) bool) ([]string, error) {
 	// The store folder may be a symlink (~/.password-store pointing into
 	// a synced folder), and pass follows it; links below it are not
 	// followed, as with pass's find.
@@ -112,7 +113,7 @@ func (s *Store) walkWith(ctx context.Context, read func(string, *folder) error) 
 	if err != nil || !fi.IsDir() {
 		return nil, err
 	}
-	l := lister{ctx: ctx, s: s, read: read}
+	l := lister{ctx: ctx, s: s, read: read, keep: keep}
 	if err := l.visit("", 0); err != nil {
 		return nil, err
 	}
@@ -160,7 +161,11 @@ func (l *lister) visit(rel string, depth int) error {
 		if b[len(b)-1] != '/' {
 			name := b[start:]
 			if relPlain && len(name) <= store.MaxNameLen && plainSegment(f.key(k)) || store.ValidateName(string(name)) == nil {
-				b = append(b, 0)
+				if l.keep == nil || l.keep(name) {
+					b = append(b, 0)
+				} else {
+					b = b[:start]
+				}
 			} else {
 				l.s.log.Debug().Bytes("entry", name).Msg("skipping entry with an unsafe name")
 				b = b[:start]
@@ -229,7 +234,7 @@ func plainSegment[T string | []byte](seg T) bool {
 
 // walkPortable lists the store with readPortable.
 func (s *Store) walkPortable(ctx context.Context) ([]string, error) {
-	return s.walkWith(ctx, readPortable)
+	return s.walkWith(ctx, readPortable, nil)
 }
 
 // readPortable reads a folder with the os package alone: the reader for

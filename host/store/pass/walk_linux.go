@@ -10,9 +10,9 @@ import (
 
 // walk reads folders with getdents64 into one reused buffer and takes each
 // child's type from d_type: no DirEntry, no stat and no path per file.
-func (s *Store) walk(ctx context.Context) ([]string, error) {
+func (s *Store) walk(ctx context.Context, keep func([]byte) bool) ([]string, error) {
 	r := direntReader{buf: make([]byte, 8<<10)}
-	return s.walkWith(ctx, r.read)
+	return s.walkWith(ctx, r.read, keep)
 }
 
 type direntReader struct{ buf []byte }

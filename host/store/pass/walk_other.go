@@ -5,6 +5,6 @@ package pass
 import "context"
 
 // walk lists the store with the portable reader: only Linux has a faster one.
-func (s *Store) walk(ctx context.Context) ([]string, error) {
-	return s.walkPortable(ctx)
+func (s *Store) walk(ctx context.Context, keep func([]byte) bool) ([]string, error) {
+	return s.walkWith(ctx, readPortable, keep)
 }

@@ -94,6 +94,24 @@ func checkAgainstOracle(t *testing.T, dir string) []string {
 			t.Errorf("%s: nil %v, WalkDir nil %v", name, got == nil, want == nil)
 		}
 	}
+	// ListMatching asks keep about every name List returns, and keeps
+	// exactly those it accepts.
+	if wantErr == nil {
+		keep := func(name []byte) bool { return len(name)%2 == 0 }
+		var asked []string
+		got, err := listStore(dir).ListMatching(context.Background(), func(name []byte) bool {
+			asked = append(asked, string(name))
+			return keep(name)
+		})
+		kept := slices.DeleteFunc(slices.Clone(want), func(n string) bool { return !keep([]byte(n)) })
+		if err != nil || len(got) != len(kept) || len(kept) > 0 && !slices.Equal(got, kept) {
+			t.Fatalf("ListMatching = %q, %v; want %q", got, err, kept)
+		}
+		slices.Sort(asked)
+		if len(asked) != len(want) || len(want) > 0 && !slices.Equal(asked, want) {
+			t.Fatalf("ListMatching asked about %q; List returns %q", asked, want)
+		}
+	}
 	return want
 }
 
