@@ -61,8 +61,9 @@ func (k *Key) KeyID() uint64 {
 // Options are the per-session settings gpg passes to the agent so that a
 // pinentry can appear where the user is: display, tty, and so on.
 type Options struct {
-	// Env holds NAME=VALUE pairs; only the variables pinentry uses are sent.
-	Env []string
+	// Getenv reads the environment gpg would run in; only the variables
+	// pinentry uses are sent. Nil sends none.
+	Getenv func(name string) string
 	// Purpose completes the prompt: "to show a 2FA code for github.com/alice".
 	Purpose string
 }
@@ -103,7 +104,7 @@ func Decrypt(ctx context.Context, socket string, ciphertext []byte, lookup func(
 			if conn, err = Dial(ctx, socket); err != nil {
 				return nil, err
 			}
-			options = optionCommands(o.Env)
+			options = optionCommands(o.Getenv)
 		}
 		cipherFunc, key, err := sessionKey(conn, options, k, esk, o.Purpose)
 		if err != nil {
@@ -183,14 +184,9 @@ func readMPI(b []byte) (mpi, rest []byte, ok bool) {
 
 // optionCommands are the OPTION lines gpg sends first so that a pinentry
 // appears on the user's display or terminal.
-func optionCommands(env []string) []string {
-	get := func(name string) string {
-		for i := len(env) - 1; i >= 0; i-- {
-			if v, ok := strings.CutPrefix(env[i], name+"="); ok {
-				return v
-			}
-		}
-		return ""
+func optionCommands(get func(string) string) []string {
+	if get == nil {
+		return nil
 	}
 	var cmds []string
 	add := func(cmd string) {

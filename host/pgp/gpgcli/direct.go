@@ -73,13 +73,6 @@ func (e *Engine) getenv(name string) string {
 	return ""
 }
 
-func (e *Engine) environ() []string {
-	if e.env == nil {
-		return os.Environ()
-	}
-	return e.env
-}
-
 // directEnabled: the direct path runs when a cache folder is set, gpg is
 // run with no user options (PASSWORD_STORE_GPG_OPTS may change anything,
 // so gpg must see them), and the agent is reached over a Unix socket.
@@ -386,7 +379,7 @@ func (e *Engine) decryptDirect(ctx context.Context, ciphertext []byte) ([]byte, 
 	if err != nil {
 		return nil, err
 	}
-	opts := agent.Options{Env: e.environ(), Purpose: "to show a 2FA code."}
+	opts := agent.Options{Getenv: e.getenv, Purpose: "to show a 2FA code."}
 	plain, err := agent.Decrypt(ctx, kc.Socket, ciphertext, func(id uint64) *agent.Key { return keys[id] }, opts)
 	if errors.Is(err, agent.ErrUnknownKey) && e.tableFromDisk() {
 		// A key the modification times did not reveal (gpg 2.4's
