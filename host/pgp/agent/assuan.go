@@ -76,11 +76,10 @@ func Dial(ctx context.Context, socket string) (*Conn, error) {
 	if err != nil {
 		return nil, &DialError{err}
 	}
-	if dl, ok := ctx.Deadline(); ok {
-		c.SetDeadline(dl)
-	}
 	// Ending ctx interrupts a pending read (a pinentry the user never
-	// answers).
+	// answers). No deadline is set on the socket itself: its timer could
+	// fire before the context's, and the caller would see an I/O error
+	// with ctx.Err() still nil. AfterFunc runs only once ctx is done.
 	stop := context.AfterFunc(ctx, func() { c.SetDeadline(time.Unix(1, 0)) })
 	return &Conn{c: c, r: bufio.NewReaderSize(c, 4096), stop: stop}, nil
 }
