@@ -10,18 +10,27 @@ import (
 
 // WriteFile makes path hold data with mode perm. On error the old file, if
 // any, is untouched and no temporary file is left behind.
-func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+func WriteFile(path string, data []byte, perm os.FileMode) error {
+	tmp, err := WriteTemp(path, data, perm)
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			os.Remove(tmp)
-		}
-	}()
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	SyncDir(filepath.Dir(path))
+	return nil
+}
+
+// WriteTemp writes data, with mode perm, to a new hidden file beside path
+// (".NAME.tmp-N"), synced to disk and closed, and returns its name for the
+// caller to move into place. On error nothing is left behind.
+func WriteTemp(path string, data []byte, perm os.FileMode) (tmp string, err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return "", err
+	}
 	if _, err = f.Write(data); err == nil {
 		if err = f.Chmod(perm); err == nil {
 			err = f.Sync()
@@ -31,13 +40,10 @@ func WriteFile(path string, data []byte, perm os.FileMode) (err error) {
 		err = cerr
 	}
 	if err != nil {
-		return err
+		os.Remove(f.Name())
+		return "", err
 	}
-	if err = os.Rename(tmp, path); err != nil {
-		return err
-	}
-	SyncDir(dir)
-	return nil
+	return f.Name(), nil
 }
 
 // SyncDir makes a rename in dir durable; errors are ignored because some

@@ -261,7 +261,7 @@ func (s *Store) Remove(ctx context.Context, name string) error {
 // overwrite it uses link(2), which fails if path appeared meanwhile. A
 // failure leaves the store as it was: the temp file and the folders made for
 // the entry are removed. Only a process killed between creating the temp
-// file and renaming it leaves that file behind: a hidden ".NAME.gpg.tmpN",
+// file and renaming it leaves that file behind: a hidden ".NAME.gpg.tmp-N",
 // which pass, pass-otp and otpfill never take for an entry (they read
 // "*.gpg" and skip dot files).
 func writeAtomic(path string, data []byte, overwrite bool) (err error) {
@@ -278,27 +278,15 @@ func writeAtomic(path string, data []byte, overwrite bool) (err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	tmp, err := atomicfile.WriteTemp(path, data, 0o600)
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
 	defer func() {
 		if err != nil {
 			os.Remove(tmp)
 		}
 	}()
-	if _, err = f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
 	if overwrite {
 		if err = os.Rename(tmp, path); err != nil {
 			return err
