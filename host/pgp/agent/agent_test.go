@@ -194,3 +194,48 @@ func FuzzSplitMessage(f *testing.F) {
 		}
 	})
 }
+
+// TestDeadlineEndsContextFirst: a peer that never answers (a pinentry left
+// open) is cut off when ctx ends, and by the time the read fails ctx.Err()
+// already says so. Callers rely on that to tell a timeout, which is final,
+// from a broken agent, after which gpg is run instead.
+func TestDeadlineEndsContextFirst(t *testing.T) {
+	dir, err := os.MkdirTemp("/tmp", "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	l, err := net.Listen("unix", filepath.Join(dir, "S"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Write([]byte("OK hello\n"))
+			defer c.Close() // silent until the listener closes
+		}
+	}()
+	for i := range 40 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(5+i%5)*time.Millisecond)
+		conn, err := Dial(ctx, filepath.Join(dir, "S"))
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		_, _, err = conn.Transact("GETINFO version", nil)
+		ctxErr := ctx.Err()
+		conn.Close()
+		cancel()
+		if err == nil {
+			t.Fatal("a silent peer answered")
+		}
+		if ctxErr == nil {
+			t.Fatalf("round %d: the read failed (%v) before ctx ended", i, err)
+		}
+	}
+}

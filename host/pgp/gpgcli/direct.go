@@ -395,7 +395,7 @@ func (e *Engine) decryptDirect(ctx context.Context, ciphertext []byte) ([]byte, 
 		// (a login session's /run/user folder appeared). Ask again next time.
 		e.forget()
 	}
-	if err != nil && (ctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded)) {
+	if err != nil && ctx.Err() != nil {
 		// The agent was still waiting (for a passphrase, a smartcard):
 		// running gpg would only wait again.
 		return nil, fmt.Errorf("%w: gpg-agent did not answer within %s (waiting for a passphrase or a smartcard?)", errTimedOut, e.timeout)
