@@ -1,4 +1,4 @@
-// The auto-fill rules of DESIGN.md, as a pure function so they can be tested
+// The auto-fill rules of docs/DESIGN.md, as a pure function so they can be tested
 // on their own: fill by itself only on a secure page, a confident field and
 // exactly one exact match; never a weak match, never a guess between two.
 
