@@ -9,9 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/otpfill/otpfill/host/config"
 	"github.com/otpfill/otpfill/host/pgp/gpgcli"
 	"github.com/otpfill/otpfill/host/store/pass"
 )
@@ -30,9 +32,26 @@ func (v *env) checkGPGAndStore() []check {
 		serious = statusFail
 	}
 
+	// The otpfill config may name gpg, or give a store the native engine:
+	// what the host will run is what is checked.
+	cfg, cfgErr := config.Load(config.Env{Getenv: v.Getenv})
+	if cfgErr != nil {
+		out = append(out, check{statusFail, "config", cfgErr.Error(), "fix or delete the file"})
+		cfg = &config.Config{}
+	}
 	dirs := gpgcli.FallbackDirs(v.GOOS)
-	gpg := v.lookPath("gpg", dirs...)
-	if gpg == "" {
+	var gpg string
+	badConfig := false
+	if cfg.GPG != "" {
+		gpg = v.configuredGPG(cfg.GPG)
+		badConfig = gpg == ""
+	} else {
+		gpg = v.lookPath("gpg", dirs...)
+	}
+	if badConfig {
+		out = append(out, check{serious, "gpg", fmt.Sprintf("the otpfill config (%s) names gpg %q, which cannot be run, so no entry can be decrypted", v.tildify(config.Path(config.Env{Getenv: v.Getenv})), cfg.GPG),
+			"fix \"gpg\" in the otpfill config, or install GnuPG there"})
+	} else if gpg == "" {
 		msg := "gpg not found (looked in PATH and " + strings.Join(dirs, ", ") + ")"
 		if !haveStore {
 			msg += "; it is needed only for a pass store"
@@ -52,8 +71,60 @@ func (v *env) checkGPGAndStore() []check {
 		}
 	}
 
-	out = append(out, v.checkStore(store, haveStore, gpg)...)
+	passNative := false
+	for _, sc := range cfg.ResolvedStores(config.Env{Getenv: v.Getenv}) {
+		passNative = passNative || (sc.ID == "pass" && sc.Engine == config.EngineNative)
+	}
+	out = append(out, v.checkStore(store, haveStore, gpg, passNative)...)
+	out = append(out, v.checkNativeKeys(cfg)...)
 	return out
+}
+
+// configuredGPG returns the gpg the config names if it can be run: a path
+// to an executable file, or a name found in PATH; else "".
+func (v *env) configuredGPG(name string) string {
+	if !strings.ContainsAny(name, `/\`) {
+		return v.lookPath(name)
+	}
+	fi, err := os.Stat(name)
+	if err != nil || fi.IsDir() || (v.GOOS != "windows" && fi.Mode()&0o111 == 0) {
+		return ""
+	}
+	return name
+}
+
+// checkNativeKeys: a store with the native engine needs its exported key
+// files readable, or it cannot decrypt anything (the host reports such a
+// store as not ok, and so does doctor).
+func (v *env) checkNativeKeys(cfg *config.Config) []check {
+	var out []check
+	for _, sc := range cfg.ResolvedStores(config.Env{Getenv: v.Getenv}) {
+		if sc.Kind != config.KindPass || sc.Engine != config.EngineNative {
+			continue
+		}
+		if len(sc.SecretKeys) == 0 {
+			out = append(out, check{statusFail, "store " + sc.ID, "the native engine has no \"secret_keys\" file", "export yours with `gpg --export-secret-keys --armor KEYID > FILE` and list FILE in the otpfill config"})
+			continue
+		}
+		for _, f := range append(slices.Clone(sc.SecretKeys), sc.PublicKeys...) {
+			fh, err := os.Open(f)
+			if err == nil {
+				fh.Close()
+				continue
+			}
+			out = append(out, check{statusFail, "store " + sc.ID, fmt.Sprintf("the native engine's key file %s cannot be read (%v), so the store cannot be decrypted", v.tildify(f), unwrapPathErr(err)),
+				"export the key again, or fix the path in the otpfill config"})
+		}
+	}
+	return out
+}
+
+func unwrapPathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 func installGPGHint(goos string) string {
@@ -182,7 +253,7 @@ func (v *env) sibling(dir, name string) string {
 	return v.lookPath(name)
 }
 
-func (v *env) checkStore(store string, haveStore bool, gpg string) []check {
+func (v *env) checkStore(store string, haveStore bool, gpg string, native bool) []check {
 	shown := v.tildify(store)
 	if !haveStore {
 		return []check{{statusWarn, "pass store", "no pass store at " + shown,
@@ -202,6 +273,11 @@ func (v *env) checkStore(store string, haveStore bool, gpg string) []check {
 	}
 	out := []check{{statusOK, "pass store", fmt.Sprintf("%s, encrypted to %d key%s", shown, len(ids), plural(len(ids))), ""}}
 	if gpg == "" {
+		if !native {
+			// The store is there but its engine cannot run: nothing in it
+			// can be decrypted, which hello reports too.
+			out[0] = check{statusFail, "pass store", fmt.Sprintf("%s, encrypted to %d key%s, but gpg cannot run (see above), so nothing in it can be decrypted", shown, len(ids), plural(len(ids))), "install GnuPG, or fix \"gpg\" in the otpfill config"}
+		}
 		return out
 	}
 	// Saving needs every recipient's public key; reading needs the secret

@@ -284,6 +284,24 @@ func TestDoctorRealGPG(t *testing.T) {
 		}
 	}
 
+	// A config that names a gpg that is not there: the store cannot be
+	// read, and doctor says so (it used to find gpg in PATH and say OK).
+	f.write(".config/otpfill/config.json", `{"gpg": "/nonexistent/bin/gpg"}`)
+	code, out, _ = f.run("doctor")
+	if l := line(t, out, "gpg"); code != 1 || !strings.HasPrefix(l, `FAIL gpg: the otpfill config (~/.config/otpfill/config.json) names gpg "/nonexistent/bin/gpg", which cannot be run`) {
+		t.Errorf("configured gpg missing: exit %d:\n%s", code, out)
+	}
+	if l := line(t, out, "pass store"); !strings.HasPrefix(l, "FAIL pass store: ~/.password-store, encrypted to 1 key, but gpg cannot run") {
+		t.Errorf("configured gpg missing: %s", l)
+	}
+	// A native-engine store whose key file cannot be read.
+	f.write(".config/otpfill/config.json", `{"stores": [{"id": "work", "kind": "pass", "path": "~/work-store", "engine": "native", "secret_keys": ["/nonexistent/key.asc"]}]}`)
+	code, out, _ = f.run("doctor")
+	if l := line(t, out, "store work"); code != 1 || !strings.HasPrefix(l, "FAIL store work: the native engine's key file /nonexistent/key.asc cannot be read (no such file or directory)") {
+		t.Errorf("native key file missing: exit %d:\n%s", code, out)
+	}
+	os.Remove(filepath.Join(f.home, ".config/otpfill/config.json"))
+
 	// A store encrypted to someone else's key cannot be read.
 	f.write(".password-store/.gpg-id", "nobody@example.invalid\n")
 	code, out, _ = f.run("doctor")

@@ -123,6 +123,10 @@ type SaveResult struct {
 	// Undo, when present, is a token for the "undo" action: it restores
 	// what this save replaced, for as long as this host process runs.
 	Undo string `json:"undo,omitempty"`
+	// Warning, when present, is for the user: the entry was saved, but
+	// something about it deserves attention (a secret shorter than the
+	// 128 bits RFC 4226 requires).
+	Warning string `json:"warning,omitempty"`
 }
 
 func (r SaveResult) MarshalJSON() ([]byte, error) {

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -101,10 +103,19 @@ func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
 
 func newEngine(sc config.Store, gpgPath string, gpgErr error, cacheDir string, env Env, log zerolog.Logger) (pgp.Engine, error) {
 	if sc.Engine == config.EngineNative {
-		return newNativeEngine(sc, env, log)
+		e, err := newNativeEngine(sc, env, log)
+		if err != nil {
+			// Key files missing or unreadable: the store is there but
+			// cannot decrypt; hello says so and the other stores work.
+			if !errors.Is(err, pgp.ErrNoEngine) {
+				err = fmt.Errorf("%w: %w", pgp.ErrNoEngine, err)
+			}
+			return unusableEngine{"native", err}, nil
+		}
+		return e, nil
 	}
 	if gpgErr != nil {
-		return missingGPG{gpgErr}, nil
+		return unusableEngine{"gpg", gpgErr}, nil
 	}
 	return gpgcli.New(gpgcli.Options{
 		Binary:   gpgPath,
@@ -115,13 +126,21 @@ func newEngine(sc config.Store, gpgPath string, gpgErr error, cacheDir string, e
 	}), nil
 }
 
-// missingGPG stands in for gpg when gpgcli.Find failed, so that every
-// decryption answers Find's reason (which names a configured path that does
-// not exist) rather than a generic "install gnupg".
-type missingGPG struct{ err error }
+// unusableEngine stands in for an engine that cannot run (gpgcli.Find
+// failed, the native engine's key files cannot be read), so that hello and
+// doctor report the store as not ok and every decryption answers the
+// reason (which names a configured path that does not exist) rather than a
+// generic "install gnupg".
+type unusableEngine struct {
+	name string
+	err  error
+}
 
-func (m missingGPG) Name() string { return "gpg" }
+func (m unusableEngine) Name() string { return m.name }
 
-func (m missingGPG) Decrypt(context.Context, []byte) ([]byte, error) { return nil, m.err }
+// Available is what the pass store's Check asks: never nil.
+func (m unusableEngine) Available() error { return m.err }
 
-func (m missingGPG) Encrypt(context.Context, []byte, []string) ([]byte, error) { return nil, m.err }
+func (m unusableEngine) Decrypt(context.Context, []byte) ([]byte, error) { return nil, m.err }
+
+func (m unusableEngine) Encrypt(context.Context, []byte, []string) ([]byte, error) { return nil, m.err }

@@ -149,6 +149,9 @@ func (c *command) add(args []string) error {
 	if err != nil {
 		return explain(srv, err)
 	}
+	if warning, _ := key.CheckNew(); warning != "" {
+		fmt.Fprintf(c.env.Stderr, "warning: %s\n", warning)
+	}
 	fmt.Fprintf(c.env.Stderr, "saved %s in %s; current code:\n", pos[0], strings.Join(stores, " and "))
 	_, err = fmt.Fprintln(c.env.Stdout, res.Code)
 	return err

@@ -142,13 +142,23 @@ func (c *command) importFile(args []string) error {
 		fmt.Fprintln(out, name)
 		written++
 	}
+	// Accounts the file holds but that were refused count as failures: an
+	// import that leaves any of them behind, or imports nothing, exits
+	// non-zero so that a script notices.
+	refused := len(res.Skipped)
+	total := len(res.Items) + refused
 	if *dryRun {
-		fmt.Fprintf(c.env.Stderr, "%d entries would be written (%s); nothing was written\n", len(res.Items)-failed, res.Format.Description())
-		return nil
+		fmt.Fprintf(c.env.Stderr, "%d of %d entries would be written (%s); nothing was written\n", len(res.Items)-failed, total, res.Format.Description())
+	} else {
+		fmt.Fprintf(c.env.Stderr, "imported %d of %d entries from %s\n", written, total, res.Format.Description())
 	}
-	fmt.Fprintf(c.env.Stderr, "imported %d of %d entries from %s\n", written, len(res.Items), res.Format.Description())
-	if failed > 0 {
-		return fmt.Errorf("%d entries were not imported (see above)", failed)
+	switch {
+	case failed+refused > 0 && *dryRun:
+		return fmt.Errorf("%d of %d entries would not be imported (see above)", failed+refused, total)
+	case failed+refused > 0:
+		return fmt.Errorf("%d of %d entries were not imported (see above)", failed+refused, total)
+	case !*dryRun && written == 0:
+		return fmt.Errorf("nothing was imported")
 	}
 	return nil
 }

@@ -48,6 +48,16 @@ func (k *Key) HOTP(counter uint64) (string, error) {
 	return k.code(counter)
 }
 
+// NextCounter returns the counter of the next HOTP code, Counter+1, or an
+// error wrapping ErrInvalidURI when the counter has reached MaxCounter: a
+// wrapped counter would issue old codes again.
+func (k *Key) NextCounter() (uint64, error) {
+	if k.Counter >= MaxCounter {
+		return 0, &URIError{Reason: "counter has reached its maximum, 9223372036854775807: no new code can be issued; set up the key again"}
+	}
+	return k.Counter + 1, nil
+}
+
 // code is RFC 4226 HOTP with the key's algorithm and digits. pquerna/otp
 // truncates to a 31-bit value and takes it modulo 10^digits, so 7 and 9
 // digits are right too (tested against RFC 4226's own decimal values).

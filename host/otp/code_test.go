@@ -1,7 +1,9 @@
 package otp
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -47,7 +49,8 @@ func TestTOTPRFC6238(t *testing.T) {
 
 // RFC 4226 Appendix D lists, for the secret "12345678901234567890", both the
 // 6-digit HOTP values and the full truncated 31-bit decimal, from which the
-// 7-, 8- and 9-digit codes follow (decimal mod 10^digits, zero-padded).
+// 7- to 10-digit codes follow (decimal mod 10^digits, zero-padded; the
+// 10-digit code is the decimal itself).
 func TestHOTPRFC4226(t *testing.T) {
 	decimals := []uint32{
 		1284755224, 1094287082, 137359152, 1726969429, 1640338314,
@@ -58,18 +61,18 @@ func TestHOTPRFC4226(t *testing.T) {
 		"254676", "287922", "162583", "399871", "520489",
 	}
 	for counter, dec := range decimals {
-		for digits := 6; digits <= 9; digits++ {
+		for digits := 6; digits <= 10; digits++ {
 			t.Run(fmt.Sprintf("counter%d/digits%d", counter, digits), func(t *testing.T) {
 				k := &Key{Type: HOTP, Secret: Secret("12345678901234567890"), Algorithm: SHA1, Digits: digits}
 				code, err := k.HOTP(uint64(counter))
 				if err != nil {
 					t.Fatal(err)
 				}
-				mod := uint32(1)
+				mod := uint64(1)
 				for range digits {
 					mod *= 10
 				}
-				want := fmt.Sprintf("%0*d", digits, dec%mod)
+				want := fmt.Sprintf("%0*d", digits, uint64(dec)%mod)
 				if digits == 6 && want != sixDigit[counter] {
 					t.Fatalf("test table inconsistent at counter %d", counter)
 				}
@@ -144,5 +147,54 @@ func TestCodeErrors(t *testing.T) {
 				t.Fatalf("got code %q, err %v; want an error and no code", code, err)
 			}
 		})
+	}
+}
+
+// TestHOTPCounterAtMaximum: a counter that cannot advance is refused, never
+// wrapped to 0 (which would issue the first codes again).
+func TestHOTPCounterAtMaximum(t *testing.T) {
+	k := &Key{Type: HOTP, Secret: Secret("12345678901234567890"), Algorithm: SHA1, Digits: 6, Counter: MaxCounter - 1}
+	next, err := k.NextCounter()
+	if err != nil || next != MaxCounter {
+		t.Fatalf("NextCounter at MaxCounter-1 = %d, %v; want %d", next, err, uint64(MaxCounter))
+	}
+	k.Counter = MaxCounter
+	if next, err := k.NextCounter(); err == nil || !errors.Is(err, ErrInvalidURI) {
+		t.Fatalf("NextCounter at MaxCounter = %d, %v; want an error", next, err)
+	}
+	k.Counter = MaxCounter + 1
+	if err := k.Validate(); err == nil {
+		t.Fatal("Validate accepted a counter above MaxCounter")
+	}
+}
+
+// TestCheckNewSecretLength: RFC 4226 §4 wants 128 bits; 80 to 127 bits are
+// accepted with a warning (old sites issued 80-bit keys), less is refused.
+func TestCheckNewSecretLength(t *testing.T) {
+	for _, tt := range []struct {
+		bytes   int
+		ok      bool
+		warning bool
+	}{
+		{1, false, false}, {9, false, false}, {10, true, true}, {15, true, true}, {16, true, false}, {20, true, false}, {64, true, false},
+	} {
+		k := NewTOTP(Secret(strings.Repeat("k", tt.bytes)))
+		warning, err := k.CheckNew()
+		if (err == nil) != tt.ok {
+			t.Errorf("%d-byte secret: err = %v, want ok=%v", tt.bytes, err, tt.ok)
+		}
+		if err != nil {
+			checkURIError(t, err)
+			if !strings.Contains(err.Error(), "minimum is 80") {
+				t.Errorf("%d-byte secret: error %q does not give the limit", tt.bytes, err)
+			}
+		}
+		if (warning != "") != tt.warning {
+			t.Errorf("%d-byte secret: warning %q, want one: %v", tt.bytes, warning, tt.warning)
+		}
+	}
+	// Validate, which reads stored keys, keeps accepting them.
+	if err := NewTOTP(Secret("k")).Validate(); err != nil {
+		t.Errorf("Validate refused a stored 8-bit key: %v", err)
 	}
 }

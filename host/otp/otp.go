@@ -13,6 +13,9 @@
 package otp
 
 import (
+	"fmt"
+	"math"
+
 	"github.com/rs/zerolog"
 )
 
@@ -33,18 +36,38 @@ const (
 	SHA512 Algorithm = "SHA512"
 )
 
-// Bounds and defaults. Digits above 9 are refused because the RFC 4226
-// truncation yields a 31-bit number (at most 10 decimal digits, the first of
-// which is 0, 1 or 2), so a tenth digit would not be a real digit. Periods are
-// refused outside one second to one day: anything else is a typo, and a zero
-// or negative period cannot give a code at all.
+// Bounds and defaults, every one of them documented in docs/DECISIONS.md
+// and protocol/PROTOCOL.md.
+//
+// Digits: RFC 4226 truncates the HMAC to a 31-bit number, at most ten
+// decimal digits; fewer than six are refused (RFC 4226 §5.3 requires at
+// least six). A 10-digit code is that number zero-padded.
+//
+// Periods outside one second to one day are refused: anything else is a
+// typo, and a zero or negative period cannot give a code at all.
+//
+// Secrets: RFC 4226 §4 requires at least 128 bits (16 bytes) and recommends
+// 160. Keys being saved (add, save, import) are refused below MinSecretBytes
+// (80 bits) and accepted with a warning from 80 to 127 bits, because many
+// real sites issued 80-bit keys (16 base32 characters, once Google's
+// default) and refusing them would lock their users out. Keys already in a
+// store are read whatever their length: refusing them now would lose them.
+//
+// Counters: an HOTP counter is at most MaxCounter, 2^63-1: pass-otp counts
+// in bash, whose integers are signed 64-bit, so a larger counter would make
+// pass-otp wrap. A key whose counter has reached MaxCounter cannot give a
+// new code; it is refused rather than wrapped back to codes already issued.
 const (
 	DefaultDigits = 6
 	MinDigits     = 6
-	MaxDigits     = 9
+	MaxDigits     = 10
 	DefaultPeriod = 30
 	MinPeriod     = 1
 	MaxPeriod     = 86400
+
+	MinSecretBytes  = 10 // 80 bits: shorter secrets are refused when saved
+	WeakSecretBytes = 16 // 128 bits, RFC 4226's minimum: shorter ones warn
+	MaxCounter      = math.MaxInt64
 )
 
 // Key is everything needed to compute codes for one account.
@@ -83,6 +106,9 @@ func (k *Key) Validate() error {
 			return &URIError{Reason: "period must be 1 to 86400 seconds"}
 		}
 	case HOTP:
+		if k.Counter > MaxCounter {
+			return &URIError{Reason: counterRange}
+		}
 	default:
 		return &URIError{Reason: "unknown type (want totp or hotp)"}
 	}
@@ -95,9 +121,38 @@ func (k *Key) Validate() error {
 		return &URIError{Reason: "unknown algorithm " + quoteShort(string(k.Algorithm))}
 	}
 	if k.Digits < MinDigits || k.Digits > MaxDigits {
-		return &URIError{Reason: "digits must be 6 to 9"}
+		return &URIError{Reason: digitsRange}
 	}
 	return nil
+}
+
+const (
+	digitsRange  = "digits must be 6 to 10"
+	counterRange = "counter must be at most 9223372036854775807"
+)
+
+// CheckNew is Validate for a key about to be written to a store (add, save,
+// import): it also refuses a secret under MinSecretBytes and an HOTP counter
+// that cannot advance (MaxCounter), and returns a
+// warning, for the user and never holding the secret, when the secret is
+// under the 128 bits RFC 4226 requires but still long enough to accept.
+func (k *Key) CheckNew() (warning string, err error) {
+	if err := k.Validate(); err != nil {
+		return "", err
+	}
+	if k.Type == HOTP {
+		if _, err := k.NextCounter(); err != nil {
+			return "", err
+		}
+	}
+	bits := 8 * len(k.Secret)
+	if len(k.Secret) < MinSecretBytes {
+		return "", &URIError{Reason: fmt.Sprintf("secret is %d bits long, the minimum is 80 (RFC 4226 requires 128)", bits)}
+	}
+	if len(k.Secret) < WeakSecretBytes {
+		return fmt.Sprintf("the secret is only %d bits long; RFC 4226 requires at least 128: accepted because some sites still issue such keys", bits), nil
+	}
+	return "", nil
 }
 
 // MarshalZerologObject logs the key's description, never its secret.

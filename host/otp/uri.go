@@ -22,7 +22,7 @@ import (
 //   - the issuer parameter, when present and not empty, wins over the label
 //     prefix (Google's Key URI Format calls the parameter the preferred
 //     form and Google Authenticator displays it);
-//   - digits 6 to 9 (default 6), period 1 to 86400 seconds (default 30,
+//   - digits 6 to 10 (default 6), period 1 to 86400 seconds (default 30,
 //     TOTP only), algorithm SHA1, SHA256 or SHA512, "SHA-256" spelling
 //     included (default SHA1);
 //   - counter is required for hotp and ignored for totp; pass-otp's
@@ -33,7 +33,8 @@ import (
 // It refuses, with a *URIError wrapping ErrInvalidURI, whatever cannot
 // yield a correct code: another scheme, a type other than totp/hotp, a
 // missing, empty or non-base32 secret, an unknown algorithm, digits or
-// period out of range or not numbers, an hotp URI without a valid counter,
+// period out of range or not numbers, an hotp URI without a valid counter
+// (a whole number up to MaxCounter),
 // a non-default encoder (Steam), and a parameter given twice with different
 // values.
 func ParseURI(s string) (*Key, error) {
@@ -93,7 +94,7 @@ func ParseURI(s string) (*Key, error) {
 	if v, ok := params["digits"]; ok {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || n < MinDigits || n > MaxDigits {
-			return nil, &URIError{Reason: "digits must be 6 to 9"}
+			return nil, &URIError{Reason: digitsRange}
 		}
 		k.Digits = n
 	}
@@ -118,6 +119,9 @@ func ParseURI(s string) (*Key, error) {
 		n, ok := parseCounter(v)
 		if !ok {
 			return nil, &URIError{Reason: "counter must be a whole number"}
+		}
+		if n > MaxCounter {
+			return nil, &URIError{Reason: counterRange}
 		}
 		k.Counter = n
 	}

@@ -377,7 +377,11 @@ func (s *Server) nextHOTP(ctx context.Context, st store.Store, name string) (str
 	if key.Type != otp.HOTP {
 		return "", fmt.Errorf("%s: %w: the entry changed while being read", name, otp.ErrInvalidURI)
 	}
-	key.Counter++
+	next, err := key.NextCounter()
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", name, err)
+	}
+	key.Counter = next
 	code, err := key.HOTP(key.Counter)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", name, err)
@@ -502,6 +506,8 @@ func (s *Server) save(ctx context.Context, p protocol.SaveParams) (protocol.Save
 		return protocol.SaveResult{}, err
 	}
 	res := protocol.SaveResult{Name: name, Stores: stores, Undo: s.undos.add(name, steps)}
+	// A secret of 80 to 127 bits is saved, and the user told it is weak.
+	res.Warning, _ = key.CheckNew()
 	code, err := s.codeFor(ctx, name, res.Stores[0])
 	if err != nil {
 		return protocol.SaveResult{}, err
@@ -523,7 +529,8 @@ func (s *Server) saveKey(ctx context.Context, name string, key *otp.Key, target 
 	if err := store.ValidateName(name); err != nil {
 		return nil, nil, err
 	}
-	if err := key.Validate(); err != nil {
+	// Secrets under 80 bits, counters that cannot advance: refused.
+	if _, err := key.CheckNew(); err != nil {
 		return nil, nil, err
 	}
 	if key.Account == "" && key.Issuer == "" {

@@ -38,5 +38,5 @@ func ExampleEntryName() {
 	// Output:
 	// GitHub/alice@example.com
 	// bob
-	// -evil/a-b
+	// evil/a-b
 }

@@ -20,6 +20,7 @@ type key struct {
 	digits    int    // 0: the default, 6
 	period    int    // 0: the default, 30 (TOTP)
 	counter   uint64 // HOTP
+	warning   string // set by toOTP: a weak but accepted secret
 }
 
 // setSecretBase32 decodes s into k.secret and returns a reason if it cannot.
@@ -53,8 +54,9 @@ func normalizeAlgorithm(a string) otp.Algorithm {
 }
 
 // toOTP turns the export's fields into a valid otp.Key, or returns why the
-// account cannot be used. The bounds are otp's, so every item Read returns
-// can be saved.
+// account cannot be used. The bounds are otp's (Key.CheckNew, a secret of
+// 80 bits at least), so every item Read returns can be saved; a warning
+// for the user comes in k.warning.
 func (k *key) toOTP() (*otp.Key, string) {
 	o := &otp.Key{
 		Issuer:  k.issuer,
@@ -84,7 +86,9 @@ func (k *key) toOTP() (*otp.Key, string) {
 	if o.Digits == 0 {
 		o.Digits = otp.DefaultDigits
 	}
-	if err := o.Validate(); err != nil {
+	warning, err := o.CheckNew()
+	k.warning = warning
+	if err != nil {
 		var ue *otp.URIError
 		if errors.As(err, &ue) {
 			return nil, ue.Reason

@@ -21,7 +21,9 @@ const maxPartLen = 100
 //   - control, bidirectional-override and line-separator characters are
 //     dropped, runs of white space become one space, and the part is
 //     trimmed;
-//   - leading dots are dropped (no "..", no hidden ".git");
+//   - runs of dots become one dot, and leading dots and dashes are
+//     dropped (no "..", no hidden ".git", nothing that reads as an option:
+//     an issuer "/../../tmp/pwn" gives "tmp-pwn");
 //   - invalid UTF-8 becomes U+FFFD and a part is cut to 100 bytes.
 //
 // Case and spelling are kept: "GitHub/alice" stays as pass-otp users name
@@ -63,7 +65,12 @@ func sanitizePart(s string) string {
 		space = false
 		b.WriteRune(r)
 	}
-	out := strings.TrimLeft(b.String(), ". ")
+	out := b.String()
+	for strings.Contains(out, "..") {
+		out = strings.ReplaceAll(out, "..", ".")
+	}
+	// A leading "-" would read as an option to pass and other tools.
+	out = strings.TrimLeft(out, ".- ")
 	if len(out) > maxPartLen {
 		cut := maxPartLen
 		for cut > 0 && !utf8.RuneStart(out[cut]) {
@@ -71,7 +78,7 @@ func sanitizePart(s string) string {
 		}
 		out = out[:cut]
 	}
-	return strings.TrimSpace(out)
+	return strings.TrimLeft(strings.TrimSpace(out), ".- ")
 }
 
 // uniqueName returns name, or name with "-2", "-3", … appended to its last

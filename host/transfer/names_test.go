@@ -19,7 +19,12 @@ func TestEntryName(t *testing.T) {
 		{"  Air   Canada ", "\tBenjamin\n", "Air Canada/Benjamin"},
 		{"a/b", "c\\d", "a-b/c-d"},
 		{"..", "..", "imported"},
-		{"../../etc", "passwd", "-..-etc/passwd"},
+		{"../../etc", "passwd", "etc/passwd"},
+		{"/../../tmp/pwn", "x", "tmp-pwn/x"},
+		{"../", "", "imported"},
+		{"-rf", "--help", "rf/help"},
+		{"a..b", "c...d.", "a.b/c.d."},
+		{".-.-", "-.-", "imported"},
 		{".git", "config", "git/config"},
 		{". hidden", "x", "hidden/x"},
 		{"Evil\x1b[2J", "a\x00b\u202ec", "Evil[2J/abc"},
@@ -58,12 +63,18 @@ func TestUniqueName(t *testing.T) {
 func FuzzEntryName(f *testing.F) {
 	f.Add("GitHub", "alice")
 	f.Add("../..", "/etc/passwd")
+	f.Add("-.-", ". . -x")
 	f.Add(" .x ", "\u202e\x00")
 	f.Add(strings.Repeat("/", 300), strings.Repeat("界", 300))
 	f.Fuzz(func(t *testing.T, issuer, account string) {
 		name := EntryName(issuer, account)
 		if err := store.ValidateName(name); err != nil {
 			t.Fatalf("EntryName(%q, %q) = %q: %v", issuer, account, name, err)
+		}
+		for _, seg := range strings.Split(name, "/") {
+			if strings.HasPrefix(seg, "-") || strings.HasPrefix(seg, ".") || strings.Contains(seg, "..") {
+				t.Fatalf("EntryName(%q, %q) = %q has an unsafe segment", issuer, account, name)
+			}
 		}
 		if strings.Count(name, "/") > 1 {
 			t.Fatalf("EntryName(%q, %q) = %q has more than two parts", issuer, account, name)

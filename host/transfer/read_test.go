@@ -492,3 +492,43 @@ func TestReadItemLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestReadSecretLength: an account whose secret is under 80 bits is
+// skipped with the reason; one of 80 to 127 bits is read, with a warning
+// naming it; 128 bits and more read silently.
+func TestReadSecretLength(t *testing.T) {
+	data := "otpauth://totp/A:one-byte?secret=AE&issuer=A\n" +
+		"otpauth://totp/B:old-site?secret=JBSWY3DPEHPK3PXP&issuer=B\n" +
+		"otpauth://totp/C:strong?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=C\n" +
+		"otpauth://hotp/D:wrapped?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=D&counter=18446744073709551615\n"
+	res, err := Read([]byte(data), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, it := range res.Items {
+		names = append(names, it.Name)
+	}
+	if strings.Join(names, " ") != "B/old-site C/strong" {
+		t.Errorf("items %q, want B/old-site and C/strong", names)
+	}
+	if len(res.Skipped) != 2 || res.Skipped[0].What != "line 1" || !strings.Contains(res.Skipped[0].Reason, "8 bits long, the minimum is 80") ||
+		res.Skipped[1].What != "line 4" || !strings.Contains(res.Skipped[1].Reason, "counter must be at most") {
+		t.Errorf("skipped %v, want line 1 (8-bit secret) and line 4 (counter)", res.Skipped)
+	}
+	if len(res.Warnings) != 1 || !strings.HasPrefix(res.Warnings[0], "B/old-site: the secret is only 80 bits long") {
+		t.Errorf("warnings %q, want one about B/old-site", res.Warnings)
+	}
+	// The same through a JSON export (Aegis), where otp.Key is built from fields.
+	aegis := `{"version":1,"header":{"slots":null,"params":null},"db":{"version":2,"entries":[` +
+		`{"type":"totp","name":"short","issuer":"E","info":{"secret":"AE","algo":"SHA1","digits":6,"period":30}},` +
+		`{"type":"totp","name":"old","issuer":"F","info":{"secret":"JBSWY3DPEHPK3PXP","algo":"SHA1","digits":6,"period":30}}]}}`
+	res, err = Read([]byte(aegis), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != 1 || res.Items[0].Name != "F/old" || len(res.Skipped) != 1 || !strings.Contains(res.Skipped[0].Reason, "minimum is 80") ||
+		len(res.Warnings) != 1 || !strings.HasPrefix(res.Warnings[0], "F/old: ") {
+		t.Errorf("aegis: items %v, skipped %v, warnings %q", res.Items, res.Skipped, res.Warnings)
+	}
+}

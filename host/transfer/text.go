@@ -121,6 +121,10 @@ func readText(c *collector, data []byte) error {
 // user's own URI, and pass-otp users expect it unchanged.
 func readOtpauthLine(c *collector, line, where string) {
 	k, err := otp.ParseURI(line)
+	var warning string
+	if err == nil {
+		warning, err = k.CheckNew()
+	}
 	if err != nil {
 		reason := "not a valid otpauth URI"
 		var ue *otp.URIError
@@ -130,7 +134,10 @@ func readOtpauthLine(c *collector, line, where string) {
 		c.skipped = append(c.skipped, Skip{What: where, Reason: reason})
 		return
 	}
-	c.addURI(OtpauthText.Source(), string(k.Type), k.Issuer, k.Account, line)
+	name := c.addURI(OtpauthText.Source(), string(k.Type), k.Issuer, k.Account, line)
+	if warning != "" {
+		c.warnings = append(c.warnings, name+": "+warning)
+	}
 }
 
 // decodeMigration decodes one otpauth-migration URI. A line that cannot be

@@ -199,7 +199,8 @@ type Result struct {
 	Items   []Item
 	Skipped []Skip
 	// Warnings concern the file as a whole, e.g. a Google Authenticator
-	// export with a batch missing.
+	// export with a batch missing, or one item ("NAME: …"), e.g. a secret
+	// shorter than RFC 4226's 128 bits but accepted.
 	Warnings []string
 }
 
@@ -330,15 +331,20 @@ func (c *collector) add(source string, k *key, where string) {
 		c.skip(k, where, reason)
 		return
 	}
-	c.addURI(source, string(o.Type), k.issuer, k.account, o.URI())
+	name := c.addURI(source, string(o.Type), k.issuer, k.account, o.URI())
+	if k.warning != "" {
+		c.warnings = append(c.warnings, name+": "+k.warning)
+	}
 }
 
-func (c *collector) addURI(source, typ, issuer, account, uri string) {
+// addURI appends an item and returns the name it was given.
+func (c *collector) addURI(source, typ, issuer, account, uri string) string {
 	if c.names == nil {
 		c.names = make(map[string]bool)
 	}
 	name := uniqueName(EntryName(issuer, account), c.names)
 	c.items = append(c.items, Item{Name: name, URI: uri, Source: source, Type: typ, Issuer: issuer, Account: account})
+	return name
 }
 
 func (c *collector) skip(k *key, where, reason string) {
