@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,13 +20,13 @@ import (
 // a stale one behind.
 func Acquire(ctx context.Context, dir, key string) (unlock func(), err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("cannot create lock folder: %w", err)
+		return nil, &DirError{Dir: dir, Err: err}
 	}
 	sum := sha256.Sum256([]byte(key))
 	p := filepath.Join(dir, hex.EncodeToString(sum[:12])+".lock")
 	f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open lock file: %w", err)
+		return nil, &DirError{Dir: dir, Err: err}
 	}
 	for {
 		ok, err := tryLock(f)
@@ -44,3 +45,25 @@ func Acquire(ctx context.Context, dir, key string) (unlock func(), err error) {
 		}
 	}
 }
+
+// ErrUnusable is wrapped by a DirError.
+var ErrUnusable = errors.New("otpfill's state folder cannot be used")
+
+// DirError: the lock folder cannot be created or written. Its message says
+// which folder and why, for the user: it is the folder the log lives in,
+// so "see the log" would not help.
+type DirError struct {
+	Dir string
+	Err error
+}
+
+func (e *DirError) Error() string {
+	reason := e.Err
+	var pe *os.PathError
+	if errors.As(e.Err, &pe) {
+		reason = fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return fmt.Sprintf("%v: %s (%v); make it a writable folder, or set XDG_STATE_HOME to one", ErrUnusable, e.Dir, reason)
+}
+
+func (e *DirError) Unwrap() []error { return []error{ErrUnusable, e.Err} }

@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/otpfill/otpfill/host/entry"
+	"github.com/otpfill/otpfill/host/lockfile"
 	"github.com/otpfill/otpfill/host/match"
 	"github.com/otpfill/otpfill/host/otp"
 	"github.com/otpfill/otpfill/host/store"
@@ -86,24 +87,27 @@ func (s *Server) Handle(ctx context.Context, body []byte) (resp []byte) {
 		return protocol.EncodeError("", protocol.CodeBadRequest, "the request could not be read", nil)
 	}
 	start := time.Now()
+	// The action is the request's own text, up to 1 MiB: never logged whole.
+	action := truncate(req.Action, maxLoggedValue)
 	defer func() {
 		if p := recover(); p != nil {
-			s.Log.Error().Str("id", req.ID).Str("action", req.Action).Interface("panic", fmt.Sprint(p)).Str("stack", string(debug.Stack())).Msg("request panicked")
+			s.Log.Error().Str("id", req.ID).Str("action", action).Interface("panic", fmt.Sprint(p)).Str("stack", string(debug.Stack())).Msg("request panicked")
 			resp = protocol.EncodeError(req.ID, protocol.CodeInternal, "internal error in the otpfill host; see its log", nil)
 		}
 	}()
 	result, err := s.dispatch(ctx, req)
 	if err != nil {
 		code, msg, extra := s.describe(err)
-		s.Log.Info().Str("id", req.ID).Str("action", req.Action).Str("code", string(code)).Dur("took", time.Since(start)).Msg(msg)
+		msg = truncate(msg, maxMessage)
+		s.Log.Info().Str("id", req.ID).Str("action", action).Str("code", string(code)).Dur("took", time.Since(start)).Msg(msg)
 		return protocol.EncodeError(req.ID, code, msg, extra)
 	}
 	out, err := protocol.EncodeResult(req.ID, result)
 	if err != nil {
-		s.Log.Error().Str("id", req.ID).Str("action", req.Action).Err(err).Msg("cannot encode the answer")
+		s.Log.Error().Str("id", req.ID).Str("action", action).Err(err).Msg("cannot encode the answer")
 		return protocol.EncodeError(req.ID, protocol.CodeInternal, "the answer could not be encoded; see the otpfill log", nil)
 	}
-	s.Log.Trace().Str("id", req.ID).Str("action", req.Action).Dur("took", time.Since(start)).Msg("answered")
+	s.Log.Trace().Str("id", req.ID).Str("action", action).Dur("took", time.Since(start)).Msg("answered")
 	return out
 }
 
@@ -160,7 +164,7 @@ func (s *Server) dispatch(ctx context.Context, req *protocol.Request) (any, erro
 		}
 		return s.undo(ctx, p)
 	}
-	return nil, &protocol.RequestError{Code: protocol.CodeUnknownAction, Msg: fmt.Sprintf("unknown action %q (this host speaks protocol %d; update otpfill?)", truncate(req.Action, 64), protocol.Version), ID: req.ID}
+	return nil, &protocol.RequestError{Code: protocol.CodeUnknownAction, Msg: fmt.Sprintf("unknown action %q (this host speaks protocol %d; update otpfill?)", truncate(req.Action, maxLoggedValue), protocol.Version), ID: req.ID}
 }
 
 // ambiguousError carries the candidates of an ambiguous `code` request.
@@ -193,7 +197,10 @@ func (s *Server) describe(err error) (protocol.Code, string, map[string]any) {
 		return protocol.CodeExists, err.Error(), nil
 	case errors.Is(err, otp.ErrInvalidURI):
 		return protocol.CodeInvalidURI, err.Error(), nil
-	case errors.Is(err, store.ErrUnavailable):
+	case errors.Is(err, store.ErrUnavailable), errors.Is(err, lockfile.ErrUnusable):
+		// An unusable state folder is reported like an unusable store: the
+		// request cannot be served until the user fixes it, and the message
+		// names the folder and why (the log, in that folder, may be missing).
 		return protocol.CodeStoreUnavailable, err.Error(), nil
 	case errors.Is(err, store.ErrDecrypt):
 		return protocol.CodeDecryptFailed, err.Error(), nil
@@ -214,6 +221,14 @@ var (
 func badRequest(format string, args ...any) error {
 	return &protocol.RequestError{Code: protocol.CodeBadRequest, Msg: fmt.Sprintf(format, args...)}
 }
+
+// Bounds on what a request can put in a log line or an error message: an
+// action or a store id is cut to maxLoggedValue bytes, a whole message to
+// maxMessage, so that a flood of 1 MiB requests cannot flood the log.
+const (
+	maxLoggedValue = 64
+	maxMessage     = 2048
+)
 
 func truncate(s string, n int) string {
 	if len(s) <= n {
