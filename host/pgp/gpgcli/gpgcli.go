@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -117,9 +118,17 @@ func (e *Engine) Binary() string { return e.binary }
 
 // baseArgs mirrors pass's GPG_OPTS: the user's options first, then quiet,
 // non-interactive behaviour that still lets gpg-agent ask for a passphrase.
-func (e *Engine) baseArgs() []string {
+//
+// Decryption leaves out --quiet: with it, gpg keeps back the status lines
+// that say why the key could not be used (NO_SECKEY, ERROR pkdecrypt_failed
+// with a cancelled prompt or a missing smartcard), and every failure would
+// look alike. gpg's extra messages go to the debug log only.
+func (e *Engine) baseArgs(quiet bool) []string {
 	args := append([]string{}, e.opts...)
-	return append(args, "--quiet", "--yes", "--compress-algo=none", "--no-encrypt-to", "--batch", "--use-agent", "--status-fd=2")
+	if quiet {
+		args = append(args, "--quiet")
+	}
+	return append(args, "--yes", "--compress-algo=none", "--no-encrypt-to", "--batch", "--use-agent", "--status-fd=2")
 }
 
 // Decrypt implements pgp.Engine. gpg's stderr goes to the debug log only.
@@ -134,7 +143,10 @@ func (e *Engine) Decrypt(ctx context.Context, ciphertext []byte) ([]byte, error)
 		}
 		e.log.Debug().Err(err).Msg("running gpg: the direct gpg-agent path cannot decrypt this")
 	}
-	args := append(e.baseArgs(), "--decrypt")
+	if len(bytes.TrimSpace(ciphertext)) == 0 {
+		return nil, fmt.Errorf("%w: the entry file is empty (restore it from the store's git history)", pgp.ErrDecrypt)
+	}
+	args := append(e.baseArgs(false), "--decrypt")
 	out, status, stderr, err := e.run(ctx, args, ciphertext)
 	if err != nil {
 		if errors.Is(err, pgp.ErrNoEngine) {
@@ -150,7 +162,7 @@ func (e *Engine) Encrypt(ctx context.Context, plaintext []byte, recipients []str
 	if len(recipients) == 0 {
 		return nil, fmt.Errorf("%w: no recipients (is the .gpg-id file empty?)", pgp.ErrEncrypt)
 	}
-	args := append(e.baseArgs(), "--encrypt")
+	args := append(e.baseArgs(true), "--encrypt")
 	for _, r := range recipients {
 		args = append(args, "--recipient", r)
 	}
@@ -202,7 +214,7 @@ func (e *Engine) run(ctx context.Context, args []string, input []byte) ([]byte, 
 		return nil, nil, "", fmt.Errorf("%w: cannot run %s: %v", pgp.ErrNoEngine, e.binary, werr)
 	}
 	if ctx.Err() != nil {
-		return nil, status, messages.String(), fmt.Errorf("gpg did not finish within %s (waiting for a passphrase or a smartcard?)", e.timeout)
+		return nil, status, messages.String(), &timeoutError{e.timeout}
 	}
 	if werr != nil {
 		return nil, status, messages.String(), werr
@@ -210,9 +222,14 @@ func (e *Engine) run(ctx context.Context, args []string, input []byte) ([]byte, 
 	return stdout.Bytes(), status, "", nil
 }
 
+// explainDecrypt says why gpg could not decrypt, from its status lines:
+// a damaged or truncated file, data that is not OpenPGP, no secret key, a
+// cancelled or impossible passphrase prompt, a missing smartcard. Each
+// gets its own words, so that a damaged file is never blamed on the user.
 func explainDecrypt(status []string, stderr string, err error) string {
 	var encTo, noKeys []string
-	failed := false
+	failed, sessionKey, noData := false, false, false
+	agentErr := -1 // the gpg-error code of ERROR pkdecrypt_failed
 	for _, s := range status {
 		f := strings.Fields(s)
 		if len(f) == 0 {
@@ -227,11 +244,34 @@ func explainDecrypt(status []string, stderr string, err error) string {
 			if len(f) >= 2 {
 				noKeys = append(noKeys, f[1])
 			}
+		case "ERROR":
+			if len(f) >= 3 && f[1] == "pkdecrypt_failed" && agentErr < 0 {
+				if n, perr := strconv.ParseUint(f[2], 10, 32); perr == nil {
+					agentErr = int(n & 0xFFFF) // the low 16 bits are the code, the rest its source
+				}
+			}
+		case "DECRYPTION_KEY", "DECRYPTION_INFO", "PLAINTEXT":
+			// The session key was recovered: what fails after this is the
+			// data itself.
+			sessionKey = true
 		case "DECRYPTION_FAILED":
 			failed = true
 		case "NODATA":
-			return "the entry is not OpenPGP data"
+			noData = true
 		}
+	}
+	var timeout *timeoutError
+	if errors.Is(err, pgp.ErrNoEngine) || errors.As(err, &timeout) {
+		return err.Error()
+	}
+	if reason := agentReason(agentErr); reason != "" {
+		return reason
+	}
+	switch {
+	case sessionKey && (failed || noData):
+		return "the entry file is damaged or truncated: its key opened but its data does not decrypt whole (restore it from the store's git history)"
+	case noData:
+		return "the entry file is not OpenPGP data: it is damaged, or was not written by pass (restore it from the store's git history)"
 	}
 	if len(noKeys) == 0 && failed && strings.Contains(stderr, "No secret key") {
 		noKeys = encTo
@@ -239,13 +279,40 @@ func explainDecrypt(status []string, stderr string, err error) string {
 	if len(noKeys) > 0 {
 		return "no secret key for this entry (it is encrypted to " + strings.Join(noKeys, ", ") + ")"
 	}
-	if errors.Is(err, pgp.ErrNoEngine) {
-		return err.Error()
-	}
-	if failed {
-		return "gpg could not decrypt it (was the passphrase prompt cancelled, or is the smartcard missing?)"
+	if len(status) == 0 {
+		// gpg gave up before finding a single packet it could read.
+		return "the entry file is damaged: gpg cannot read it as an OpenPGP message (restore it from the store's git history)"
 	}
 	return fmt.Sprintf("gpg failed: %v (run with OTPFILL_LOG=debug to see gpg's messages)", err)
+}
+
+// timeoutError: gpg was still running when the engine's time was up.
+type timeoutError struct{ d time.Duration }
+
+func (e *timeoutError) Error() string {
+	return fmt.Sprintf("gpg did not finish within %s (waiting for a passphrase or a smartcard?)", e.d)
+}
+
+// agentReason words the gpg-agent error codes (libgpg-error's numbering)
+// gpg reports as "ERROR pkdecrypt_failed CODE"; "" for the others.
+func agentReason(code int) string {
+	switch code {
+	case 99, 198: // GPG_ERR_CANCELED, GPG_ERR_FULLY_CANCELED
+		return "the passphrase prompt was cancelled"
+	case 11: // GPG_ERR_BAD_PASSPHRASE
+		return "wrong passphrase (gpg-agent gave up)"
+	case 85, 86, 177: // GPG_ERR_NO_PIN_ENTRY, GPG_ERR_PIN_ENTRY, GPG_ERR_NO_PASSPHRASE
+		return "gpg-agent could not ask for the passphrase: no pinentry program could be started (install one, or set pinentry-program in gpg-agent.conf)"
+	case 108, 109, 110, 111, 112: // GPG_ERR_CARD, _RESET, _REMOVED, INV_CARD, CARD_NOT_PRESENT
+		return "the smartcard that holds the key is missing or was removed: insert it and try again"
+	case 119, 120: // GPG_ERR_NO_SCDAEMON, GPG_ERR_SCDAEMON
+		return "the key is on a smartcard, and gpg-agent cannot reach the smartcard daemon (scdaemon): is it installed?"
+	case 62: // GPG_ERR_TIMEOUT
+		return "gpg-agent timed out waiting for the passphrase or the smartcard"
+	case 17: // GPG_ERR_NO_SECKEY
+		return "no secret key for this entry in gpg-agent"
+	}
+	return ""
 }
 
 func explainEncrypt(status []string, err error) string {
