@@ -170,3 +170,29 @@ func TestStateFolderUnusable(t *testing.T) {
 		t.Errorf("CLI code: exit %d, stderr:\n%s", code, cliErr)
 	}
 }
+
+// TestCorruptEntry: a truncated .gpg file used to be answered "was the
+// passphrase prompt cancelled, or is the smartcard missing?"; now the
+// answer says the file is damaged, and the CLI says the same.
+func TestCorruptEntry(t *testing.T) {
+	e := newTestEnv(t)
+	p := filepath.Join(e.StoreDir, alice.name+".gpg")
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data[:len(data)-10], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := e.startHost()
+	em := h.fail(req("code", "name", alice.name), protocol.CodeDecryptFailed)
+	msg, _ := em["message"].(string)
+	if !strings.Contains(msg, "damaged or truncated") || strings.Contains(msg, "cancelled") || strings.Contains(msg, "smartcard") {
+		t.Errorf("message for a truncated entry: %q", msg)
+	}
+	h.closeOK()
+	_, stderr, code := e.run("", "code", alice.name)
+	if code != 1 || !strings.Contains(stderr, "damaged or truncated") {
+		t.Errorf("CLI: exit %d, stderr:\n%s", code, stderr)
+	}
+}
