@@ -200,7 +200,13 @@ func splitLabel(raw string) (issuer, account string) {
 	if i := strings.IndexByte(raw, ':'); i >= 0 {
 		return unescapeLabel(raw[:i]), unescapeLabel(raw[i+1:])
 	}
-	if i := strings.Index(strings.ToUpper(raw), "%3A"); i >= 0 {
+	// Not strings.ToUpper(raw): upper-casing can change the length of
+	// non-ASCII text, and the index would then not be raw's.
+	i := strings.Index(raw, "%3A")
+	if j := strings.Index(raw, "%3a"); j >= 0 && (i < 0 || j < i) {
+		i = j
+	}
+	if i >= 0 {
 		return unescapeLabel(raw[:i]), unescapeLabel(raw[i+3:])
 	}
 	return "", unescapeLabel(raw)

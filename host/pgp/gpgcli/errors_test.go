@@ -111,7 +111,7 @@ func TestExplainDecryptAgentErrors(t *testing.T) {
 		"83886091":  "wrong passphrase",
 		"100663408": "the smartcard that holds the key is missing", // GPG_ERR_CARD_NOT_PRESENT from scdaemon
 		"67108983":  "cannot reach the smartcard daemon",           // GPG_ERR_NO_SCDAEMON
-		"67108949":  "no pinentry program could be started",       // GPG_ERR_NO_PIN_ENTRY
+		"67108949":  "no pinentry program could be started",        // GPG_ERR_NO_PIN_ENTRY
 	} {
 		status := []string{"ENC_TO 0123456789ABCDEF 18 0", "ERROR pkdecrypt_failed " + code, "BEGIN_DECRYPTION", "DECRYPTION_FAILED", "END_DECRYPTION"}
 		if got := explainDecrypt(status, "gpg: decryption failed: No secret key\n", errors.New("exit status 2")); !strings.Contains(got, want) {
