@@ -102,6 +102,9 @@ type CodeResult struct {
 	Period int `json:"period,omitempty"`
 	// ExpiresAt is when the TOTP code expires, in Unix milliseconds.
 	ExpiresAt int64 `json:"expires_at,omitempty"`
+	// Warning, when present, says what went wrong although the action
+	// succeeded: the entry was written but could not be committed to git.
+	Warning string `json:"warning,omitempty"`
 }
 
 // String leaves out the code, so that logging a result cannot leak it.
@@ -125,7 +128,8 @@ type SaveResult struct {
 	Undo string `json:"undo,omitempty"`
 	// Warning, when present, is for the user: the entry was saved, but
 	// something about it deserves attention (a secret shorter than the
-	// 128 bits RFC 4226 requires).
+	// 128 bits RFC 4226 requires; the entry written but not committed to
+	// git). Several are joined with "; ".
 	Warning string `json:"warning,omitempty"`
 }
 
@@ -147,6 +151,9 @@ func (r SaveResult) GoString() string { return r.String() }
 type SaveRecoveryResult struct {
 	Name   string   `json:"name"`
 	Stores []string `json:"stores"`
+	// Warning, when present, says what went wrong although the action
+	// succeeded: the entry was written but could not be committed to git.
+	Warning string `json:"warning,omitempty"`
 }
 
 func (r SaveRecoveryResult) MarshalJSON() ([]byte, error) {
@@ -194,6 +201,9 @@ func (r PreviewResult) MarshalJSON() ([]byte, error) {
 type UndoResult struct {
 	Name   string   `json:"name"`
 	Stores []string `json:"stores"`
+	// Warning, when present, says what went wrong although the action
+	// succeeded: the entry was written but could not be committed to git.
+	Warning string `json:"warning,omitempty"`
 }
 
 func (r UndoResult) MarshalJSON() ([]byte, error) {

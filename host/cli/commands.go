@@ -9,6 +9,7 @@ import (
 
 	"github.com/otpfill/otpfill/host/otp"
 	"github.com/otpfill/otpfill/host/server"
+	"github.com/otpfill/otpfill/host/store"
 )
 
 func (c *command) server() (*server.Server, error) {
@@ -40,11 +41,18 @@ func (c *command) code(args []string) error {
 	if strings.Contains(name, "://") {
 		name, url = "", pos[0]
 	}
-	res, err := srv.Code(c.ctx, name, *storeID, url)
+	ctx, warns := store.WithWarnings(c.ctx)
+	res, err := srv.Code(ctx, name, *storeID, url)
 	if err != nil {
 		return explain(srv, err)
 	}
 	_, err = fmt.Fprintln(c.env.Stdout, res.Code)
+	// An HOTP counter written back but not committed: the code is good and
+	// used, so it is printed and the exit status stays 0; the warning goes
+	// to stderr.
+	for _, w := range warns.List() {
+		fmt.Fprintf(c.env.Stderr, "otpfill code: warning: %s\n", w)
+	}
 	return err
 }
 
@@ -141,11 +149,12 @@ func (c *command) add(args []string) error {
 	if err != nil {
 		return err
 	}
-	stores, err := srv.SaveKey(c.ctx, pos[0], key, *target, *force)
+	ctx, warns := store.WithWarnings(c.ctx)
+	stores, err := srv.SaveKey(ctx, pos[0], key, *target, *force)
 	if err != nil {
 		return explain(srv, err)
 	}
-	res, err := srv.Code(c.ctx, pos[0], stores[0], "")
+	res, err := srv.Code(ctx, pos[0], stores[0], "")
 	if err != nil {
 		return explain(srv, err)
 	}
@@ -153,6 +162,13 @@ func (c *command) add(args []string) error {
 		fmt.Fprintf(c.env.Stderr, "warning: %s\n", warning)
 	}
 	fmt.Fprintf(c.env.Stderr, "saved %s in %s; current code:\n", pos[0], strings.Join(stores, " and "))
-	_, err = fmt.Fprintln(c.env.Stdout, res.Code)
-	return err
+	if _, err = fmt.Fprintln(c.env.Stdout, res.Code); err != nil {
+		return err
+	}
+	if ws := warns.List(); len(ws) > 0 {
+		// Saved, but git does not have it: a non-zero exit, never only a
+		// log line.
+		return fmt.Errorf("%s", strings.Join(ws, "; "))
+	}
+	return nil
 }

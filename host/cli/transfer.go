@@ -100,17 +100,26 @@ func (c *command) importFile(args []string) error {
 	}
 	out := bufio.NewWriter(c.env.Stdout)
 	defer out.Flush()
+	// One git commit for the whole import, as one `pass git` change.
+	var ends []func(context.Context, string) error
 	if !*dryRun {
-		// One git commit for the whole import, as one `pass git` change.
 		for _, st := range srv.Stores {
 			if b, ok := st.(interface {
-				StartBatch() func(context.Context, string)
+				StartBatch() func(context.Context, string) error
 			}); ok {
-				end := b.StartBatch()
-				defer end(c.ctx, fmt.Sprintf("Import OTP secrets from %s.", res.Format.Description()))
+				ends = append(ends, b.StartBatch())
 			}
 		}
 	}
+	commit := func() error {
+		var errs []error
+		for _, end := range ends {
+			errs = append(errs, end(c.ctx, fmt.Sprintf("Import OTP secrets from %s.", res.Format.Description())))
+		}
+		ends = nil
+		return errors.Join(errs...)
+	}
+	defer commit()
 	written, failed := 0, 0
 	for _, it := range res.Items {
 		name := it.Name
@@ -152,7 +161,15 @@ func (c *command) importFile(args []string) error {
 	} else {
 		fmt.Fprintf(c.env.Stderr, "imported %d of %d entries from %s\n", written, total, res.Format.Description())
 	}
+	// The entries are written; if git does not have them, the exit status
+	// says so too, never only a log line.
+	commitErr := commit()
+	if commitErr != nil {
+		fmt.Fprintf(c.env.Stderr, "not committed: %v\n", commitErr)
+	}
 	switch {
+	case commitErr != nil:
+		return fmt.Errorf("the imported entries are saved but not committed to git; commit them with `pass git add -A && pass git commit` (`otpfill doctor` lists them)")
 	case failed+refused > 0 && *dryRun:
 		return fmt.Errorf("%d of %d entries would not be imported (see above)", failed+refused, total)
 	case failed+refused > 0:

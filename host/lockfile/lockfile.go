@@ -23,8 +23,13 @@ func Acquire(ctx context.Context, dir, key string) (unlock func(), err error) {
 		return nil, &DirError{Dir: dir, Err: err}
 	}
 	sum := sha256.Sum256([]byte(key))
-	p := filepath.Join(dir, hex.EncodeToString(sum[:12])+".lock")
-	f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o600)
+	return AcquireFile(ctx, filepath.Join(dir, hex.EncodeToString(sum[:12])+".lock"))
+}
+
+// AcquireFile locks the file at path (created if missing, never removed),
+// waiting until ctx ends. Like Acquire's, the lock dies with the process.
+func AcquireFile(ctx context.Context, path string) (unlock func(), err error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, &DirError{Dir: dir, Err: err}
 	}

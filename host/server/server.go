@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -95,12 +96,23 @@ func (s *Server) Handle(ctx context.Context, body []byte) (resp []byte) {
 			resp = protocol.EncodeError(req.ID, protocol.CodeInternal, "internal error in the otpfill host; see its log", nil)
 		}
 	}()
+	ctx, warns := store.WithWarnings(ctx)
 	result, err := s.dispatch(ctx, req)
+	warning := strings.Join(warns.List(), "; ")
 	if err != nil {
 		code, msg, extra := s.describe(err)
+		if warning != "" {
+			// Something was written before the failure (a save whose code
+			// could not be computed): say that too.
+			msg += "; also: " + warning
+		}
 		msg = truncate(msg, maxMessage)
 		s.Log.Info().Str("id", req.ID).Str("action", action).Str("code", string(code)).Dur("took", time.Since(start)).Msg(msg)
 		return protocol.EncodeError(req.ID, code, msg, extra)
+	}
+	if warning != "" {
+		result = withWarning(result, warning)
+		s.Log.Info().Str("id", req.ID).Str("action", action).Msg("answered with a warning")
 	}
 	out, err := protocol.EncodeResult(req.ID, result)
 	if err != nil {
@@ -167,6 +179,32 @@ func (s *Server) dispatch(ctx context.Context, req *protocol.Request) (any, erro
 	return nil, &protocol.RequestError{Code: protocol.CodeUnknownAction, Msg: fmt.Sprintf("unknown action %q (this host speaks protocol %d; update otpfill?)", truncate(req.Action, maxLoggedValue), protocol.Version), ID: req.ID}
 }
 
+// withWarning adds a warning (an entry written but not committed) to the
+// results of the actions that write, after any they carry already.
+func withWarning(result any, warning string) any {
+	join := func(w *string) {
+		if *w != "" {
+			*w += "; "
+		}
+		*w += warning
+	}
+	switch r := result.(type) {
+	case protocol.CodeResult:
+		join(&r.Warning)
+		return r
+	case protocol.SaveResult:
+		join(&r.Warning)
+		return r
+	case protocol.SaveRecoveryResult:
+		join(&r.Warning)
+		return r
+	case protocol.UndoResult:
+		join(&r.Warning)
+		return r
+	}
+	return result
+}
+
 // ambiguousError carries the candidates of an ambiguous `code` request.
 type ambiguousError struct {
 	site       string
@@ -206,7 +244,7 @@ func (s *Server) describe(err error) (protocol.Code, string, map[string]any) {
 		return protocol.CodeDecryptFailed, err.Error(), nil
 	case errors.Is(err, store.ErrEncrypt):
 		return protocol.CodeEncryptFailed, err.Error(), nil
-	case errors.Is(err, errForbidden):
+	case errors.Is(err, errForbidden), errors.Is(err, store.ErrForbidden):
 		return protocol.CodeForbidden, err.Error(), nil
 	}
 	s.Log.Error().Err(err).Msg("internal error")

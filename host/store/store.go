@@ -30,6 +30,9 @@ var (
 	ErrDecrypt = errors.New("decryption failed")
 	// ErrEncrypt: the entry could not be encrypted or written.
 	ErrEncrypt = errors.New("encryption failed")
+	// ErrForbidden: the write would leave the store (a symbolic link that
+	// points outside it).
+	ErrForbidden = errors.New("not allowed")
 )
 
 // Store is a readable collection of entries. Names are slash-separated and

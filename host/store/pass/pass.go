@@ -12,11 +12,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/rs/zerolog"
 
@@ -36,7 +34,7 @@ type Store struct {
 	log    zerolog.Logger
 
 	mu    sync.Mutex
-	batch []string // paths written while a batch is open; nil: commit each write
+	batch map[string][]string // repository → files written while a batch is open; nil: commit each write
 }
 
 // Options configure a Store.
@@ -200,15 +198,23 @@ func ParseGPGID(data []byte) []string {
 }
 
 // Write encrypts content to the entry's recipients and replaces the entry
-// atomically: temp file in the same folder, fsync, rename (or link, when an
-// existing entry must not be replaced). It commits to git when the store is
-// a repository; a failing commit is logged and does not undo the write.
+// atomically: temp file next to the file, fsync, rename (or link, when an
+// existing entry must not be replaced). A link whose target is inside the
+// store is written through, as pass does; one that leads outside is
+// store.ErrForbidden. When the entry is in a git repository, the write and
+// its commit run under the store's lock (see git.go); a commit that cannot
+// be made does not undo the write: it is logged and added to ctx's
+// store.Warnings, and uncommitted entries show in `otpfill doctor`.
 func (s *Store) Write(ctx context.Context, name string, content []byte, overwrite bool) error {
 	p, err := s.path(name)
 	if err != nil {
 		return err
 	}
 	if err := s.Check(ctx); err != nil {
+		return err
+	}
+	r, err := s.resolve(name, p, true)
+	if err != nil {
 		return err
 	}
 	existed := fileExists(p)
@@ -226,7 +232,12 @@ func (s *Store) Write(ctx context.Context, name string, content []byte, overwrit
 		}
 		return fmt.Errorf("%w: %s: %v", store.ErrEncrypt, name, err)
 	}
-	if err := writeAtomic(p, ciphertext, overwrite); err != nil {
+	repo, unlock, err := s.lockFor(ctx, r)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", store.ErrUnavailable, name, err)
+	}
+	defer unlock()
+	if err := writeAtomic(r.target, ciphertext, overwrite); err != nil {
 		if errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("%w: %s is already in the password store", store.ErrExists, name)
 		}
@@ -236,25 +247,49 @@ func (s *Store) Write(ctx context.Context, name string, content []byte, overwrit
 	if existed {
 		verb = "Update"
 	}
-	s.commit(ctx, fmt.Sprintf("%s OTP secret for %s to store.", verb, name), p)
+	s.commit(ctx, name, fmt.Sprintf("%s OTP secret for %s to store.", verb, name), repo, r.target)
 	return nil
 }
 
-// Remove deletes an entry (and commits the removal).
+// Remove deletes an entry (and commits the removal). An entry that is a
+// link is removed itself, as `pass rm` does, not what it points to.
 func (s *Store) Remove(ctx context.Context, name string) error {
 	p, err := s.path(name)
 	if err != nil {
 		return err
 	}
-	if err := os.Remove(p); err != nil {
+	r, err := s.resolve(name, p, false)
+	if err != nil {
+		return err
+	}
+	repo, unlock, err := s.lockFor(ctx, r)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", store.ErrUnavailable, name, err)
+	}
+	defer unlock()
+	if err := os.Remove(r.target); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("%w: %s is not in the password store", store.ErrNotFound, name)
 		}
 		return fmt.Errorf("%w: cannot remove %s: %v", store.ErrEncrypt, name, unwrapPath(err))
 	}
-	atomicfile.SyncDir(filepath.Dir(p))
-	s.commit(ctx, fmt.Sprintf("Remove %s from store.", name), p)
+	atomicfile.SyncDir(filepath.Dir(r.target))
+	s.commit(ctx, name, fmt.Sprintf("Remove %s from store.", name), repo, r.target)
 	return nil
+}
+
+// lockFor finds the repository a write to r is committed in ("" for none,
+// or when commits are off) and takes its store-wide lock.
+func (s *Store) lockFor(ctx context.Context, r resolved) (repo string, unlock func(), err error) {
+	if s.git == "" {
+		return "", func() {}, nil
+	}
+	repo = repoOf(r.root, r.target)
+	if repo == "" {
+		return "", func() {}, nil
+	}
+	unlock, err = s.lockRepo(ctx, repo)
+	return repo, unlock, err
 }
 
 // writeAtomic writes data next to path and moves it into place. Without
@@ -323,63 +358,69 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-// commit records a change in git the way pass does, when the store is a
-// repository. Failures are warnings: the entry is already safely written.
-func (s *Store) commit(ctx context.Context, message, path string) {
-	rel, err := filepath.Rel(s.dir, path)
+// commit records a change in git the way pass does, when the entry is in a
+// repository; inside a batch it only remembers the file. It runs under the
+// repository's lock. A failure is logged and added to ctx's warnings.
+func (s *Store) commit(ctx context.Context, name, message, repo, path string) {
+	if repo == "" {
+		return
+	}
+	rel, err := filepath.Rel(repo, path)
 	if err != nil {
 		return
 	}
 	s.mu.Lock()
 	if s.batch != nil {
-		s.batch = append(s.batch, rel)
+		s.batch[repo] = append(s.batch[repo], rel)
 		s.mu.Unlock()
 		return
 	}
 	s.mu.Unlock()
-	s.commitPaths(ctx, message, rel)
+	if err := s.commitPaths(ctx, repo, message, []string{rel}); err != nil {
+		s.notCommitted(ctx, name, err)
+	}
+}
+
+// notCommitted reports a write that git did not record.
+func (s *Store) notCommitted(ctx context.Context, what string, err error) {
+	s.log.Warn().Err(err).Msg("git failed; the entry is saved but not committed")
+	store.Warn(ctx, fmt.Sprintf("%s was saved but not committed to git (%v); commit it with `pass git add -A && pass git commit`, `otpfill doctor` lists uncommitted entries", what, err))
 }
 
 // StartBatch defers git commits until the returned func runs, which commits
 // every entry written meanwhile at once with message (an import of 1,000
-// entries is one commit, not 1,000).
-func (s *Store) StartBatch() (end func(ctx context.Context, message string)) {
+// entries is one commit, not 1,000), and returns the error of a commit that
+// could not be made (also added to ctx's warnings).
+func (s *Store) StartBatch() (end func(ctx context.Context, message string) error) {
 	s.mu.Lock()
-	s.batch = []string{}
+	s.batch = map[string][]string{}
 	s.mu.Unlock()
-	return func(ctx context.Context, message string) {
+	return func(ctx context.Context, message string) error {
 		s.mu.Lock()
-		paths := s.batch
+		batch := s.batch
 		s.batch = nil
 		s.mu.Unlock()
-		if len(paths) > 0 {
-			s.commitPaths(ctx, message, paths...)
+		var errs []error
+		for repo, rels := range batch {
+			err := func() error {
+				unlock, err := s.lockRepo(ctx, repo)
+				if err != nil {
+					return err
+				}
+				defer unlock()
+				return s.commitPaths(ctx, repo, message, rels)
+			}()
+			if err != nil {
+				what := fmt.Sprintf("%d entries", len(rels))
+				if len(rels) == 1 {
+					what = strings.TrimSuffix(filepath.ToSlash(rels[0]), ".gpg")
+				}
+				s.notCommitted(ctx, what, err)
+				errs = append(errs, fmt.Errorf("%s not committed to git: %w", what, err))
+			}
 		}
+		return errors.Join(errs...)
 	}
-}
-
-func (s *Store) commitPaths(ctx context.Context, message string, rels ...string) {
-	if s.git == "" {
-		return
-	}
-	if _, err := os.Stat(filepath.Join(s.dir, ".git")); err != nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	run := func(args ...string) error {
-		cmd := exec.CommandContext(ctx, s.git, append([]string{"-C", s.dir}, args...)...)
-		cmd.Env = s.env
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			s.log.Warn().Str("git", strings.Join(args[:1], " ")).Str("output", strings.TrimSpace(string(out))).Err(err).Msg("git failed; the entry is saved but not committed")
-		}
-		return err
-	}
-	if err := run(append([]string{"add", "--all", "--"}, rels...)...); err != nil {
-		return
-	}
-	run(append([]string{"commit", "-m", message, "--"}, rels...)...)
 }
 
 // unwrapPath drops the path from *fs.PathError, which the caller names itself.
