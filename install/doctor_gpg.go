@@ -77,6 +77,9 @@ func (v *env) checkGPGAndStore() []check {
 	}
 	out = append(out, v.checkStore(store, haveStore, gpg, passNative)...)
 	out = append(out, v.checkNativeKeys(cfg)...)
+	if haveStore {
+		out = append(out, v.checkGit(store)...)
+	}
 	return out
 }
 

@@ -23,7 +23,11 @@ func Acquire(ctx context.Context, dir, key string) (unlock func(), err error) {
 		return nil, &DirError{Dir: dir, Err: err}
 	}
 	sum := sha256.Sum256([]byte(key))
-	return AcquireFile(ctx, filepath.Join(dir, hex.EncodeToString(sum[:12])+".lock"))
+	f, err := os.OpenFile(filepath.Join(dir, hex.EncodeToString(sum[:12])+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, &DirError{Dir: dir, Err: err}
+	}
+	return wait(ctx, f)
 }
 
 // AcquireFile locks the file at path (created if missing, never removed),
@@ -31,8 +35,12 @@ func Acquire(ctx context.Context, dir, key string) (unlock func(), err error) {
 func AcquireFile(ctx context.Context, path string) (unlock func(), err error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
-		return nil, &DirError{Dir: dir, Err: err}
+		return nil, fmt.Errorf("cannot open lock file: %w", err)
 	}
+	return wait(ctx, f)
+}
+
+func wait(ctx context.Context, f *os.File) (unlock func(), err error) {
 	for {
 		ok, err := tryLock(f)
 		if err != nil {

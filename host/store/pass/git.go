@@ -46,7 +46,7 @@ import (
 // even considers it left behind.
 var (
 	gitLockWait = 8 * time.Second
-	staleAge    = 2 * time.Second
+	staleAge    = time.Second
 	storeWait   = 60 * time.Second
 )
 
@@ -243,4 +243,3 @@ func staleLock(lock string, dirs []string) bool {
 func under(dir, path string) bool {
 	return path == dir || strings.HasPrefix(path, dir+string(filepath.Separator))
 }
-

@@ -70,7 +70,7 @@ func (s *Store) resolve(name, p string, followLast bool) (resolved, error) {
 				return resolved{}, fmt.Errorf("%w: %s goes through a symbolic link that points nowhere; otpfill does not write through it", store.ErrForbidden, name)
 			}
 			if !inside(root, real) {
-				return resolved{}, fmt.Errorf("%w: %s goes through a symbolic link to a place outside the password store; otpfill writes only inside the store", store.ErrForbidden, name)
+				return resolved{}, fmt.Errorf("%w: %s goes through a symbolic link to a place outside the password store (or into a hidden folder such as .git); otpfill writes only inside the store", store.ErrForbidden, name)
 			}
 			next = real
 		}
