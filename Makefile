@@ -11,7 +11,7 @@ export GOTOOLCHAIN := local
 # No stray daemons or files in the user's home during tests.
 TESTENV  := env -u DBUS_SESSION_BUS_ADDRESS
 
-.PHONY: all build host extension deps test test-go test-extension test-e2e bench fuzz lint install uninstall clean
+.PHONY: all build host extension deps test test-go test-extension test-e2e stress bench fuzz lint install uninstall clean
 
 all: build
 
@@ -42,6 +42,11 @@ test-go:
 	GOOS=darwin $(GO) build -o /dev/null $(GOPKGS)
 	GOOS=windows $(GO) build -o /dev/null $(GOPKGS)
 	$(TESTENV) $(GO) test -count=1 $(GOPKGS)
+
+# The fault loops (a host killed mid-save, ...) with many more rounds than
+# `make test` runs: OTPFILL_STRESS=1 (50 kills instead of 8).
+stress: deps
+	$(TESTENV) OTPFILL_STRESS=1 $(GO) test -count=1 -timeout 30m -run 'Killed|Concurrent' ./host/cmd/otpfill/
 
 test-extension:
 	cd extension && npm test && npm run lint

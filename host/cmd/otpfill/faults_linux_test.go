@@ -542,6 +542,10 @@ func TestSaveGitCommitFails(t *testing.T) {
 	start := time.Now()
 	resp := h.ok(req("save", "url", "https://example.com/", "uri", "otpauth://totp/Example:hooked?secret="+o.secret, "name", o.name))
 	checkCode(t, resp, o, start, time.Now())
+	// The answer says so, not only the log.
+	if w, _ := resp["warning"].(string); !strings.Contains(w, "not committed") || !strings.Contains(w, "commits are refused here") {
+		t.Errorf("the answer's warning is %q, want that the entry is not committed and git's reason", w)
+	}
 	h.closeOK()
 	e.passOTP(o)
 	if got := e.Run("", "git", "-C", e.StoreDir, "log", "--format=%H"); got != logBefore {

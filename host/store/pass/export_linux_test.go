@@ -9,3 +9,6 @@ func (s *Store) ListUnknownTypes(ctx context.Context) ([]string, error) {
 	defer func() { unknownTypes = false }()
 	return s.List(ctx)
 }
+
+// StaleLock is staleLock, for a lock file in a repository at dir.
+func StaleLock(lock, dir string) bool { return staleLock(lock, []string{dir}) }
