@@ -230,7 +230,7 @@ func TestSaveKilledCommits(t *testing.T) {
 			locks++
 		}
 	}
-	t.Logf("%d rounds: %d saves answered ok before the kill; %d kills left git's index.lock behind", rounds, len(acked), locks)
+	t.Logf("%d rounds: %d saves answered ok before the kill; %d rounds ended with git's index.lock left behind (removed by the next round's save)", rounds, len(acked), locks)
 	if len(acked) == 0 {
 		t.Error("no save answered before its kill: the kills came too early to test anything")
 	}
