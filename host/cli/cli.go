@@ -70,8 +70,15 @@ Usage:
   otpfill list [--json]          list entries (names only; nothing is decrypted)
   otpfill add NAME               save a secret (otpauth URI or base32, read from stdin)
   otpfill export NAME --uri|--qr show a secret again, to add it to another app
+  otpfill export --all --format uri|aegis|google [--out FILE] [--encrypt]
+                                 export every key (otpauth lines, an Aegis vault,
+                                 Google Authenticator transfer QR codes)
+  otpfill export --all --paper FILE.html
+                                 a printable paper kit: a card, QR code and
+                                 recovery codes for every key
   otpfill import FILE            import from otpauth lines, Google Authenticator,
-                                 Aegis, 2FAS or andOTP exports
+                                 Aegis, 2FAS or andOTP exports, or a QR image
+                                 (PNG, JPEG)
   otpfill install                register the browser host for every browser found
   otpfill uninstall              remove what install wrote
   otpfill doctor                 explain what is missing or wrong

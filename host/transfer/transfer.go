@@ -12,7 +12,12 @@
 //   - Aegis JSON vaults (scrypt + AES-256-GCM key slots);
 //   - 2FAS .2fas backups (PBKDF2-HMAC-SHA256 + AES-256-GCM);
 //   - andOTP JSON backups (new format: PBKDF2-HMAC-SHA1 + AES-256-GCM; old
-//     format: SHA-256 of the password + AES-256-GCM).
+//     format: SHA-256 of the password + AES-256-GCM);
+//   - PNG, JPEG and GIF images (screenshots, photos) of otpauth:// or
+//     Google Authenticator QR codes, several to an image.
+//
+// The other direction: URILines, AegisVault, GoogleExportOf and PaperKit
+// write keys out (export.go, paper.go).
 //
 // Its output is otpauth URI strings, never written anywhere by this
 // package: the caller validates them (otp.ParseURI) and stores them. A URI
@@ -93,6 +98,7 @@ const (
 	TwoFASEncrypted
 	AndOTP
 	AndOTPEncrypted
+	QRImage
 )
 
 var formatNames = [...]struct{ id, source, desc string }{
@@ -105,6 +111,7 @@ var formatNames = [...]struct{ id, source, desc string }{
 	TwoFASEncrypted: {"2fas-encrypted", "2fas", "encrypted 2FAS backup"},
 	AndOTP:          {"andotp", "andotp", "andOTP backup"},
 	AndOTPEncrypted: {"andotp-encrypted", "andotp", "encrypted andOTP backup"},
+	QRImage:         {"qr-image", "image", "QR code image"},
 }
 
 func (f Format) valid() bool { return f >= 0 && int(f) < len(formatNames) }
@@ -198,6 +205,8 @@ type Result struct {
 	Format  Format
 	Items   []Item
 	Skipped []Skip
+	// QRCodes is how many otpauth QR codes an image held (QRImage only).
+	QRCodes int
 	// Warnings concern the file as a whole, e.g. a Google Authenticator
 	// export with a batch missing, or one item ("NAME: …"), e.g. a secret
 	// shorter than RFC 4226's 128 bits but accepted.
@@ -217,6 +226,9 @@ func Detect(data []byte) (Format, error) {
 	if len(data) > MaxFileSize {
 		return Unknown, formatErr(Unknown, "the file is larger than %d MiB", MaxFileSize>>20)
 	}
+	if imageKind(data) != "" {
+		return QRImage, nil
+	}
 	trimmed := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
 	if len(trimmed) == 0 {
 		return Unknown, formatErr(Unknown, "the file is empty")
@@ -235,7 +247,7 @@ func Detect(data []byte) (Format, error) {
 		return f, nil
 	}
 	if kind := knownBinary(data); kind != "" {
-		return Unknown, formatErr(Unknown, "this is %s, not an authenticator export (to import a QR code, decode it to its otpauth URI first)", kind)
+		return Unknown, formatErr(Unknown, "this is %s, not an authenticator export", kind)
 	}
 	if looksBinary(data) && len(data) >= andOTPMinSize {
 		// andOTP's encrypted backups carry no magic number: any binary file
@@ -264,7 +276,10 @@ func Read(data []byte, password func() ([]byte, error)) (*Result, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	pw := &passwordOnce{fn: password}
 	var c collector
+	qrCodes := 0
 	switch f {
+	case QRImage:
+		qrCodes, err = readImage(&c, data)
 	case OtpauthText, GoogleMigration:
 		err = readText(&c, data)
 	case Aegis, AegisEncrypted:
@@ -284,7 +299,7 @@ func Read(data []byte, password func() ([]byte, error)) (*Result, error) {
 	if c.full() {
 		c.warnings = append(c.warnings, fmt.Sprintf("the file holds %d accounts or more; only the first %d were read", maxItems, maxItems))
 	}
-	return &Result{Format: f, Items: c.items, Skipped: c.skipped, Warnings: c.warnings}, nil
+	return &Result{Format: f, Items: c.items, Skipped: c.skipped, Warnings: c.warnings, QRCodes: qrCodes}, nil
 }
 
 // passwordOnce asks the caller for the password the first time it is
