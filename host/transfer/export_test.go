@@ -5,8 +5,8 @@ import (
 	"encoding/base32"
 	"encoding/json"
 	"errors"
-	"hash/crc32"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/draw"
@@ -473,7 +473,7 @@ func zbarimg(t *testing.T, img []byte) []string {
 	requireTool(t, "zbarimg")
 	file := filepath.Join(t.TempDir(), "qr.png")
 	os.WriteFile(file, img, 0o600)
-	out, err := exec.Command("zbarimg", "--quiet", "--raw", "-Sbinary", file).Output()
+	out, err := exec.Command("zbarimg", "--quiet", "--raw", file).Output()
 	if err != nil {
 		t.Fatalf("zbarimg: %v", err)
 	}
