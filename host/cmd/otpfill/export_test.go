@@ -369,3 +369,25 @@ func TestCLIExportUsage(t *testing.T) {
 		t.Error("a usage error wrote a file")
 	}
 }
+
+// TestCLIExportFileMode: a file export replaces an existing file with a
+// new one of mode 0600, even where the old file was world-readable (a
+// plain write would have kept its mode and put the secret in it).
+func TestCLIExportFileMode(t *testing.T) {
+	e := newTestEnv(t)
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"export", alice.name, "--qr", "--out", filepath.Join(dir, "alice.png")},
+		{"export", "--all", "--format", "uri", "--out", filepath.Join(dir, "keys.txt")},
+	} {
+		file := args[len(args)-1]
+		if err := os.WriteFile(file, []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(file, 0o644)
+		_, stderr, _ := e.run("", args...)
+		if data := checkSecretFile(t, file); string(data) == "old" {
+			t.Errorf("otpfill %s did not write the file: %s", strings.Join(args, " "), stderr)
+		}
+	}
+}
