@@ -187,20 +187,40 @@ type pickedEntry struct {
 // storeID) that holds an OTP key, a name found in several stores being
 // read from the first; or the named entries. An entry that cannot be read
 // is named on stderr and counted in failed; with --all, entries without an
-// OTP key (plain passwords) are passed over silently.
+// OTP key (plain passwords) are passed over silently, and a configured
+// store that cannot be listed is a failure (a default one, a note).
 func (c *command) gather(srv *server.Server, all bool, names []string, storeID string) (picked []pickedEntry, failed int, err error) {
 	type ref struct{ name, store string }
 	var refs []ref
 	if all {
-		list, err := srv.List(c.ctx, storeID)
-		if err != nil {
-			return nil, 0, err
+		ids := []string{storeID}
+		if storeID == "" {
+			ids = nil
+			for _, st := range srv.Stores {
+				ids = append(ids, st.ID())
+			}
 		}
 		seen := map[string]bool{}
-		for _, e := range list {
-			if !seen[e.Name] {
-				seen[e.Name] = true
-				refs = append(refs, ref{e.Name, e.Store})
+		for _, id := range ids {
+			list, err := srv.List(c.ctx, id)
+			switch {
+			case err != nil && storeID != "":
+				return nil, 0, err
+			case err != nil && srv.Optional[id]:
+				// A default store that is not there (no keyring daemon):
+				// said, so that nobody takes the export for everything.
+				fmt.Fprintf(c.env.Stderr, "note: the %s store was not read: %v\n", id, explain(srv, err))
+				continue
+			case err != nil:
+				fmt.Fprintf(c.env.Stderr, "failed: the %s store cannot be read: %v\n", id, explain(srv, err))
+				failed++
+				continue
+			}
+			for _, e := range list {
+				if !seen[e.Name] {
+					seen[e.Name] = true
+					refs = append(refs, ref{e.Name, e.Store})
+				}
 			}
 		}
 	} else {

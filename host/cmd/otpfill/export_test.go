@@ -391,3 +391,21 @@ func TestCLIExportFileMode(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIExportStoreMissing: export --all says which store it could not
+// read: a configured one is a failure (exit 1, the rest still written), a
+// default one that is not there (no keyring daemon here) a note.
+func TestCLIExportStoreMissing(t *testing.T) {
+	e := newTestEnv(t)
+	os.RemoveAll(filepath.Join(e.StoreDir, "foreign"))
+	cfg := filepath.Join(e.Home, "config.json")
+	os.WriteFile(cfg, []byte(`{"stores": [{"id": "work", "kind": "pass", "path": "`+filepath.Join(e.Home, "no-such-store")+`"}]}`), 0o600)
+	e.extra = append(e.extra, "OTPFILL_CONFIG="+cfg)
+	stdout, stderr, code := e.run("", "export", "--all", "--format", "uri")
+	if code != 1 || !strings.Contains(stderr, "failed: the work store cannot be read") || !strings.Contains(stderr, "note: the keyring store was not read") {
+		t.Errorf("export --all with a missing store: exit %d, stderr:\n%s", code, stderr)
+	}
+	if n := len(strings.Fields(stdout)); n != 7 {
+		t.Errorf("%d URIs written, want the pass store's 7", n)
+	}
+}
