@@ -7,6 +7,8 @@ package main
 
 import (
 	"bytes"
+	"image/jpeg"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -212,8 +214,8 @@ func TestCLIExportRoundTrip(t *testing.T) {
 	if code != 1 || len(pngs) != 1 || pngs[0] != filepath.Join(pngDir, "google-1.png") {
 		t.Fatalf("google PNGs: exit %d, files %q", code, pngs)
 	}
-	png := checkSecretFile(t, pngs[0])
-	if got := zbarimg(t, png); len(got) != 1 || !strings.HasPrefix(got[0], "otpauth-migration://offline?data=") {
+	pngData := checkSecretFile(t, pngs[0])
+	if got := zbarimg(t, pngData); len(got) != 1 || !strings.HasPrefix(got[0], "otpauth-migration://offline?data=") {
 		t.Errorf("zbarimg reads the Google PNG as %q", got)
 	}
 	e.importCompare("google PNG", "", googleWant, pngs...)
@@ -225,6 +227,21 @@ func TestCLIExportRoundTrip(t *testing.T) {
 		t.Fatalf("qrencode: %v: %s", err, out)
 	}
 	e.importCompare("qrencode PNG", "", []string{byName[alice.name]}, qrFile)
+	// The same picture as a JPEG, the way a phone saves a photo.
+	f, err := os.Open(qrFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jpg bytes.Buffer
+	jpeg.Encode(&jpg, img, &jpeg.Options{Quality: 70})
+	jpgFile := filepath.Join(dir, "alice.jpg")
+	os.WriteFile(jpgFile, jpg.Bytes(), 0o600)
+	e.importCompare("JPEG", "", []string{byName[alice.name]}, jpgFile)
 }
 
 // zbarimg decodes every QR code of an image file's content.
