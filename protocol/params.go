@@ -85,7 +85,10 @@ func (p PreviewParams) String() string {
 
 func (p PreviewParams) GoString() string { return p.String() }
 
-// UndoParams are the parameters of "undo": the token a save answered with.
+// UndoParams are the parameters of "undo": the token a save answered with,
+// and (optional, added with site binding) the tab's URL: when given, the
+// entry must belong to that site.
 type UndoParams struct {
 	Token string `json:"token"`
+	URL   string `json:"url"`
 }

@@ -151,6 +151,12 @@ func (r SaveResult) GoString() string { return r.String() }
 type SaveRecoveryResult struct {
 	Name   string   `json:"name"`
 	Stores []string `json:"stores"`
+	// Replaced, when present, is how many recovery codes the entry held
+	// before (in its first store): they are gone unless undone.
+	Replaced int `json:"replaced,omitempty"`
+	// Undo, when present, is a token for the "undo" action, as in
+	// SaveResult: it puts back what this write replaced.
+	Undo string `json:"undo,omitempty"`
 	// Warning, when present, says what went wrong although the action
 	// succeeded: the entry was written but could not be committed to git.
 	Warning string `json:"warning,omitempty"`

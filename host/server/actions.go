@@ -322,10 +322,13 @@ func (s *Server) code(ctx context.Context, p protocol.CodeParams) (protocol.Code
 		}
 		name, storeID = ref.Name, ref.Store
 	}
-	return s.codeFor(ctx, name, storeID)
+	return s.codeFor(ctx, name, storeID, nil)
 }
 
-func (s *Server) codeFor(ctx context.Context, name, storeID string) (protocol.CodeResult, error) {
+// codeFor answers the code of one entry. An HOTP code advances the counter:
+// when saved is the undo step of the save that wrote the entry, its stamp
+// then takes in that write too, which is part of the save.
+func (s *Server) codeFor(ctx context.Context, name, storeID string, saved *undoStep) (protocol.CodeResult, error) {
 	content, st, err := s.readEntry(ctx, name, storeID)
 	if err != nil {
 		return protocol.CodeResult{}, err
@@ -337,7 +340,7 @@ func (s *Server) codeFor(ctx context.Context, name, storeID string) (protocol.Co
 	}
 	res := protocol.CodeResult{Name: name, Store: st.ID(), Type: string(key.Type), Digits: key.Digits}
 	if key.Type == otp.HOTP {
-		code, err := s.nextHOTP(ctx, st, name)
+		code, err := s.nextHOTP(ctx, st, name, saved)
 		if err != nil {
 			return protocol.CodeResult{}, err
 		}
@@ -354,7 +357,7 @@ func (s *Server) codeFor(ctx context.Context, name, storeID string) (protocol.Co
 
 // nextHOTP gives the code for counter+1 and writes the counter back, as
 // pass-otp does, under a lock so that concurrent requests never reuse one.
-func (s *Server) nextHOTP(ctx context.Context, st store.Store, name string) (string, error) {
+func (s *Server) nextHOTP(ctx context.Context, st store.Store, name string, saved *undoStep) (string, error) {
 	w, ok := st.(store.Writer)
 	if !ok {
 		return "", fmt.Errorf("%w: store %s is read-only, so its HOTP counters cannot advance", errForbidden, st.ID())
@@ -390,6 +393,9 @@ func (s *Server) nextHOTP(ctx context.Context, st store.Store, name string) (str
 	defer clear(updated)
 	if err := w.Write(ctx, name, updated, true); err != nil {
 		return "", fmt.Errorf("cannot advance the HOTP counter of %s: %w", name, err)
+	}
+	if saved != nil && saved.w.ID() == w.ID() && saved.name == name {
+		saved.stamp, saved.stampErr = s.stamp(ctx, w, name)
 	}
 	return code, nil
 }
@@ -508,17 +514,18 @@ func (s *Server) save(ctx context.Context, p protocol.SaveParams) (protocol.Save
 	if err := store.ValidateName(name); err != nil {
 		return protocol.SaveResult{}, err
 	}
-	stores, steps, err := s.saveKey(ctx, name, key, p.Store, p.Overwrite)
+	stores, steps, err := s.saveKey(ctx, name, key, p.Store, p.Overwrite, &site)
 	if err != nil {
 		return protocol.SaveResult{}, err
 	}
-	res := protocol.SaveResult{Name: name, Stores: stores, Undo: s.undos.add(name, steps)}
+	res := protocol.SaveResult{Name: name, Stores: stores}
 	// A secret of 80 to 127 bits is saved, and the user told it is weak.
 	res.Warning, _ = key.CheckNew()
-	code, err := s.codeFor(ctx, name, res.Stores[0])
+	code, err := s.codeFor(ctx, name, res.Stores[0], &steps[0])
 	if err != nil {
 		return protocol.SaveResult{}, err
 	}
+	res.Undo = s.undos.add(name, steps)
 	res.Code, res.ExpiresAt = code.Code, code.ExpiresAt
 	return res, nil
 }
@@ -528,11 +535,16 @@ func (s *Server) save(ctx context.Context, p protocol.SaveParams) (protocol.Save
 // The first store must succeed; later ones are backups whose failure is
 // logged.
 func (s *Server) SaveKey(ctx context.Context, name string, key *otp.Key, target string, overwrite bool) ([]string, error) {
-	stores, _, err := s.saveKey(ctx, name, key, target, overwrite)
+	stores, steps, err := s.saveKey(ctx, name, key, target, overwrite, nil)
+	for _, st := range steps {
+		clear(st.prev)
+	}
 	return stores, err
 }
 
-func (s *Server) saveKey(ctx context.Context, name string, key *otp.Key, target string, overwrite bool) ([]string, []undoStep, error) {
+// saveKey writes key as SaveKey does. With a site (a request from a web
+// page), an existing entry is changed only if it is bound to that site.
+func (s *Server) saveKey(ctx context.Context, name string, key *otp.Key, target string, overwrite bool, site *match.Site) ([]string, []undoStep, error) {
 	if err := store.ValidateName(name); err != nil {
 		return nil, nil, err
 	}
@@ -556,7 +568,7 @@ func (s *Server) saveKey(ctx context.Context, name string, key *otp.Key, target 
 	var saved []string
 	var steps []undoStep
 	for i, w := range targets {
-		prev, err := s.saveOne(ctx, w, name, uri, overwrite)
+		step, err := s.saveOne(ctx, w, name, uri, overwrite, site)
 		if err != nil {
 			if i == 0 {
 				return nil, nil, err
@@ -565,7 +577,7 @@ func (s *Server) saveKey(ctx context.Context, name string, key *otp.Key, target 
 			continue
 		}
 		saved = append(saved, w.ID())
-		steps = append(steps, undoStep{w: w, name: name, prev: prev})
+		steps = append(steps, step)
 	}
 	return saved, steps, nil
 }
@@ -574,31 +586,51 @@ func (s *Server) saveKey(ctx context.Context, name string, key *otp.Key, target 
 // entry keeps its password and fields and has its otpauth line replaced (only
 // with overwrite) or appended (when it held no OTP secret yet).
 //
-// It returns the entry's previous content (nil if it did not exist), for undo.
-func (s *Server) saveOne(ctx context.Context, w store.Writer, name, uri string, overwrite bool) ([]byte, error) {
+// With a site, an existing entry must be bound to it (see bound).
+//
+// It returns how to undo the write: the entry's previous content (none if it
+// did not exist) and the stamp of what was written.
+func (s *Server) saveOne(ctx context.Context, w store.Writer, name, uri string, overwrite bool, site *match.Site) (undoStep, error) {
 	unlock, err := s.lock(w.ID(), name)
 	if err != nil {
-		return nil, err
+		return undoStep{}, err
 	}
 	defer unlock()
+	step := undoStep{w: w, name: name}
 	old, err := w.Read(ctx, name)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return nil, w.Write(ctx, name, []byte(uri+"\n"), false)
+		if err := w.Write(ctx, name, []byte(uri+"\n"), false); err != nil {
+			return undoStep{}, err
+		}
+		step.created = true
+		if site != nil {
+			s.made.add(w.ID(), name, *site)
+		}
+		step.stamp, step.stampErr = s.stamp(ctx, w, name)
+		return step, nil
 	case err != nil:
-		return nil, err
+		return undoStep{}, err
+	}
+	if site != nil {
+		if err := s.checkBound(*site, w.ID(), name); err != nil {
+			clear(old)
+			return undoStep{}, err
+		}
 	}
 	if _, perr := entry.Parse(old); !errors.Is(perr, entry.ErrNoOTP) && !overwrite {
 		clear(old)
-		return nil, fmt.Errorf("%w: %s already holds an OTP secret (confirm to replace it)", store.ErrExists, name)
+		return undoStep{}, fmt.Errorf("%w: %s already holds an OTP secret (confirm to replace it)", store.ErrExists, name)
 	}
 	updated := entry.SetURI(old, uri)
 	defer clear(updated)
 	if err := w.Write(ctx, name, updated, true); err != nil {
 		clear(old)
-		return nil, err
+		return undoStep{}, err
 	}
-	return old, nil
+	step.prev = old
+	step.stamp, step.stampErr = s.stamp(ctx, w, name)
+	return step, nil
 }
 
 const (
@@ -621,6 +653,13 @@ func (s *Server) saveRecovery(ctx context.Context, p protocol.SaveRecoveryParams
 		}
 		codes = append(codes, c)
 	}
+	if p.URL == "" {
+		return protocol.SaveRecoveryResult{}, badRequest(`"url" is missing`)
+	}
+	site, err := match.ParseSite(p.URL)
+	if err != nil {
+		return protocol.SaveRecoveryResult{}, err
+	}
 	name := p.Name
 	if name == "" {
 		ref, err := s.exactOne(ctx, p.URL)
@@ -628,10 +667,6 @@ func (s *Server) saveRecovery(ctx context.Context, p protocol.SaveRecoveryParams
 			return protocol.SaveRecoveryResult{}, err
 		}
 		name = ref.Name
-	} else if p.URL != "" {
-		if _, err := match.ParseSite(p.URL); err != nil {
-			return protocol.SaveRecoveryResult{}, err
-		}
 	}
 	if err := store.ValidateName(name); err != nil {
 		return protocol.SaveRecoveryResult{}, err
@@ -641,23 +676,9 @@ func (s *Server) saveRecovery(ctx context.Context, p protocol.SaveRecoveryParams
 		return protocol.SaveRecoveryResult{}, err
 	}
 	res := protocol.SaveRecoveryResult{Name: name}
+	var steps []undoStep
 	for i, w := range targets {
-		err := func() error {
-			unlock, err := s.lock(w.ID(), name)
-			if err != nil {
-				return err
-			}
-			defer unlock()
-			old, err := w.Read(ctx, name)
-			exists := err == nil
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-			defer clear(old)
-			updated := entry.SetRecoveryCodes(old, codes)
-			defer clear(updated)
-			return w.Write(ctx, name, updated, exists)
-		}()
+		step, replaced, err := s.saveRecoveryOne(ctx, w, name, codes, site)
 		if err != nil {
 			if i == 0 {
 				return protocol.SaveRecoveryResult{}, err
@@ -665,9 +686,48 @@ func (s *Server) saveRecovery(ctx context.Context, p protocol.SaveRecoveryParams
 			s.Log.Warn().Str("store", w.ID()).Str("entry", name).Err(err).Msg("backup copy of recovery codes not saved")
 			continue
 		}
+		if len(steps) == 0 {
+			res.Replaced = replaced
+		}
+		steps = append(steps, step)
 		res.Stores = append(res.Stores, w.ID())
 	}
+	res.Undo = s.undos.add(name, steps)
 	return res, nil
+}
+
+// saveRecoveryOne puts codes into one store's entry, which must be bound to
+// site if it exists. It returns how to undo that, and how many codes the
+// entry held before.
+func (s *Server) saveRecoveryOne(ctx context.Context, w store.Writer, name string, codes []string, site match.Site) (undoStep, int, error) {
+	unlock, err := s.lock(w.ID(), name)
+	if err != nil {
+		return undoStep{}, 0, err
+	}
+	defer unlock()
+	old, err := w.Read(ctx, name)
+	exists := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return undoStep{}, 0, err
+	}
+	if exists {
+		if err := s.checkBound(site, w.ID(), name); err != nil {
+			clear(old)
+			return undoStep{}, 0, err
+		}
+	}
+	updated := entry.SetRecoveryCodes(old, codes)
+	defer clear(updated)
+	if err := w.Write(ctx, name, updated, exists); err != nil {
+		clear(old)
+		return undoStep{}, 0, err
+	}
+	step := undoStep{w: w, name: name, prev: old, created: !exists}
+	if !exists {
+		s.made.add(w.ID(), name, site)
+	}
+	step.stamp, step.stampErr = s.stamp(ctx, w, name)
+	return step, len(entry.RecoveryCodes(old)), nil
 }
 
 func (s *Server) alias(ctx context.Context, p protocol.AliasParams) (protocol.AliasResult, error) {
@@ -698,6 +758,14 @@ func (s *Server) alias(ctx context.Context, p protocol.AliasParams) (protocol.Al
 	}
 	if !found {
 		return protocol.AliasResult{}, fmt.Errorf("%w: %s is in no store", store.ErrNotFound, p.Name)
+	}
+	// An alias makes the entry fill on the site by itself: only an entry
+	// that already looks like the site's (a weak match, which the popup
+	// offers to remember) may be aliased to it, never another site's.
+	if len(match.Match(site, []match.Entry{{Name: p.Name}}, s.Aliases)) == 0 {
+		return protocol.AliasResult{}, fmt.Errorf("%w: %s does not look like an entry of %s, so it cannot be remembered for it "+
+			"(only an entry whose name starts with the site's name can; other aliases go in the otpfill config file)",
+			errForbidden, p.Name, site.Host())
 	}
 	if s.AddAlias == nil {
 		return protocol.AliasResult{}, fmt.Errorf("%w: aliases cannot be saved by this host", errForbidden)

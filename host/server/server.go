@@ -45,6 +45,7 @@ type Server struct {
 	Log  zerolog.Logger
 
 	undos undoLog
+	made  madeLog
 }
 
 // Serve reads requests from r and writes responses to w until r ends. It

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -67,11 +68,15 @@ func (s *Server) preview(ctx context.Context, p protocol.PreviewParams) (protoco
 }
 
 // undoStep puts one entry of one store back: prev is its content before the
-// save, nil when the save created it.
+// save, unless the save created it. stamp fingerprints what the save left in
+// the entry: undo goes ahead only while the entry still holds exactly that.
 type undoStep struct {
-	w    store.Writer
-	name string
-	prev []byte
+	w        store.Writer
+	name     string
+	prev     []byte
+	created  bool
+	stamp    [sha256.Size]byte
+	stampErr error
 }
 
 type undoRecord struct {
@@ -119,6 +124,14 @@ func (l *undoLog) add(name string, steps []undoStep) string {
 	return token
 }
 
+// get returns a record and leaves it in place.
+func (l *undoLog) get(token string) *undoRecord {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.expire()
+	return l.records[token]
+}
+
 func (l *undoLog) take(token string) *undoRecord {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -147,9 +160,39 @@ func (s *Server) undo(ctx context.Context, p protocol.UndoParams) (protocol.Undo
 	if p.Token == "" {
 		return protocol.UndoResult{}, badRequest(`"token" is missing`)
 	}
-	rec := s.undos.take(p.Token)
+	noRecord := fmt.Errorf("%w: nothing to undo (the save is too old, was already undone, or was made by another host process)", store.ErrNotFound)
+	rec := s.undos.get(p.Token)
 	if rec == nil {
-		return protocol.UndoResult{}, fmt.Errorf("%w: nothing to undo (the save is too old, was already undone, or was made by another host process)", store.ErrNotFound)
+		return protocol.UndoResult{}, noRecord
+	}
+	if p.URL != "" {
+		// A page of another site cannot take back a save either; the token
+		// stays usable from the right one.
+		site, err := match.ParseSite(p.URL)
+		if err != nil {
+			return protocol.UndoResult{}, err
+		}
+		for _, st := range rec.steps {
+			if err := s.checkBound(site, st.w.ID(), st.name); err != nil {
+				return protocol.UndoResult{}, err
+			}
+		}
+	}
+	if rec = s.undos.take(p.Token); rec == nil {
+		return protocol.UndoResult{}, noRecord
+	}
+	defer func() {
+		for _, st := range rec.steps {
+			clear(st.prev)
+		}
+	}()
+	// Undo only what is still this save's own: if anything wrote to the
+	// entry since (another save, an edit, an HOTP code), putting the old
+	// content back would destroy that, so nothing is undone.
+	for _, st := range rec.steps {
+		if err := s.unchanged(ctx, st, false); err != nil {
+			return protocol.UndoResult{}, err
+		}
 	}
 	res := protocol.UndoResult{Name: rec.name}
 	var firstErr error
@@ -160,12 +203,17 @@ func (s *Server) undo(ctx context.Context, p protocol.UndoParams) (protocol.Undo
 				return err
 			}
 			defer unlock()
-			if st.prev == nil {
+			// Checked again under the lock: the check above ran unlocked
+			// between stores.
+			if err := s.unchanged(ctx, st, true); err != nil {
+				return err
+			}
+			if st.created {
+				s.made.forget(st.w.ID(), st.name)
 				return st.w.Remove(ctx, st.name)
 			}
 			return st.w.Write(ctx, st.name, st.prev, true)
 		}()
-		clear(st.prev)
 		if err != nil {
 			s.Log.Warn().Str("store", st.w.ID()).Str("entry", st.name).Err(err).Msg("undo failed")
 			if firstErr == nil {
@@ -179,4 +227,31 @@ func (s *Server) undo(ctx context.Context, p protocol.UndoParams) (protocol.Undo
 		return protocol.UndoResult{}, firstErr
 	}
 	return res, nil
+}
+
+// unchanged returns an error (wrapping store.ErrExists, or ErrNotFound when
+// the entry is gone) if the entry of st no longer holds what the save wrote.
+// locked says the caller holds the entry's lock; otherwise unchanged takes
+// it for the check.
+func (s *Server) unchanged(ctx context.Context, st undoStep, locked bool) error {
+	if !locked {
+		unlock, err := s.lock(st.w.ID(), st.name)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
+	if st.stampErr != nil {
+		return fmt.Errorf("%w: %s in %s cannot be checked for later changes (%v), so it is left as it is", store.ErrExists, st.name, st.w.ID(), st.stampErr)
+	}
+	now, err := s.stamp(ctx, st.w, st.name)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("%w: %s was removed from %s since that save, so there is nothing to undo", store.ErrNotFound, st.name, st.w.ID())
+	case err != nil:
+		return err
+	case now != st.stamp:
+		return fmt.Errorf("%w: %s in %s changed since that save (another save, an edit or a new HOTP code): undoing it would lose that change, so nothing was undone", store.ErrExists, st.name, st.w.ID())
+	}
+	return nil
 }

@@ -601,7 +601,8 @@ func TestSaveRecipients(t *testing.T) {
 			h := e.startHost()
 			h.t = t
 			for _, name := range []string{"team/example.com/new", ops.name} {
-				em := h.fail(req("save", "url", "https://example.com/", "uri", uri, "name", name, "overwrite", true), protocol.CodeEncryptFailed)
+				// From ops's own site: a page of another cannot change it.
+				em := h.fail(req("save", "url", "https://signin.aws.amazon.com/", "uri", uri, "name", name, "overwrite", true), protocol.CodeEncryptFailed)
 				msg := em["message"].(string)
 				for _, s := range c.says {
 					if !strings.Contains(msg, s) {
