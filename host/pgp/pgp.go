@@ -28,3 +28,13 @@ type Engine interface {
 	// as found in .gpg-id files).
 	Encrypt(ctx context.Context, plaintext []byte, recipients []string) ([]byte, error)
 }
+
+// MaxPlaintext bounds what one entry may decrypt to: pass entries are a few
+// hundred bytes, and a protocol request cannot carry more than 1 MiB either.
+// Every engine stops reading (and decompressing) past it and fails with
+// ErrDecrypt, so that a small file that inflates to gigabytes (a compression
+// bomb) costs no more memory than this.
+const MaxPlaintext = 1 << 20
+
+// TooLargeMessage is what engines say when an entry is over MaxPlaintext.
+const TooLargeMessage = "the entry decrypts to more than 1 MiB (otpfill's limit for an entry; a compressed entry that inflates this much is likely a decompression bomb)"

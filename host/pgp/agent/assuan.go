@@ -30,10 +30,27 @@ var (
 	ErrCancelled = errors.New("the passphrase prompt was cancelled")
 	// ErrBadPassphrase: gpg-agent gave up after wrong passphrases.
 	ErrBadPassphrase = errors.New("wrong passphrase")
+	// ErrTooLarge: gpg-agent's answer, or the decrypted entry, is over a
+	// limit (see maxReadLine, maxData, maxStatus and pgp.MaxPlaintext).
+	// It is final: gpg would read the same agent and the same entry.
+	ErrTooLarge = errors.New("over otpfill's limit")
 )
 
 // maxLine is Assuan's line limit, newline included.
 const maxLine = 1000
+
+// Limits on what is read from gpg-agent, so that a broken or hostile peer
+// costs bounded memory. A line is at most Assuan's 1000 bytes; libassuan
+// (ASSUAN_LINELENGTH) allows 1002 with a CR and the LF, and so do we. Data
+// lines are percent-escaped within that length, so 1002 bytes of line are at
+// most 1000 of data. The answers this package asks for are small (a session
+// key in an S-expression: 600 bytes for RSA-4096), so one answer may hold
+// at most maxData bytes of data and maxStatus status lines.
+const (
+	maxReadLine = maxLine + 2
+	maxData     = 64 << 10
+	maxStatus   = 256
+)
 
 // DialError: gpg-agent could not be reached at its socket. It wraps
 // ErrUnsupported.
@@ -93,6 +110,9 @@ func (c *Conn) greet() error {
 	for err == nil && (line == "#" || strings.HasPrefix(line, "# ")) {
 		line, err = c.readLine()
 	}
+	if errors.Is(err, ErrTooLarge) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrUnsupported, err)
 	}
@@ -109,12 +129,18 @@ func (c *Conn) Close() error {
 	return c.c.Close()
 }
 
+// readLine reads one line, without its LF. The reader's buffer (4096
+// bytes) is larger than maxReadLine, so a longer line is refused after at
+// most that much, never gathered.
 func (c *Conn) readLine() (string, error) {
-	line, err := c.r.ReadString('\n')
+	line, err := c.r.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) || len(line) > maxReadLine {
+		return "", fmt.Errorf("%w: gpg-agent sent a line longer than Assuan's %d bytes", ErrTooLarge, maxLine)
+	}
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimSuffix(line, "\n"), nil
+	return string(line[:len(line)-1]), nil
 }
 
 // Transact sends one command and collects the data and status lines of the
@@ -162,7 +188,13 @@ func (c *Conn) Receive(inquire func(keyword string) ([]byte, error)) (data []byt
 			if err := unescape(&buf, line[2:]); err != nil {
 				return nil, nil, err
 			}
+			if buf.Len() > maxData {
+				return nil, nil, fmt.Errorf("%w: gpg-agent sent more than %d bytes of data in one answer", ErrTooLarge, maxData)
+			}
 		case strings.HasPrefix(line, "S "):
+			if len(status) >= maxStatus {
+				return nil, nil, fmt.Errorf("%w: gpg-agent sent more than %d status lines in one answer", ErrTooLarge, maxStatus)
+			}
 			status = append(status, line[2:])
 		case strings.HasPrefix(line, "INQUIRE "):
 			kw, _, _ := strings.Cut(line[8:], " ")

@@ -14,7 +14,10 @@ import (
 	"strings"
 
 	"github.com/ProtonMail/go-crypto/openpgp/aes/keywrap"
+	pgperrors "github.com/ProtonMail/go-crypto/openpgp/errors"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"github.com/otpfill/otpfill/host/pgp"
 )
 
 // ErrUnknownKey: lookup knew none of the keys the entry is encrypted to.
@@ -108,7 +111,7 @@ func Decrypt(ctx context.Context, socket string, ciphertext []byte, lookup func(
 		}
 		cipherFunc, key, err := sessionKey(conn, options, k, esk, o.Purpose)
 		if err != nil {
-			if errors.Is(err, ErrCancelled) || errors.Is(err, ErrBadPassphrase) {
+			if errors.Is(err, ErrCancelled) || errors.Is(err, ErrBadPassphrase) || errors.Is(err, ErrTooLarge) {
 				return nil, err
 			}
 			lastErr = err
@@ -240,6 +243,8 @@ func sessionKey(c *Conn, options []string, k *Key, esk pkesk, purpose string) (p
 		_, _, err := c.Receive(nil)
 		var aerr *Error
 		switch {
+		case errors.Is(err, ErrTooLarge):
+			return 0, nil, err
 		case err != nil && !errors.As(err, &aerr):
 			return 0, nil, fmt.Errorf("%w: %v", ErrUnsupported, err) // connection lost
 		case err != nil && i >= len(options) && setupErr == nil:
@@ -282,6 +287,9 @@ func sessionKey(c *Conn, options []string, k *Key, esk pkesk, purpose string) (p
 }
 
 func agentErr(err error) error {
+	if errors.Is(err, ErrTooLarge) {
+		return err
+	}
 	var aerr *Error
 	if errors.As(err, &aerr) {
 		switch aerr.Code & 0xffff {
@@ -461,9 +469,15 @@ func decryptData(op *packet.OpaquePacket, cf packet.CipherFunction, key []byte) 
 	return plain, nil
 }
 
+// maxInflated bounds what one compressed packet may inflate to: the
+// literal data (pgp.MaxPlaintext at most), its header and file name, and a
+// few one-pass signatures before it.
+const maxInflated = pgp.MaxPlaintext + 64<<10
+
 // literal reads packets until the literal data, through compression and
 // past one-pass signatures (gpg --decrypt does not need the signer's key
-// to print the text either).
+// to print the text either). It reads at most pgp.MaxPlaintext bytes of
+// text and maxInflated from each compressed packet: past that, ErrTooLarge.
 func literal(r io.Reader, depth int) ([]byte, error) {
 	if depth > 2 {
 		return nil, fmt.Errorf("%w: nested compression", ErrUnsupported)
@@ -471,21 +485,34 @@ func literal(r io.Reader, depth int) ([]byte, error) {
 	for {
 		p, err := packet.Read(r)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+			return nil, readError(err)
 		}
 		switch d := p.(type) {
 		case *packet.LiteralData:
-			b, err := io.ReadAll(d.Body)
+			b, err := io.ReadAll(io.LimitReader(d.Body, pgp.MaxPlaintext+1))
+			if err == nil && len(b) > pgp.MaxPlaintext {
+				err = pgperrors.ErrMessageTooLarge
+			}
 			if err != nil {
-				return nil, fmt.Errorf("%w: %v", ErrUnsupported, err)
+				clear(b)
+				return nil, readError(err)
 			}
 			return b, nil
 		case *packet.Compressed:
-			return literal(d.Body, depth+1)
+			limit := int64(maxInflated)
+			return literal(d.LimitedBodyReader(&limit), depth+1)
 		case *packet.OnePassSignature:
 			continue
 		default:
 			return nil, fmt.Errorf("%w: unexpected packet inside the message", ErrUnsupported)
 		}
 	}
+}
+
+// readError: over a limit is final (ErrTooLarge); anything else is for gpg.
+func readError(err error) error {
+	if errors.Is(err, pgperrors.ErrMessageTooLarge) {
+		return fmt.Errorf("%w: %s", ErrTooLarge, pgp.TooLargeMessage)
+	}
+	return fmt.Errorf("%w: %v", ErrUnsupported, err)
 }

@@ -413,7 +413,7 @@ func errorForDirect(err error) error {
 		return fmt.Errorf("%w: the passphrase prompt was cancelled", pgp.ErrDecrypt)
 	case errors.Is(err, agent.ErrBadPassphrase):
 		return fmt.Errorf("%w: wrong passphrase (gpg-agent gave up)", pgp.ErrDecrypt)
-	case errors.Is(err, errTimedOut):
+	case errors.Is(err, errTimedOut), errors.Is(err, agent.ErrTooLarge):
 		return fmt.Errorf("%w: %v", pgp.ErrDecrypt, err)
 	}
 	return nil

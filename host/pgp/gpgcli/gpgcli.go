@@ -152,6 +152,9 @@ func (e *Engine) Decrypt(ctx context.Context, ciphertext []byte) ([]byte, error)
 		if errors.Is(err, pgp.ErrNoEngine) {
 			return nil, err
 		}
+		if errors.Is(err, errOutputTooLarge) {
+			return nil, fmt.Errorf("%w: %s", pgp.ErrDecrypt, pgp.TooLargeMessage)
+		}
 		return nil, fmt.Errorf("%w: %s", pgp.ErrDecrypt, explainDecrypt(status, stderr, err))
 	}
 	return out, nil
@@ -189,7 +192,8 @@ func (e *Engine) run(ctx context.Context, args []string, input []byte) ([]byte, 
 	cmd := exec.CommandContext(ctx, e.binary, args...)
 	cmd.Env = e.env
 	cmd.Stdin = bytes.NewReader(input)
-	var stdout, stderr bytes.Buffer
+	var stderr bytes.Buffer
+	stdout := cappedBuffer{max: maxOutput}
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	cmd.WaitDelay = time.Second
@@ -216,10 +220,40 @@ func (e *Engine) run(ctx context.Context, args []string, input []byte) ([]byte, 
 	if ctx.Err() != nil {
 		return nil, status, messages.String(), &timeoutError{e.timeout}
 	}
+	if stdout.over {
+		// gpg was stopped by its closed output, whatever it said.
+		return nil, status, messages.String(), errOutputTooLarge
+	}
 	if werr != nil {
 		return nil, status, messages.String(), werr
 	}
 	return stdout.Bytes(), status, "", nil
+}
+
+// maxOutput bounds what gpg may write to stdout: an entry's text (at most
+// pgp.MaxPlaintext; pass entries are never near it), or its encryption,
+// which adds a few hundred bytes.
+const maxOutput = pgp.MaxPlaintext + 64<<10
+
+var errOutputTooLarge = errors.New("gpg's output is over otpfill's limit")
+
+// cappedBuffer keeps gpg's output up to max bytes. A write past it fails, so
+// exec stops copying and closes the pipe, and gpg ends on its next write
+// instead of inflating a compressed entry into the host's memory.
+type cappedBuffer struct {
+	bytes.Buffer
+	max  int
+	over bool
+}
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > b.max {
+		b.over = true
+		clear(b.Bytes())
+		b.Reset()
+		return 0, errOutputTooLarge
+	}
+	return b.Buffer.Write(p)
 }
 
 // explainDecrypt says why gpg could not decrypt, from its status lines:

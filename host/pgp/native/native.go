@@ -147,7 +147,10 @@ func (e *Engine) Decrypt(ctx context.Context, ciphertext []byte) ([]byte, error)
 		promptErr = e.unlock(ctx, keys)
 		return nil, promptErr
 	}
-	cfg := &packet.Config{Time: e.now}
+	// A compressed packet inflates to at most the text's limit and room for
+	// its header and signatures (see pgp.MaxPlaintext).
+	inflated := int64(pgp.MaxPlaintext + 64<<10)
+	cfg := &packet.Config{Time: e.now, MaxDecompressedMessageSize: &inflated}
 	e.mu.Lock()
 	md, err := openpgp.ReadMessage(bytes.NewReader(msg), e.secret, prompt, cfg)
 	e.mu.Unlock()
@@ -157,6 +160,8 @@ func (e *Engine) Decrypt(ctx context.Context, ciphertext []byte) ([]byte, error)
 			return nil, promptErr
 		case errors.Is(err, pgperrors.ErrKeyIncorrect):
 			return nil, e.noKeyError(msg)
+		case errors.Is(err, pgperrors.ErrMessageTooLarge):
+			return nil, fmt.Errorf("%w: %s", pgp.ErrDecrypt, pgp.TooLargeMessage)
 		}
 		return nil, fmt.Errorf("%w: the entry is not a valid OpenPGP message: %v", pgp.ErrDecrypt, err)
 	}
@@ -165,9 +170,17 @@ func (e *Engine) Decrypt(ctx context.Context, ciphertext []byte) ([]byte, error)
 	}
 	// The integrity check (MDC or AEAD tag) is verified only at the end of
 	// the data: nothing read before it may escape on failure.
+	// At most pgp.MaxPlaintext bytes are kept, and one more read to tell.
 	var buf bytes.Buffer
-	if _, err := io.Copy(&buf, md.UnverifiedBody); err != nil {
+	n, err := io.Copy(&buf, io.LimitReader(md.UnverifiedBody, pgp.MaxPlaintext+1))
+	if err == nil && n > pgp.MaxPlaintext {
+		err = pgperrors.ErrMessageTooLarge
+	}
+	if err != nil {
 		clear(buf.Bytes())
+		if errors.Is(err, pgperrors.ErrMessageTooLarge) {
+			return nil, fmt.Errorf("%w: %s", pgp.ErrDecrypt, pgp.TooLargeMessage)
+		}
 		return nil, fmt.Errorf("%w: the entry is corrupt or was tampered with: %v", pgp.ErrDecrypt, err)
 	}
 	return buf.Bytes(), nil

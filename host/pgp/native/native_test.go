@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -442,7 +443,8 @@ func TestCanceledContext(t *testing.T) {
 // panics, or returns what was encrypted. Its key is made in-process so that
 // fuzz workers need no gpg.
 func FuzzDecrypt(f *testing.F) {
-	ent, err := openpgp.NewEntity("F", "", "f@example.invalid", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA})
+	// Listing zlib among the key's preferences lets bomb compress to it.
+	ent, err := openpgp.NewEntity("F", "", "f@example.invalid", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA, DefaultCompressionAlgo: packet.CompressionZLIB})
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -466,6 +468,7 @@ func FuzzDecrypt(f *testing.F) {
 	w.Close()
 	f.Add(armored.Bytes())
 	f.Add([]byte{})
+	f.Add(bomb(f, ent, 2<<20))
 	f.Fuzz(func(t *testing.T, msg []byte) {
 		got, err := e.Decrypt(context.Background(), msg)
 		if err != nil {
@@ -552,4 +555,68 @@ func spaced(fpr string) string {
 		b.WriteString(fpr[i:min(i+4, len(fpr))])
 	}
 	return b.String()
+}
+
+// bomb encrypts size zero bytes to ent, compressed as tightly as zlib can
+// (ent must list zlib among its preferences).
+func bomb(t testing.TB, ent *openpgp.Entity, size int) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	cfg := &packet.Config{DefaultCompressionAlgo: packet.CompressionZLIB, CompressionConfig: &packet.CompressionConfig{Level: 9}}
+	w, err := openpgp.Encrypt(&out, []*openpgp.Entity{ent}, nil, &openpgp.FileHints{IsBinary: true}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeros := make([]byte, 1<<20)
+	for ; size > 0; size -= len(zeros) {
+		if _, err := w.Write(zeros[:min(size, len(zeros))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// TestDecompressionBomb: an entry of some 64 KiB that inflates to 64 MiB
+// fails with ErrDecrypt, saying why, and the engine allocates a small
+// multiple of pgp.MaxPlaintext doing so, not the 64 MiB. An entry of exactly
+// the limit still decrypts.
+func TestDecompressionBomb(t *testing.T) {
+	ent, err := openpgp.NewEntity("B", "", "b@example.invalid", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA, DefaultCompressionAlgo: packet.CompressionZLIB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var key bytes.Buffer
+	if err := ent.SerializePrivate(&key, nil); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "b.gpg")
+	if err := os.WriteFile(file, key.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := engine(t, Options{SecretKeyFiles: []string{file}})
+	msg := bomb(t, ent, 64<<20)
+	if len(msg) > 1<<20 {
+		t.Fatalf("the bomb is %d bytes: not a bomb", len(msg))
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	got, err := e.Decrypt(t.Context(), msg)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, pgp.ErrDecrypt) || got != nil {
+		t.Fatalf("Decrypt = %d bytes, %v; want ErrDecrypt", len(got), err)
+	}
+	if !strings.Contains(err.Error(), "more than 1 MiB") {
+		t.Errorf("the error does not say the limit: %v", err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8*pgp.MaxPlaintext {
+		t.Errorf("allocated %d bytes for a %d byte limit", alloc, pgp.MaxPlaintext)
+	}
+	got, err = e.Decrypt(t.Context(), bomb(t, ent, pgp.MaxPlaintext))
+	if err != nil || len(got) != pgp.MaxPlaintext {
+		t.Fatalf("an entry of exactly the limit: %d bytes, %v", len(got), err)
+	}
 }
