@@ -239,22 +239,25 @@ var errOutputTooLarge = errors.New("gpg's output is over otpfill's limit")
 
 // cappedBuffer keeps gpg's output up to max bytes. A write past it fails, so
 // exec stops copying and closes the pipe, and gpg ends on its next write
-// instead of inflating a compressed entry into the host's memory.
+// instead of inflating a compressed entry into the host's memory. It has
+// only Write: a bytes.Buffer's ReadFrom would let io.Copy go around it.
 type cappedBuffer struct {
-	bytes.Buffer
+	buf  bytes.Buffer
 	max  int
 	over bool
 }
 
 func (b *cappedBuffer) Write(p []byte) (int, error) {
-	if b.Len()+len(p) > b.max {
+	if b.buf.Len()+len(p) > b.max {
 		b.over = true
-		clear(b.Bytes())
-		b.Reset()
+		clear(b.buf.Bytes())
+		b.buf.Reset()
 		return 0, errOutputTooLarge
 	}
-	return b.Buffer.Write(p)
+	return b.buf.Write(p)
 }
+
+func (b *cappedBuffer) Bytes() []byte { return b.buf.Bytes() }
 
 // explainDecrypt says why gpg could not decrypt, from its status lines:
 // a damaged or truncated file, data that is not OpenPGP, no secret key, a
