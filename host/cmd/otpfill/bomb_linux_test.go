@@ -26,7 +26,6 @@ func TestDecompressionBomb(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := newTestEnv(t)
-			e.t = t
 			e.extra = append(e.extra, c.extra...)
 			id, err := os.ReadFile(filepath.Join(e.StoreDir, ".gpg-id"))
 			if err != nil {
