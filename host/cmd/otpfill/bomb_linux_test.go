@@ -41,6 +41,7 @@ func TestDecompressionBomb(t *testing.T) {
 			}
 			h := e.startHost()
 			msg := h.fail(req("code", "name", name), protocol.CodeDecryptFailed)["message"].(string)
+			t.Logf("message: %s", msg)
 			if !strings.Contains(msg, "more than 1 MiB") {
 				t.Errorf("the message does not say why: %q", msg)
 			}

@@ -52,6 +52,16 @@ const (
 	maxStatus   = 256
 )
 
+// limitError is an ErrTooLarge that says which limit, in its own words.
+type limitError struct{ msg string }
+
+func (e *limitError) Error() string        { return e.msg }
+func (e *limitError) Is(target error) bool { return target == ErrTooLarge }
+
+func tooLarge(format string, args ...any) error {
+	return &limitError{fmt.Sprintf(format, args...)}
+}
+
 // DialError: gpg-agent could not be reached at its socket. It wraps
 // ErrUnsupported.
 type DialError struct{ Err error }
@@ -135,7 +145,7 @@ func (c *Conn) Close() error {
 func (c *Conn) readLine() (string, error) {
 	line, err := c.r.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) || len(line) > maxReadLine {
-		return "", fmt.Errorf("%w: gpg-agent sent a line longer than Assuan's %d bytes", ErrTooLarge, maxLine)
+		return "", tooLarge("gpg-agent sent a line longer than Assuan's %d bytes", maxLine)
 	}
 	if err != nil {
 		return "", err
@@ -189,11 +199,11 @@ func (c *Conn) Receive(inquire func(keyword string) ([]byte, error)) (data []byt
 				return nil, nil, err
 			}
 			if buf.Len() > maxData {
-				return nil, nil, fmt.Errorf("%w: gpg-agent sent more than %d bytes of data in one answer", ErrTooLarge, maxData)
+				return nil, nil, tooLarge("gpg-agent sent more than %d bytes of data in one answer", maxData)
 			}
 		case strings.HasPrefix(line, "S "):
 			if len(status) >= maxStatus {
-				return nil, nil, fmt.Errorf("%w: gpg-agent sent more than %d status lines in one answer", ErrTooLarge, maxStatus)
+				return nil, nil, tooLarge("gpg-agent sent more than %d status lines in one answer", maxStatus)
 			}
 			status = append(status, line[2:])
 		case strings.HasPrefix(line, "INQUIRE "):

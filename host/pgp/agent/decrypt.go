@@ -512,7 +512,7 @@ func literal(r io.Reader, depth int) ([]byte, error) {
 // readError: over a limit is final (ErrTooLarge); anything else is for gpg.
 func readError(err error) error {
 	if errors.Is(err, pgperrors.ErrMessageTooLarge) {
-		return fmt.Errorf("%w: %s", ErrTooLarge, pgp.TooLargeMessage)
+		return tooLarge("%s", pgp.TooLargeMessage)
 	}
 	return fmt.Errorf("%w: %v", ErrUnsupported, err)
 }
