@@ -1,10 +1,21 @@
 // Which frames of which tabs have a code field, so that the keyboard shortcut
 // and the popup fill the right frame. Kept in storage.session as well, because
 // a Chromium service worker is stopped when idle and loses its memory.
+//
+// Each frame is recorded with the URL of the document that reported the
+// field and, in Chromium, that document's id: a fill is sent to that document
+// only (tabs.sendMessage's documentId), and carries the origin it is meant
+// for, which the content script checks before filling (both browsers). A
+// frame that navigated to another site in between gets nothing.
 
 import { api } from "../shared/api";
 
-type TabFrames = Record<string, number>; // frameId -> field score
+interface FrameRecord {
+  score: number;
+  url: string;
+  documentId?: string;
+}
+type TabFrames = Record<string, FrameRecord>;
 const KEY = "frames";
 let cache: Record<string, TabFrames> | null = null;
 
@@ -20,9 +31,9 @@ async function save(): Promise<void> {
   if (cache) await api.storage.session.set({ [KEY]: cache });
 }
 
-export async function recordField(tabId: number, frameId: number, score: number): Promise<void> {
+export async function recordField(tabId: number, frameId: number, score: number, url: string, documentId?: string): Promise<void> {
   const all = await load();
-  (all[tabId] ??= {})[frameId] = score;
+  (all[tabId] ??= {})[frameId] = { score, url, ...(documentId ? { documentId } : {}) };
   await save();
 }
 
@@ -44,11 +55,45 @@ export async function bestFrame(tabId: number): Promise<number | undefined> {
   const frames = (await load())[tabId];
   let best: number | undefined;
   let score = -Infinity;
-  for (const [id, s] of Object.entries(frames ?? {})) {
-    if (s > score) {
-      score = s;
+  for (const [id, r] of Object.entries(frames ?? {})) {
+    if (typeof r === "object" && r.score > score) {
+      score = r.score;
       best = Number(id);
     }
   }
   return best;
+}
+
+export function originOf(url: string | undefined): string {
+  try {
+    const o = new URL(url ?? "").origin;
+    return o === "null" ? "" : o;
+  } catch {
+    return "";
+  }
+}
+
+export interface FrameTarget {
+  frameId: number;
+  /** The origin of the document that reported the field, when one did. */
+  origin?: string;
+  /** The URL it reported. */
+  url?: string;
+  documentId?: string;
+  /** tabs.sendMessage's options: that document where the browser names documents, else the frame. */
+  options: { frameId: number } | { documentId: string };
+}
+
+/** Where a fill for frameId (default: the best frame) goes. */
+export async function frameTarget(tabId: number, frameId: number | undefined): Promise<FrameTarget> {
+  const id = frameId ?? (await bestFrame(tabId)) ?? 0;
+  const r = (await load())[tabId]?.[id];
+  if (!r || typeof r !== "object") return { frameId: id, options: { frameId: id } };
+  return {
+    frameId: id,
+    origin: originOf(r.url),
+    url: r.url,
+    ...(r.documentId ? { documentId: r.documentId } : {}),
+    options: r.documentId ? { documentId: r.documentId } : { frameId: id },
+  };
 }

@@ -6,14 +6,15 @@ import { api } from "../shared/api";
 import type { CodeResult, EntryRef, FillPlan, HostParams, Message, MessageType, PopupInit, Reply } from "../shared/messages";
 import { isMessage } from "../shared/messages";
 import { loadOptions } from "../shared/options";
-import { checkChooser, grantChooser } from "./chooser";
+import { checkChooser, grantChooser, isCandidate } from "./chooser";
 import { clearLater, closeOffscreen } from "./clipboard";
-import { bestFrame, forgetField, forgetTab, recordField } from "./frames";
+import { bestFrame, forgetField, forgetTab, frameTarget, originOf, recordField } from "./frames";
 import { keep, learn, takeKept, withLearntTypes } from "./hotp";
 import { errorText, HostClient, HostError } from "./host";
 import { decide, waitBeforeFill } from "./policy";
-import { sameSite, siteOf } from "./site";
-import "./setup"; // setup capture: its own listeners (src/background/setup.ts)
+import { fromContentScript, fromPopup, framedPage } from "./senders";
+import { registrableDomain, sameSite, siteOf } from "./site";
+import { registerSetup } from "./setup";
 
 const host = new HostClient();
 
@@ -59,7 +60,7 @@ function frameAllowed(sender: Sender): boolean {
 async function onFieldFound(sender: Sender, confident: boolean, score: number): Promise<FillPlan> {
   const tab = sender.tab!;
   if (!frameAllowed(sender)) return { action: "show", state: "blocked" };
-  await recordField(tab.id!, sender.frameId ?? 0, score);
+  await recordField(tab.id!, sender.frameId ?? 0, score, sender.url ?? tab.url!, (sender as { documentId?: string }).documentId);
   const topUrl = tab.url!;
   try {
     // Entries learnt to be HOTP are skipped before a `code` request could advance their counter.
@@ -71,7 +72,7 @@ async function onFieldFound(sender: Sender, confident: boolean, score: number): 
       keep(topUrl, c); // the counter moved: the user's next fill (or the popup) gets this code
       return { action: "show", state: "offered" };
     }
-    return { action: "fill", code: c.code, submit: await submitFor(topUrl) };
+    return { action: "fill", code: c.code, submit: await submitFor(topUrl), origin: originOf(sender.url ?? topUrl) };
   } catch (e) {
     return e instanceof HostError && e.code === "not_found" ? { action: "show", state: "no-match" } : hostProblem(e);
   }
@@ -113,35 +114,66 @@ async function onFillRequest(sender: Sender): Promise<FillPlan> {
     const p = r.plan;
     // Several exact matches: the content script shows the inline chooser.
     // Weak matches are only ever offered in the toolbar popup, which no page can frame.
-    if (p.action === "show" && p.state === "chooser")
-      return { ...p, chooser: await grantChooser(sender.tab!.id!, sender.frameId ?? 0) };
+    if (p.action === "show" && p.state === "chooser") {
+      const candidates = (await host.request("match", { url })).entries
+        .filter((m) => m.strength === "exact")
+        .map((m) => ({ name: m.name, store: m.store }));
+      const documentId = (sender as { documentId?: string }).documentId;
+      const token = await grantChooser({
+        tabId: sender.tab!.id!,
+        frameId: sender.frameId ?? 0,
+        origin: originOf(sender.url ?? url),
+        ...(documentId ? { documentId } : {}),
+        site: registrableDomain(siteOf(url)),
+        candidates,
+      });
+      return { ...p, chooser: token };
+    }
     void openPopup();
     return p;
   }
-  return { action: "fill", code: r.code.code, submit: await submitFor(url) };
+  return { action: "fill", code: r.code.code, submit: await submitFor(url), origin: originOf(sender.url ?? url) };
 }
 
 // ---- shortcut, context menu, popup: fill a tab ----
 
+/**
+ * Fills a frame of a tab with a code picked for matchedUrl (the tab's URL
+ * when the code was asked for). The fill goes to the document that reported
+ * the field (Chromium: by documentId), carries the origin it is meant for
+ * (the content script refuses it in any other document), and is not sent at
+ * all when the tab or the frame shows another site now. The content script
+ * is injected only into the top frame, only while it still shows the origin
+ * the code was picked for.
+ */
 async function fillTab(
   tabId: number,
   frameId: number | undefined,
   code: string,
   target: "best" | "context",
+  matchedUrl: string,
+  frameUrl?: string,
 ): Promise<boolean> {
   const tab = await api.tabs.get(tabId);
-  const submit = await submitFor(tab.url ?? "");
-  const frame = frameId ?? (await bestFrame(tabId)) ?? 0;
-  const msg: Message = { type: "fill", code, how: "manual", submit, target };
+  const url = tab.url ?? "";
+  if (!siteOf(url) || originOf(url) !== originOf(matchedUrl)) return false; // the tab moved on since the code was picked
+  const t = await frameTarget(tabId, frameId);
+  const origin = t.origin ?? (t.frameId === 0 ? originOf(url) : originOf(frameUrl));
+  if (!origin || (t.frameId !== 0 && !sameSite(t.url ?? frameUrl, url))) return false;
+  const submit = await submitFor(url);
+  const msg: Message = { type: "fill", code, how: "manual", submit, target, origin };
   try {
-    const r = (await api.tabs.sendMessage(tabId, msg, { frameId: frame })) as Reply<"fill"> | undefined;
+    const r = (await api.tabs.sendMessage(tabId, msg, t.options)) as Reply<"fill"> | undefined;
     return r?.filled === true;
   } catch {
-    // No content script in that frame: the tab was open before the extension was
-    // installed or reloaded. Inject it (the user asked for this fill) and try once more.
+    // No content script in that document: the tab was open before the extension
+    // was installed or reloaded. Inject it into the top frame (the user asked for
+    // this fill) if it still shows the origin the code is for, and try once more.
+    if (t.frameId !== 0 || t.documentId) return false;
     try {
-      await api.scripting.executeScript({ target: { tabId, frameIds: [frame] }, files: ["content.js"] });
-      const r = (await api.tabs.sendMessage(tabId, msg, { frameId: frame })) as Reply<"fill"> | undefined;
+      if (originOf((await api.tabs.get(tabId)).url) !== origin) return false;
+      await api.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: ["content.js"] });
+      const r = (await api.tabs.sendMessage(tabId, msg, { frameId: 0 })) as Reply<"fill"> | undefined;
       return r?.filled === true;
     } catch {
       return false; // a page the extension may not touch (browser pages, the web store)
@@ -154,7 +186,7 @@ async function fillActiveTab(): Promise<void> {
   if (tab?.id === undefined || !siteOf(tab.url)) return;
   const r = await manualCode(tab.url!);
   if ("plan" in r) return openPopup();
-  await fillTab(tab.id, undefined, r.code.code, "best");
+  await fillTab(tab.id, undefined, r.code.code, "best", tab.url!);
 }
 
 async function onMenuClick(info: chrome.contextMenus.OnClickData, tab?: chrome.tabs.Tab): Promise<void> {
@@ -163,27 +195,47 @@ async function onMenuClick(info: chrome.contextMenus.OnClickData, tab?: chrome.t
   if ((info.frameId ?? 0) !== 0 && !sameSite(frameUrl, tab.url)) return;
   const r = await manualCode(tab.url);
   if ("plan" in r) return openPopup();
-  await fillTab(tab.id, info.frameId ?? 0, r.code.code, "context");
+  await fillTab(tab.id, info.frameId ?? 0, r.code.code, "context", tab.url, frameUrl);
 }
 
 // ---- popup ----
 
-/** The inline chooser: this tab's exact matches only, filling the frame it was opened for. */
-async function chooserInit(token: string, sender: Sender): Promise<Reply<"chooser-init">> {
-  const g = await checkChooser(token, sender.tab?.id);
-  if (!g) return { error: "this chooser has expired: click the 2FA button again" };
+type ChooserSender = ReturnType<typeof framedPage>;
+
+const EXPIRED = "this chooser has expired: click the 2FA button again";
+
+/** The inline chooser: the entries offered for this tab's site when the token was given, filling the frame it was opened for. */
+async function chooserInit(token: string, chooser: ChooserSender): Promise<Reply<"chooser-init">> {
+  const g = await checkChooser(token, chooser);
+  if (!g) return { error: EXPIRED };
   const init = await popupInit(g.tabId);
-  return { ...init, weak: [], frameId: g.frameId };
+  if (registrableDomain(siteOf(init.url)) !== g.site) return { error: EXPIRED };
+  return { ...init, exact: init.exact.filter((m) => isCandidate(g, m)), weak: [], frameId: g.frameId };
 }
 
-async function chooserFill(token: string, entry: EntryRef, sender: Sender, given?: CodeResult): Promise<Reply<"chooser-fill">> {
-  const g = await checkChooser(token, sender.tab?.id);
-  if (!g) return { filled: false, error: "this chooser has expired: click the 2FA button again" };
+/** A chooser's token, still for the site the tab shows, and an entry it was offered. */
+async function chooserEntry(token: string, entry: EntryRef, chooser: ChooserSender) {
+  const g = await checkChooser(token, chooser);
+  if (!g) return { error: EXPIRED };
+  if (!isCandidate(g, entry)) return { error: "that entry does not belong to this site" };
   const tab = await api.tabs.get(g.tabId);
+  if (registrableDomain(siteOf(tab.url)) !== g.site) return { error: EXPIRED };
   const { entries } = await host.request("match", { url: tab.url ?? "" });
   if (!entries.some((m) => m.strength === "exact" && m.name === entry.name && m.store === entry.store))
-    return { filled: false, error: "that entry does not belong to this site" };
-  return popupFill(g.tabId, g.frameId, entry, given);
+    return { error: "that entry does not belong to this site" };
+  return { g, url: tab.url ?? "" };
+}
+
+async function chooserFill(token: string, entry: EntryRef, chooser: ChooserSender, given?: CodeResult): Promise<Reply<"chooser-fill">> {
+  const c = await chooserEntry(token, entry, chooser);
+  if ("error" in c) return { filled: false, error: c.error };
+  return popupFill(c.g.tabId, c.g.frameId, entry, given, c.url);
+}
+
+async function chooserCode(token: string, entry: EntryRef, chooser: ChooserSender): Promise<Reply<"chooser-code">> {
+  const c = await chooserEntry(token, entry, chooser);
+  if ("error" in c) return { error: c.error };
+  return takeKept({ entry }) ?? freshCode({ name: entry.name, store: entry.store }).catch((e) => ({ error: errorText(e) }));
 }
 
 async function popupInit(tabId: number): Promise<PopupInit> {
@@ -211,13 +263,14 @@ async function popupInit(tabId: number): Promise<PopupInit> {
   return init;
 }
 
-async function popupFill(tabId: number, frameId: number | undefined, entry: EntryRef, given?: CodeResult): Promise<Reply<"popup-fill">> {
+async function popupFill(tabId: number, frameId: number | undefined, entry: EntryRef, given?: CodeResult, matchedUrl?: string): Promise<Reply<"popup-fill">> {
   try {
+    const url = matchedUrl ?? (await api.tabs.get(tabId)).url ?? "";
     // A code the popup already shows is reused while fresh: asking again would advance an HOTP counter.
     const usable =
       given && given.name === entry.name && given.store === entry.store && (given.type === "hotp" || !waitBeforeFill(given.expires_at, Date.now()));
     const code = usable ? given : (takeKept({ entry }) ?? (await freshCode({ name: entry.name, store: entry.store })));
-    const filled = await fillTab(tabId, frameId, code.code, "best");
+    const filled = await fillTab(tabId, frameId, code.code, "best", url);
     return { filled, code };
   } catch (e) {
     return { filled: false, error: errorText(e) };
@@ -227,28 +280,23 @@ async function popupFill(tabId: number, frameId: number | undefined, entry: Entr
 // ---- message routing ----
 
 const CONTENT_TYPES = new Set<MessageType>(["field-found", "field-lost", "fill-request"]);
-const PAGE_TYPES = new Set<MessageType>(["popup-init", "list", "code", "popup-fill", "alias", "clipboard-copied"]);
-const CHOOSER_TYPES = new Set<MessageType>(["chooser-init", "chooser-fill", "chooser-cancel", "code"]);
+/** The toolbar popup's messages: taken from the popup alone (senders.ts). */
+const POPUP_TYPES = new Set<MessageType>(["popup-init", "list", "code", "popup-fill", "alias", "clipboard-copied"]);
+/** The inline chooser's: from chooser.html framed in a tab, each with its token. */
+const CHOOSER_TYPES = new Set<MessageType>(["chooser-init", "chooser-fill", "chooser-cancel", "chooser-code"]);
 
-function fromExtensionPage(sender: Sender): boolean {
-  return sender.id === api.runtime.id && (sender.url ?? "").startsWith(api.runtime.getURL(""));
+/** The Chromium offscreen document (no tab): it reports that its work is done. */
+function fromOffscreen(sender: Sender): boolean {
+  return sender.id === api.runtime.id && sender.tab === undefined && (sender.url ?? "").startsWith(api.runtime.getURL("offscreen.html"));
 }
 
-/**
- * The inline chooser page. It is the only web-accessible page, so a web page
- * can frame or open it: it gets the chooser messages only, which need a token.
- */
-function fromChooser(sender: Sender): boolean {
-  return (sender.url ?? "").startsWith(api.runtime.getURL("chooser.html"));
-}
-
-/** Another extension page framed in a web page: not something this extension does. */
-function framedInPage(sender: Sender): boolean {
-  return sender.tab !== undefined && (sender.frameId ?? 0) !== 0;
-}
-
-function fromContentScript(sender: Sender): boolean {
-  return sender.id === api.runtime.id && sender.tab?.id !== undefined && !fromExtensionPage(sender);
+/** Whether a message of this type is taken from this sender. Anything else is ignored. */
+function allowed(type: MessageType, sender: Sender): boolean {
+  if (CONTENT_TYPES.has(type)) return fromContentScript(sender);
+  if (CHOOSER_TYPES.has(type)) return framedPage(sender, "chooser.html") !== null;
+  if (POPUP_TYPES.has(type)) return fromPopup(sender);
+  if (type === "offscreen-done") return fromOffscreen(sender);
+  return false;
 }
 
 async function handle(msg: Message, sender: Sender): Promise<unknown> {
@@ -268,12 +316,14 @@ async function handle(msg: Message, sender: Sender): Promise<unknown> {
     case "popup-fill":
       return popupFill(msg.tabId, undefined, msg.entry, msg.code);
     case "chooser-init":
-      return chooserInit(msg.token, sender);
+      return chooserInit(msg.token, framedPage(sender, "chooser.html"));
     case "chooser-fill":
-      return chooserFill(msg.token, msg.entry, sender, msg.code);
+      return chooserFill(msg.token, msg.entry, framedPage(sender, "chooser.html"), msg.code);
+    case "chooser-code":
+      return chooserCode(msg.token, msg.entry, framedPage(sender, "chooser.html"));
     case "chooser-cancel": {
-      const g = await checkChooser(msg.token, sender.tab?.id);
-      if (g) await api.tabs.sendMessage(g.tabId, { type: "close-chooser" } satisfies Message, { frameId: g.frameId }).catch(() => {});
+      const g = await checkChooser(msg.token, framedPage(sender, "chooser.html"));
+      if (g) await api.tabs.sendMessage(g.tabId, { type: "close-chooser" } satisfies Message, g.documentId ? { documentId: g.documentId } : { frameId: g.frameId }).catch(() => {});
       return;
     }
     case "alias": {
@@ -295,14 +345,10 @@ async function handle(msg: Message, sender: Sender): Promise<unknown> {
   }
 }
 
+registerSetup(); // setup capture's listeners (src/background/setup.ts)
+
 api.runtime.onMessage.addListener((msg: unknown, sender, reply) => {
-  if (!isMessage(msg)) return false;
-  const page = fromExtensionPage(sender);
-  const ok =
-    (CONTENT_TYPES.has(msg.type) && fromContentScript(sender)) ||
-    (page && fromChooser(sender) && CHOOSER_TYPES.has(msg.type)) ||
-    (page && !fromChooser(sender) && !framedInPage(sender) && (PAGE_TYPES.has(msg.type) || msg.type === "offscreen-done"));
-  if (!ok) return false;
+  if (!isMessage(msg) || !allowed(msg.type, sender)) return false;
   handle(msg, sender).then(
     (r) => reply(r),
     (e) => reply({ error: errorText(e) }),

@@ -170,6 +170,8 @@ async function fillField(f: Field, code: string, how: FillHow): Promise<boolean>
 
 async function apply(f: Field, plan: FillPlan, how: FillHow): Promise<void> {
   if (plan.action === "fill") {
+    // The code was picked for the document that asked; never fill another (the frame navigated meanwhile).
+    if (plan.origin !== location.origin) return;
     // The user may have typed while the code was being fetched: never write over that.
     if (how === "auto" && !inputsEmpty(f)) {
       remember(f, "offered");
@@ -239,6 +241,9 @@ function deepActiveInput(): HTMLInputElement | null {
 }
 
 async function fillCommand(msg: Extract<Message, { type: "fill" }>): Promise<{ filled: boolean }> {
+  // The background picked the code for a document of this origin: a frame that
+  // navigated to another site since must not receive it (docs/DECISIONS.md).
+  if (msg.origin !== location.origin) return { filled: false };
   scan(false, true); // the user asked: look everywhere, and no auto-fill racing this fill
   let f: Field | null = current;
   const chosen = msg.target === "context" ? lastContextTarget : null;

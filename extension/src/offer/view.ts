@@ -202,12 +202,34 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
     if (r.saved) {
       card.dataset.state = "saved";
       card.append(el("p", { className: "ok", id: "recovery-saved", textContent: `Saved with ${r.saved.name} in ${storesText(r.saved.stores)}.` }));
+      if (r.canUndo) {
+        const undo = button("undo-recovery", "Undo");
+        undo.title = "Put back the recovery codes that were there";
+        undo.addEventListener("click", () => void act(() => send({ type: "offer-recovery-undo", ref })));
+        card.append(el("div", { className: "actions" }, undo));
+      }
       return card;
     }
-    card.dataset.state = "offer";
+    if (r.undone) card.append(el("p", { className: "note", id: "recovery-undone", textContent: "The codes that were there are back." }));
+    // No entry of this site saved here just now, nor a single one in the store: nothing to keep them with.
+    if (!r.target) {
+      card.dataset.state = "none";
+      card.append(el("p", { className: "note", id: "recovery-none", textContent: `No entry of ${v.site} to keep them with. Save the site's 2FA key first.` }));
+      return card;
+    }
+    // Replacing codes an entry may hold is confirmed in the toolbar popup, which no page can cover or restyle.
+    if (r.confirm && "token" in ref) {
+      card.dataset.state = "confirm-in-popup";
+      card.append(el("p", { className: "warn", id: "recovery-confirm", textContent: `${r.target} may already hold recovery codes. To replace them, open the otpfill toolbar button.` }));
+      return card;
+    }
+    card.dataset.state = r.confirm ? "confirm" : "offer";
     card.append(el("p", { className: "note", textContent: "Keep them with the 2FA key: they let you in if you lose it." }));
-    const go = button("save-recovery", r.target ? `Save recovery codes to ${r.target}` : "Save recovery codes with this site's entry", v.secret && !v.saved ? "" : "primary");
-    go.addEventListener("click", () => void act(() => send({ type: "offer-recovery", ref })));
+    const go = r.confirm
+      ? button("replace-recovery", `Replace recovery codes in ${r.target}`, "danger")
+      : button("save-recovery", `Save recovery codes to ${r.target}`, v.secret && !v.saved ? "" : "primary");
+    if (r.confirm) card.append(el("p", { className: "warn", id: "recovery-confirm", textContent: `${r.target} may already hold recovery codes: these replace them (Undo puts them back).` }));
+    go.addEventListener("click", () => void act(() => send({ type: "offer-recovery", ref, ...(r.confirm ? { confirm: true } : {}) })));
     card.append(el("div", { className: "actions" }, go));
     return card;
   }

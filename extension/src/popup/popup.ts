@@ -53,7 +53,8 @@ function groupCode(code: string): string {
 
 async function loadCode(row: Row): Promise<CodeResult | null> {
   if (row.code && (row.code.type === "hotp" || (row.code.expires_at ?? 0) > Date.now() + 500)) return row.code;
-  row.loading ??= send({ type: "code", entry: row.entry })
+  // The inline chooser asks only for the entries its token was given for.
+  row.loading ??= (inline ? send({ type: "chooser-code", token, entry: row.entry }) : send({ type: "code", entry: row.entry }))
     .then((r) => {
       if ("error" in r) {
         row.codeEl.textContent = "—";

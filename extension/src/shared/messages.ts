@@ -55,7 +55,8 @@ export interface HostResults {
   match: { entries: MatchEntry[] };
   code: CodeResult;
   save: { name: string; stores: string[]; code: string; expires_at?: number; undo?: string };
-  save_recovery: { name: string; stores: string[] };
+  /** undo: the save replaced recovery codes the entry held; `undo` takes them back (same token rules as save's). */
+  save_recovery: { name: string; stores: string[]; undo?: string };
   alias: { site: string };
   preview: {
     name: string;
@@ -127,7 +128,8 @@ export type FieldState =
 
 /** Answer to field-found and fill-request: either a code to fill now, or a state to show. */
 export type FillPlan =
-  | { action: "fill"; code: string; submit: boolean }
+  // origin: the document the code was picked for; the content script fills only if it is still that origin
+  | { action: "fill"; code: string; submit: boolean; origin: string }
   | { action: "show"; state: FieldState; message?: string; chooser?: string };
 
 /** Status of the host connection, as the popup shows it. */
@@ -171,7 +173,8 @@ export type Message =
   | { type: "field-lost" }
   | { type: "fill-request" } // the inline icon was clicked
   // background -> content
-  | { type: "fill"; code: string; how: FillHow; submit: boolean; target: "best" | "context" }
+  // origin: the origin of the document the code was picked for; any other document refuses it
+  | { type: "fill"; code: string; how: FillHow; submit: boolean; target: "best" | "context"; origin: string }
   | { type: "set-state"; state: FieldState }
   | { type: "close-chooser" }
   // popup -> background
@@ -180,6 +183,9 @@ export type Message =
   | { type: "chooser-init"; token: string }
   | { type: "chooser-fill"; token: string; entry: EntryRef; code?: CodeResult }
   | { type: "chooser-cancel"; token: string }
+  // a code for one of the entries the background offered this chooser (the candidates bound to its token)
+  | { type: "chooser-code"; token: string; entry: EntryRef }
+  // toolbar popup only (see src/background/senders.ts)
   | { type: "list"; cursor?: string }
   | { type: "code"; entry: EntryRef }
   | { type: "popup-fill"; tabId: number; entry: EntryRef; code?: CodeResult }
@@ -206,6 +212,7 @@ export interface Replies extends SetupReplies {
   "popup-init": PopupInit;
   "chooser-init": PopupInit | { error: string };
   "chooser-fill": { filled: boolean; code?: CodeResult; error?: string };
+  "chooser-code": CodeResult | { error: string };
   list: { entries: EntryRef[]; cursor?: string } | { error: string };
   code: CodeResult | { error: string };
   "popup-fill": { filled: boolean; code?: CodeResult; error?: string };

@@ -71,9 +71,19 @@ export interface SavedView {
 
 export interface RecoveryView {
   count: number;
-  /** The entry the codes would go to, when known (saved on this tab, or the site's single exact match). */
+  /**
+   * The entry the codes would go to: the one saved in this tab on this site
+   * in the last minutes, else the site's single exact match. None: nothing
+   * to save them with.
+   */
   target?: string;
+  /** Saving may replace codes the entry holds: the toolbar popup asks first (never the page's frame). */
+  confirm?: boolean;
   saved?: { name: string; stores: string[] };
+  /** The save replaced codes and can be taken back. */
+  canUndo?: boolean;
+  /** The save was taken back. */
+  undone?: boolean;
 }
 
 export interface OfferView {
@@ -100,7 +110,9 @@ export type SetupMessage =
   | { type: "offer-save"; ref: OfferRef; name: string; store: SaveStore; overwrite: boolean }
   | { type: "offer-code"; ref: OfferRef }
   | { type: "offer-undo"; ref: OfferRef }
-  | { type: "offer-recovery"; ref: OfferRef }
+  // confirm: the popup's "Replace" (refused from a frame on the page)
+  | { type: "offer-recovery"; ref: OfferRef; confirm?: boolean }
+  | { type: "offer-recovery-undo"; ref: OfferRef }
   | { type: "offer-dismiss"; ref: OfferRef }
   | { type: "offer-size"; ref: OfferRef; height: number };
 
@@ -117,6 +129,7 @@ export interface SetupReplies {
   "offer-code": { code: string; expiresAt?: number } | { error: string };
   "offer-undo": OfferView | { error: string };
   "offer-recovery": OfferView | { error: string };
+  "offer-recovery-undo": OfferView | { error: string };
   "offer-dismiss": void;
   "offer-size": void;
 }
@@ -148,6 +161,7 @@ const SETUP_TYPES = new Set<string>([
   "offer-code",
   "offer-undo",
   "offer-recovery",
+  "offer-recovery-undo",
   "offer-dismiss",
   "offer-size",
 ]);

@@ -1,0 +1,320 @@
+// The setup offer's state machine (src/background/offers.ts) with the host
+// client, tab URLs and the clock injected: which caller may act on an offer
+// (tokens bound to tab, frame and document; the popup alone by tab id), the
+// second click before overwriting a secret, where recovery codes may go (the
+// same site's entry, saved in this tab within RECENT_MS, or the site's single
+// exact match; the popup confirms replacing), and undo.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { HostError } from "../src/background/host";
+import { type Caller, type Offer, OfferMachine, RECENT_MS } from "../src/background/offers";
+import type { HostAction, HostParams, HostResults, MatchEntry } from "../src/shared/messages";
+
+const GITHUB_URI = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
+const CODES = ["3f9a1-c27e4", "8b0d5-61fa9"];
+
+/** A host that records requests and answers from what the test set up: entries per site, codes per entry. */
+class FakeHost {
+  calls: { action: HostAction; params: Record<string, unknown> }[] = [];
+  /** Exact and weak entries by registrable site. */
+  entries: Record<string, MatchEntry[]> = {};
+  /** name -> recovery codes in the store */
+  recovery: Record<string, string[]> = {};
+  existing = new Set<string>();
+  undos = new Map<string, () => void>();
+  private n = 0;
+  async request<A extends HostAction>(action: A, params: HostParams[A]): Promise<HostResults[A]> {
+    this.calls.push({ action, params: params as Record<string, unknown> });
+    const p = params as Record<string, unknown>;
+    const answer = (r: unknown) => r as HostResults[A];
+    switch (action) {
+      case "hello":
+        return answer({ version: "t", protocol: 1, stores: [{ id: "pass", kind: "pass", ok: true }] });
+      case "preview":
+        return answer({ name: (p.name as string) ?? "github.com/alice", type: "totp", issuer: "GitHub", account: "alice", algorithm: "SHA1", digits: 6, period: 30, stores: ["pass"], exists: this.existing.has((p.name as string) ?? "github.com/alice") ? ["pass"] : [] });
+      case "match": {
+        const host = new URL(p.url as string).hostname.split(".").slice(-2).join(".");
+        return answer({ entries: this.entries[host] ?? [] });
+      }
+      case "save": {
+        const name = p.name as string;
+        if (this.existing.has(name) && !p.overwrite) throw new HostError({ code: "exists", message: `${name} exists` });
+        this.existing.add(name);
+        return answer({ name, stores: ["pass"], code: "123456", expires_at: 10_000_000, undo: `u${++this.n}` });
+      }
+      case "save_recovery": {
+        const name = p.name as string;
+        const before = this.recovery[name];
+        this.recovery[name] = (p.codes as string[]).slice();
+        const r: Record<string, unknown> = { name, stores: ["pass"] };
+        if (before) {
+          const t = `r${++this.n}`;
+          this.undos.set(t, () => (this.recovery[name] = before));
+          r.undo = t;
+        }
+        return answer(r);
+      }
+      case "undo": {
+        this.undos.get(p.token as string)?.();
+        return answer({ name: "x", stores: ["pass"] });
+      }
+      case "code":
+        return answer({ name: p.name, store: "pass", type: "totp", code: "654321", digits: 6, period: 30, expires_at: 10_000_000 });
+      default:
+        throw new Error(`unexpected ${action}`);
+    }
+  }
+  count(action: HostAction): number {
+    return this.calls.filter((c) => c.action === action).length;
+  }
+}
+
+function world() {
+  const host = new FakeHost();
+  const urls = new Map<number, string>();
+  const clock = { now: 1_000_000 };
+  const posted: { port: unknown; cmd: unknown }[] = [];
+  const fills: { tabId: number; code: string; origin: string }[] = [];
+  let t = 0;
+  const m = new OfferMachine({
+    host,
+    tabUrl: async (id) => urls.get(id) ?? "",
+    now: () => clock.now,
+    newToken: () => `token-${++t}`,
+    defaultStore: async () => "pass",
+    fillVerification: async (tabId, code, origin) => {
+      fills.push({ tabId, code, origin });
+      return true;
+    },
+    sleep: async () => {},
+    post: (port, cmd) => posted.push({ port, cmd }),
+    errorText: (e) => String(e),
+  });
+  /** A page loads in a tab: its scanner connects. */
+  const load = (tabId: number, url: string): Offer => {
+    urls.set(tabId, url);
+    return m.open(tabId, { tab: tabId, url }, url);
+  };
+  return { m, host, urls, clock, posted, fills, load };
+}
+
+const frame = (tabId: number, frameId: number, documentId?: string): Caller => ({ kind: "frame", tabId, frameId, ...(documentId ? { documentId } : {}) });
+const popup: Caller = { kind: "popup" };
+const none: Caller = { kind: "none" };
+
+describe("offer tokens", () => {
+  it("a token acts only from a frame of its own tab, bound to the first frame and document that use it", () => {
+    const { m, load } = world();
+    const o = load(1, "https://github.com/settings/2fa");
+    load(2, "https://evil.example/");
+    assert.equal(m.offerFor({ token: "forged" }, frame(1, 5)), null, "a wrong token");
+    assert.equal(m.offerFor({ token: o.token }, frame(2, 5)), null, "the right token from another tab");
+    assert.equal(m.offerFor({ token: o.token }, frame(1, 0)), null, "a top frame: offer.html opened as a page");
+    assert.equal(m.offerFor({ token: o.token }, none), null, "a caller that is neither a frame nor the popup");
+    assert.equal(m.offerFor({ token: o.token }, popup), null, "the popup names a tab, not a token");
+    assert.equal(m.offerFor({ token: o.token }, frame(1, 5, "doc-a")), o, "the first frame to use it");
+    assert.equal(m.offerFor({ token: o.token }, frame(1, 5, "doc-a")), o, "again");
+    assert.equal(m.offerFor({ token: o.token }, frame(1, 6, "doc-c")), null, "a second frame");
+    assert.equal(m.offerFor({ token: o.token }, frame(1, 5, "doc-b")), null, "another document in the same frame");
+  });
+
+  it("a tab id works for the popup only", () => {
+    const { m, load } = world();
+    const o = load(1, "https://github.com/settings/2fa");
+    assert.equal(m.offerFor({ tabId: 1 }, popup), o);
+    assert.equal(m.offerFor({ tabId: 1 }, frame(1, 5)), null, "an offer frame naming a tab");
+    assert.equal(m.offerFor({ tabId: 1 }, none), null, "a top-level extension page a page opened");
+    assert.equal(m.offerFor({ tabId: 2 }, popup), null, "a tab without an offer");
+  });
+
+  it("a new page in the tab ends the old offer and its token; the old page's port closing later does not end the new one", () => {
+    const { m, load } = world();
+    const a = load(1, "https://github.com/a");
+    const b = load(1, "https://github.com/b");
+    assert.notEqual(a.token, b.token);
+    assert.equal(m.offerFor({ token: a.token }, frame(1, 5)), null);
+    assert.equal(m.forget(1, a.port), undefined, "the old port");
+    assert.equal(m.offerFor({ token: b.token }, frame(1, 5)), b);
+    assert.equal(m.forget(1, b.port), b);
+    assert.equal(m.offerFor({ token: b.token }, frame(1, 5)), null, "gone with its page");
+  });
+
+  it("scanner messages count only from the offer's origin", () => {
+    const { m, load } = world();
+    const o = load(1, "https://github.com/settings/2fa");
+    assert.equal(m.scannerOffer(1, "https://github.com/other"), o);
+    assert.equal(m.scannerOffer(1, "https://evil.example/"), undefined);
+  });
+});
+
+describe("saving a key", () => {
+  it("overwriting needs a second click for the same name and store; the secret is dropped once saved", async () => {
+    const { m, host, load, fills } = world();
+    host.existing.add("github.com/alice");
+    const o = load(1, "https://github.com/settings/2fa");
+    assert.equal(await m.found(o, GITHUB_URI, "img"), true);
+    assert.deepEqual(await m.save(o, "github.com/alice", "pass", true), { error: "Confirm replacing the existing secret first." }, "overwrite before any confirmation");
+    const first = await m.save(o, "github.com/alice", "pass", false);
+    assert.ok("confirm" in first && first.confirm?.length, "the first click only asks");
+    assert.equal(host.calls.filter((c) => c.action === "save" && c.params.overwrite).length, 0);
+    assert.deepEqual(await m.save(o, "github.com/bob", "pass", true), { error: "Confirm replacing the existing secret first." }, "confirmation was for another name");
+    const second = await m.save(o, "github.com/alice", "pass", true);
+    assert.ok("view" in second && second.view.saved?.name === "github.com/alice");
+    assert.equal(host.calls.filter((c) => c.action === "save" && c.params.overwrite).length, 1);
+    assert.equal(o.uri, undefined, "the secret is gone from the extension");
+    assert.deepEqual(fills, [{ tabId: 1, code: "123456", origin: "https://github.com" }], "the verification fill names the offer's origin");
+  });
+
+  it("is refused when the tab shows another origin", async () => {
+    const { m, host, load, urls } = world();
+    const o = load(1, "https://github.com/settings/2fa");
+    await m.found(o, GITHUB_URI, "img");
+    urls.set(1, "https://evil.example/");
+    assert.match(JSON.stringify(await m.save(o, "github.com/alice", "pass", false)), /another site/);
+    assert.equal(host.count("save"), 0);
+  });
+});
+
+describe("recovery codes", () => {
+  async function saveGithub(w: ReturnType<typeof world>, tabId = 1): Promise<Offer> {
+    const o = w.load(tabId, "https://github.com/settings/two_factor_authentication/setup/intro");
+    await w.m.found(o, GITHUB_URI, "img");
+    const r = await w.m.save(o, "github.com/alice", "pass", false);
+    assert.ok("view" in r);
+    return o;
+  }
+
+  it("another site in the same tab is not offered the entry saved on github.com (the issue's scenario)", async () => {
+    const w = world();
+    await saveGithub(w);
+    const o = w.load(1, "https://evil.example/recovery");
+    assert.equal(await w.m.recoveryFound(o, CODES), true);
+    const v = await w.m.viewOf(o);
+    assert.equal(v.recovery?.target, undefined, "no entry named");
+    const r = await w.m.saveRecovery(o, frame(1, 5), false);
+    assert.ok("error" in r);
+    assert.equal(w.host.count("save_recovery"), 0, "nothing sent to the host");
+  });
+
+  it("a page of the same site in the same tab, within RECENT_MS: one click into the entry just created", async () => {
+    const w = world();
+    await saveGithub(w);
+    w.clock.now += RECENT_MS - 1;
+    const o = w.load(1, "https://github.com/settings/auth/recovery-codes");
+    await w.m.recoveryFound(o, CODES);
+    const v = await w.m.viewOf(o);
+    assert.deepEqual(v.recovery, { count: 2, target: "github.com/alice" });
+    const r = await w.m.saveRecovery(o, frame(1, 5), false);
+    assert.ok(!("error" in r), JSON.stringify(r));
+    assert.deepEqual(w.host.recovery["github.com/alice"], CODES);
+    assert.equal(w.host.calls.find((c) => c.action === "save_recovery")?.params.name, "github.com/alice", "the entry is named, never left to the host to pick");
+  });
+
+  it("after RECENT_MS the tab's save no longer counts: the site's single exact match, confirmed in the popup", async () => {
+    const w = world();
+    await saveGithub(w);
+    w.clock.now += RECENT_MS + 1;
+    w.host.entries["github.com"] = [{ name: "github.com/alice", store: "pass", strength: "exact" }];
+    const o = w.load(1, "https://github.com/settings/auth/recovery-codes");
+    await w.m.recoveryFound(o, CODES);
+    assert.deepEqual((await w.m.viewOf(o)).recovery, { count: 2, target: "github.com/alice", confirm: true });
+    const fromFrame = await w.m.saveRecovery(o, frame(1, 5), true);
+    assert.match(JSON.stringify(fromFrame), /toolbar button/, "the page's frame cannot confirm, even claiming to");
+    assert.equal(w.host.count("save_recovery"), 0);
+    const fromPopupUnconfirmed = await w.m.saveRecovery(o, popup, false);
+    assert.ok("error" in fromPopupUnconfirmed, "the popup's first click only asks");
+    assert.equal(w.host.count("save_recovery"), 0);
+    const ok = await w.m.saveRecovery(o, popup, true);
+    assert.ok(!("error" in ok));
+    assert.deepEqual(w.host.recovery["github.com/alice"], CODES);
+  });
+
+  it("a site with no single exact match gets no target (no entry, or several)", async () => {
+    const w = world();
+    const o = w.load(1, "https://gitlab.com/recovery");
+    await w.m.recoveryFound(o, CODES);
+    assert.equal((await w.m.viewOf(o)).recovery?.target, undefined);
+    w.host.entries["gitlab.com"] = [
+      { name: "gitlab.com/a", store: "pass", strength: "exact" },
+      { name: "gitlab.com/b", store: "pass", strength: "exact" },
+    ];
+    await w.m.recoveryFound(o, CODES);
+    assert.equal((await w.m.viewOf(o)).recovery?.target, undefined);
+    assert.ok("error" in (await w.m.saveRecovery(o, popup, true)));
+    assert.equal(w.host.count("save_recovery"), 0);
+  });
+
+  it("a weak match is never a target", async () => {
+    const w = world();
+    w.host.entries["gitlab.com"] = [{ name: "github.com/alice", store: "pass", strength: "weak" }];
+    const o = w.load(1, "https://gitlab.com/recovery");
+    await w.m.recoveryFound(o, CODES);
+    assert.equal((await w.m.viewOf(o)).recovery?.target, undefined);
+  });
+
+  it("an entry that replaced an existing one, or already got codes from this tab, asks first; the replacement can be undone", async () => {
+    const w = world();
+    w.host.existing.add("github.com/alice");
+    w.host.recovery["github.com/alice"] = ["old-1", "old-2"];
+    const o = w.load(1, "https://github.com/settings/two_factor_authentication/setup/intro");
+    await w.m.found(o, GITHUB_URI, "img");
+    await w.m.save(o, "github.com/alice", "pass", false);
+    await w.m.save(o, "github.com/alice", "pass", true); // confirmed overwrite of the secret
+    const r = w.load(1, "https://github.com/settings/auth/recovery-codes");
+    await w.m.recoveryFound(r, CODES);
+    assert.equal((await w.m.viewOf(r)).recovery?.confirm, true, "the entry existed before: it may hold codes");
+    assert.ok("error" in (await w.m.saveRecovery(r, frame(1, 5), false)));
+    assert.deepEqual(w.host.recovery["github.com/alice"], ["old-1", "old-2"], "unchanged until confirmed");
+    const saved = await w.m.saveRecovery(r, popup, true);
+    assert.ok(!("error" in saved) && saved.recovery?.canUndo === true, JSON.stringify(saved));
+    assert.deepEqual(w.host.recovery["github.com/alice"], CODES);
+    const undone = await w.m.undoRecovery(r);
+    assert.ok(!("error" in undone) && undone.recovery?.undone === true);
+    assert.deepEqual(w.host.recovery["github.com/alice"], ["old-1", "old-2"], "undo put the old codes back");
+    assert.ok("error" in (await w.m.undoRecovery(r)), "only once");
+  });
+
+  it("codes saved once into the new entry: saving codes again asks first", async () => {
+    const w = world();
+    await saveGithub(w);
+    const a = w.load(1, "https://github.com/settings/auth/recovery-codes");
+    await w.m.recoveryFound(a, CODES);
+    assert.ok(!("error" in (await w.m.saveRecovery(a, frame(1, 5), false))));
+    const b = w.load(1, "https://github.com/settings/auth/recovery-codes?regenerated");
+    await w.m.recoveryFound(b, ["new-1", "new-2"]);
+    assert.equal((await w.m.viewOf(b)).recovery?.confirm, true);
+    assert.ok("error" in (await w.m.saveRecovery(b, frame(1, 5), false)));
+    assert.deepEqual(w.host.recovery["github.com/alice"], CODES);
+  });
+
+  it("another tab's save does not count; closing the tab forgets its save", async () => {
+    const w = world();
+    await saveGithub(w, 1);
+    const other = w.load(2, "https://github.com/settings/auth/recovery-codes");
+    await w.m.recoveryFound(other, CODES);
+    assert.equal((await w.m.viewOf(other)).recovery?.target, undefined, "tab 2 saved nothing, and the store has no exact match");
+    w.m.closeTab(1);
+    const again = w.load(1, "https://github.com/settings/auth/recovery-codes");
+    await w.m.recoveryFound(again, CODES);
+    assert.equal((await w.m.viewOf(again)).recovery?.target, undefined);
+  });
+
+  it("the target is looked up again at the click: an undone save no longer takes the codes", async () => {
+    const w = world();
+    const o = await saveGithub(w);
+    await w.m.recoveryFound(o, CODES);
+    assert.equal((await w.m.viewOf(o)).recovery?.target, "github.com/alice");
+    await w.m.undo(o);
+    assert.equal((await w.m.viewOf(o)).recovery?.target, undefined);
+    assert.ok("error" in (await w.m.saveRecovery(o, popup, true)));
+    assert.equal(w.host.count("save_recovery"), 0);
+  });
+
+  it("refuses codes that are not a list of 1 to 64 strings", async () => {
+    const w = world();
+    const o = w.load(1, "https://github.com/x");
+    assert.equal(await w.m.recoveryFound(o, []), false);
+    assert.equal(await w.m.recoveryFound(o, Array(65).fill("a")), false);
+    assert.equal(await w.m.recoveryFound(o, [1 as unknown as string]), false);
+  });
+});
