@@ -3,6 +3,7 @@
 // fixtures/sites/<host>/<path>.html; this file is the test's view of them.
 
 import { setupHosts } from './setup-corpus.js';
+import { hostileHosts } from './hostile.js';
 
 /** TOTP defaults, as `pass otp insert` writes them when the URI omits them. */
 const std = { algorithm: 'SHA1', digits: 6, period: 30 };
@@ -200,5 +201,6 @@ export function allHosts() {
   for (const h of lookalikeHosts) hosts.add(h);
   for (const u of Object.values(speedPages)) hosts.add(new URL(u).hostname);
   for (const h of setupHosts()) hosts.add(h); // the setup-capture pages (setup-corpus.js)
+  for (const h of hostileHosts) hosts.add(h); // the hostile pages (hostile.js)
   return [...hosts].sort();
 }

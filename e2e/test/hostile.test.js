@@ -1,0 +1,319 @@
+// Hostile pages in real browsers (issue 9): no page can steer a save or a fill
+// to another site. Chromium (playwright-core) and Firefox ESR (puppeteer-core,
+// WebDriver BiDi), each with a pass store of its own.
+// 1. Recovery codes: after a key is saved on github.com, the same tab goes to
+//    another site that shows "recovery codes": nothing offers to save them
+//    into github.com's entry, and that entry is unchanged. The same site's
+//    recovery page, in that tab, saves into it with one click.
+// 2. A page that frames chooser.html / offer.html, or navigates itself to
+//    them, and makes them send the extension's messages gets no code and no
+//    entry names.
+// 3. A same-site frame with the code field is navigated to another site after
+//    the extension recorded it: the popup's fill does not reach that site's
+//    document.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
+import { bank, evilCodes, pages } from '../lib/hostile.js';
+import { must, run, skipReason, sleep } from '../lib/proc.js';
+import { keyURI, recoveryCodes } from '../lib/setup-corpus.js';
+import { expectedCodes } from '../lib/store.js';
+import { paths, setupWorld, toolRequirements } from '../lib/world.js';
+
+const extensionBuilt = (dir) => (fs.existsSync(path.join(dir, 'manifest.json')) ? dir : '');
+const common = toolRequirements();
+const chromiumSkip = skipReason({ ...common, chromium: paths.chromium, 'extension/dist/chromium (cd extension && npm ci && npm run build)': extensionBuilt(paths.chromiumExtension) });
+const firefoxSkip = skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist/firefox (cd extension && npm ci && npm run build)': extensionBuilt(paths.firefoxExtension) });
+
+const FORGED_TOKEN = '00000000-0000-4000-8000-000000000000';
+
+let world;
+
+if (!chromiumSkip || !firefoxSkip) {
+  before(async () => {
+    world = await setupWorld({ only: [] }); // certificate, servers, GnuPG home; each browser gets its own store below
+  });
+  after(async () => {
+    await world?.teardown();
+  });
+}
+
+/** A pass store of its own for one browser, holding the bank's entry. */
+async function makeStore(name) {
+  const env = { ...process.env, GNUPGHOME: world.gnupgHome, PASSWORD_STORE_DIR: path.join(world.root, `${name}-hostile-store`) };
+  delete env.PASSWORD_STORE_KEY;
+  const { stdout } = await must('gpg', ['--batch', '--with-colons', '--list-secret-keys'], { env });
+  const fpr = stdout.split('\n').find((l) => l.startsWith('fpr:'))?.split(':')[9];
+  await must('pass', ['init', fpr], { env });
+  await must('pass', ['otp', 'insert', bank.name], { env, input: keyURI(bank.key) + '\n' });
+  return env;
+}
+
+async function assertCode(key, value, what) {
+  const codes = await expectedCodes(key);
+  assert.ok(codes.includes(value), `${what}: got ${JSON.stringify(value)}, oathtool says ${codes.join(' / ')}`);
+}
+
+/** The codes of an entry's recovery-codes block, as `pass show` prints it. */
+function recoveryBlock(text) {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => l.trim().toLowerCase() === 'recovery-codes:');
+  if (at < 0) return [];
+  const out = [];
+  for (const l of lines.slice(at + 1)) {
+    if (!/^\s+\S/.test(l)) break;
+    out.push(l.trim());
+  }
+  return out;
+}
+
+/** Whatever an extension page could send the background to get a code or entry names (run in that page). */
+async function probeMessages({ entry, tabId, token }) {
+  const api = globalThis.browser ?? globalThis.chrome;
+  const tries = {
+    code: { type: 'code', entry },
+    list: { type: 'list' },
+    'popup-init': { type: 'popup-init', tabId },
+    'popup-fill': { type: 'popup-fill', tabId, entry },
+    'chooser-init': { type: 'chooser-init', token },
+    'chooser-code': { type: 'chooser-code', token, entry },
+    'chooser-fill': { type: 'chooser-fill', token, entry },
+    'offer-init': { type: 'offer-init', ref: { tabId } },
+    'offer-code': { type: 'offer-code', ref: { tabId } },
+  };
+  const out = {};
+  for (const [k, m] of Object.entries(tries)) {
+    try {
+      const r = await Promise.race([api.runtime.sendMessage(m), new Promise((res) => setTimeout(() => res('timeout'), 8000))]);
+      out[k] = JSON.stringify(r ?? null);
+    } catch (e) {
+      out[k] = `error: ${e.message}`;
+    }
+  }
+  return out;
+}
+
+function hostileSuite(name, launch, { skip }) {
+  describe(`hostile pages in ${name}`, { skip }, () => {
+    let driver;
+    let env;
+    let ext; // an extension page, to find tab ids
+
+    before(async () => {
+      env = await makeStore(name);
+      const w = {
+        ...world,
+        browserEnv(n) {
+          const r = world.browserEnv(n);
+          r.env.PASSWORD_STORE_DIR = env.PASSWORD_STORE_DIR;
+          return r;
+        },
+      };
+      driver = await launch(w);
+      ext = await driver.newPage();
+      await driver.openExtensionPage(ext, 'options.html');
+    });
+    after(async () => {
+      await closeDriver(driver);
+    });
+
+    const show = (entry) => run('pass', ['show', entry], { env });
+
+    async function tabIdOf(url) {
+      const tabs = await ext.evaluate(async () => (await (globalThis.browser ?? globalThis.chrome).tabs.query({})).map((t) => ({ id: t.id, url: t.url })));
+      const tab = tabs.find((t) => t.url === url);
+      assert.ok(tab, `no tab shows ${url}`);
+      return tab.id;
+    }
+
+    /** Frames of a page showing an extension page (BiDi keeps a framed moz-extension URL as about:blank: each frame is asked). */
+    async function extensionFrames(page, file) {
+      const prefix = driver.extensionURL(file);
+      const out = [];
+      for (const f of page.raw.frames()) {
+        if (f === page.raw.mainFrame()) continue;
+        const url = f.url().startsWith(prefix) ? f.url() : await f.evaluate(() => location.href).catch(() => '');
+        if (url.startsWith(prefix)) out.push({ frame: f, url });
+      }
+      return out;
+    }
+
+    /** The offer frame the extension put on the page (not a forged one). */
+    async function offerFrame(page, timeout = 15_000) {
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        const f = (await extensionFrames(page, 'offer.html')).find((x) => !x.url.includes(FORGED_TOKEN))?.frame;
+        if (f) return f;
+        if (Date.now() > deadline) throw new Error(`no offer frame on ${page.url()} within ${timeout} ms`);
+        await sleep(100);
+      }
+    }
+
+    async function frameWait(frame, fn, arg, timeout = 15_000) {
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        const v = await frame.evaluate(fn, arg).catch(() => false);
+        if (v) return v;
+        if (Date.now() > deadline) throw new Error(`timed out waiting in a frame for ${fn}`);
+        await sleep(100);
+      }
+    }
+
+    const offerState = (frame, states) => frameWait(frame, (s) => s.includes(document.getElementById('offer')?.dataset.state) && document.getElementById('offer').dataset.state, states);
+
+    test('recovery codes on another site in the same tab are not offered for the entry saved on github.com', async () => {
+      const page = await driver.newPage();
+      const popup = await driver.newPage();
+      try {
+        await page.bringToFront();
+        await page.goto(pages.githubSetup);
+        let frame = await offerFrame(page);
+        await offerState(frame, ['offer']);
+        await frame.click('#save');
+        await offerState(frame, ['saved']);
+        const saved = await show('github.com/alice');
+        assert.equal(saved.code, 0, 'the key was saved as github.com/alice');
+
+        // The same tab, right after: a hostile site showing "recovery codes".
+        await page.goto(pages.evilRecovery);
+        frame = await offerFrame(page);
+        await offerState(frame, ['recovery']);
+        await sleep(500); // the view settles (target looked up)
+        const offered = await frame.evaluate(() => ({
+          card: document.getElementById('recovery')?.dataset.state ?? null,
+          save: document.getElementById('save-recovery')?.textContent ?? null,
+          replace: document.getElementById('replace-recovery')?.textContent ?? null,
+          text: document.getElementById('recovery')?.textContent ?? '',
+        }));
+        // What a user would do with a "Save recovery codes" button: click it.
+        if (offered.save) {
+          await frame.click('#save-recovery');
+          await sleep(1_500);
+        }
+        const after = await show('github.com/alice');
+        assert.deepEqual(recoveryBlock(after.stdout), recoveryBlock(saved.stdout), 'github.com/alice is unchanged');
+        assert.ok(!evilCodes.some((c) => after.stdout.includes(c)), 'no code of evil.example in github.com/alice');
+        assert.equal(offered.save, null, `no offer to save evil.example's codes into another site's entry (offered: ${offered.save})`);
+        assert.equal(offered.replace, null);
+        assert.equal(offered.card, 'none');
+        assert.ok(!offered.text.includes('github.com'), `the offer does not name github.com's entry: ${offered.text}`);
+        // Nor does the toolbar popup on that tab.
+        await driver.openExtensionPage(popup, `popup.html?tab=${await tabIdOf(page.url())}`);
+        await popup.waitFor(() => document.querySelector('#setup-offer #recovery')?.dataset.state, null, { timeout: 15_000 });
+        const inPopup = await popup.evaluate(() => ({
+          save: !!document.querySelector('#setup-offer #save-recovery'),
+          replace: !!document.querySelector('#setup-offer #replace-recovery'),
+        }));
+        assert.deepEqual(inPopup, { save: false, replace: false }, 'the popup offers no save either');
+        await popup.close();
+
+        // The same site's own recovery page, still in that tab: one click saves into the entry just created.
+        await page.bringToFront();
+        await page.goto(pages.githubRecovery);
+        frame = await offerFrame(page);
+        await frameWait(frame, () => document.getElementById('recovery')?.dataset.state === 'offer');
+        assert.equal(await frame.evaluate(() => document.getElementById('save-recovery')?.textContent), 'Save recovery codes to github.com/alice');
+        await frame.click('#save-recovery');
+        await frameWait(frame, () => document.getElementById('recovery')?.dataset.state === 'saved');
+        assert.deepEqual(recoveryBlock((await show('github.com/alice')).stdout), recoveryCodes.github, 'github.com\'s own codes, in github.com/alice');
+      } finally {
+        await popup.close();
+        await page.close();
+      }
+    });
+
+    test('a page framing chooser.html / offer.html, or navigating itself to them, gets no code and no entry', async () => {
+      const page = await driver.newPage();
+      try {
+        await page.goto(`${pages.evilFrames}?ext=${encodeURIComponent(driver.extensionOrigin)}`);
+        const tabId = await tabIdOf(page.url());
+        const arg = { entry: { name: bank.name, store: 'pass' }, tabId, token: FORGED_TOKEN };
+        const check = (what, got) => {
+          const all = JSON.stringify(got);
+          assert.ok(!/"code\\?":\\?"\d{6,8}\\?"/.test(all), `${what} obtained a code: ${all}`);
+          assert.ok(!all.includes(bank.name), `${what} obtained entry names: ${all}`);
+          assert.ok(!/"filled\\?":true/.test(all), `${what} filled something: ${all}`);
+        };
+        const deadline = Date.now() + 15_000;
+        let framed = [];
+        while (framed.length < 2 && Date.now() < deadline) {
+          framed = [...(await extensionFrames(page, 'chooser.html')), ...(await extensionFrames(page, 'offer.html'))];
+          if (framed.length < 2) await sleep(200);
+        }
+        assert.equal(framed.length, 2, 'both extension pages loaded in the page\'s frames');
+        for (const { frame, url } of framed) check(`framed ${url.split('?')[0]}`, await frame.evaluate(probeMessages, arg));
+
+        for (const file of ['offer.html', 'chooser.html']) {
+          const top = await driver.newPage();
+          try {
+            const url = `${driver.extensionURL(file)}?token=${FORGED_TOKEN}&tab=${tabId}`;
+            await top.goto(`${pages.evilFrames}?ext=${encodeURIComponent(driver.extensionOrigin)}`);
+            // The page's own script opens the extension page in its tab (a top-level navigation, as window.open would).
+            await top.evaluate((u) => setTimeout(() => (location.href = u), 0), url);
+            await top.waitFor((u) => location.href === u && document.readyState === 'complete', url, { timeout: 10_000 });
+            check(`top-level ${file}`, await top.evaluate(probeMessages, { ...arg, tabId: await tabIdOf(url) }));
+          } finally {
+            await top.close();
+          }
+        }
+        // Nothing of the bank's was filled anywhere meanwhile: its store entry is intact.
+        assert.equal((await show(bank.name)).code, 0);
+      } finally {
+        await page.close();
+      }
+    });
+
+    test('a same-site frame navigated to another site after it was recorded gets no code from the popup\'s fill', async () => {
+      const page = await driver.newPage();
+      const popup = await driver.newPage();
+      try {
+        await page.bringToFront();
+        await page.goto(bank.page);
+        // The bank's own frame: auto-filled (the extension recorded it as the frame with the field).
+        const bankFrame = () => page.frameByHost(bank.frameHost);
+        const seen = await frameWait({ evaluate: (fn, a) => bankFrame()?.evaluate(fn, a) ?? Promise.resolve(false) }, () => window.__seen);
+        await assertCode(bank.key, seen, 'the bank frame was auto-filled');
+        await driver.openExtensionPage(popup, `popup.html?tab=${await tabIdOf(page.url())}`);
+        const row = `li.entry[data-name="${bank.name}"] button.fill`;
+        await popup.waitFor((s) => !!document.querySelector(s), row, { timeout: 15_000 });
+        // Control: the popup's fill reaches the bank's frame.
+        const before = await bankFrame().evaluate(() => window.__seenLog.length);
+        await popup.click(row);
+        await popup.waitFor(() => document.getElementById('notice')?.textContent, null, { timeout: 15_000 });
+        assert.equal(await popup.evaluate(() => document.getElementById('notice').textContent), 'Filled.');
+        assert.ok((await bankFrame().evaluate(() => window.__seenLog.length)) > before, 'the popup filled the bank frame');
+
+        // A script of the page navigates the frame to another site.
+        await page.evaluate((u) => {
+          document.getElementById('authFrame').src = u;
+        }, bank.evilFrame);
+        const evil = () => page.frameByHost('evil.example');
+        await frameWait({ evaluate: (fn, a) => evil()?.evaluate(fn, a) ?? Promise.resolve(false) }, () => document.documentElement.getAttribute('data-otpfill-state'));
+        await popup.evaluate(() => {
+          document.getElementById('notice').textContent = '';
+        });
+        await popup.click(row);
+        await popup.waitFor(() => document.getElementById('notice')?.textContent || document.getElementById('problem')?.textContent, null, { timeout: 15_000 });
+        await sleep(500);
+        const got = await evil().evaluate(() => ({
+          value: document.getElementById('otp').value,
+          seen: window.__seen,
+          filled: document.getElementById('otp').getAttribute('data-otpfill-filled'),
+          state: document.documentElement.getAttribute('data-otpfill-state'),
+        }));
+        assert.deepEqual({ value: got.value, seen: got.seen, filled: got.filled }, { value: '', seen: null, filled: null }, `evil.example's document received the code (state ${got.state})`);
+        assert.notEqual(await popup.evaluate(() => document.getElementById('notice').textContent), 'Filled.');
+      } finally {
+        await popup.close();
+        await page.close();
+      }
+    });
+  });
+}
+
+// E2E_BROWSER=chromium|firefox runs one browser only (while working on one).
+const one = process.env.E2E_BROWSER;
+hostileSuite('chromium', launchChromium, { skip: chromiumSkip || (one && one !== 'chromium' ? `E2E_BROWSER=${one}` : false) });
+hostileSuite('firefox', launchFirefox, { skip: firefoxSkip || (one && one !== 'firefox' ? `E2E_BROWSER=${one}` : false) });
