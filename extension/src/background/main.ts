@@ -314,7 +314,7 @@ async function handle(msg: Message, sender: Sender): Promise<unknown> {
     case "code":
       return takeKept({ entry: msg.entry }) ?? freshCode({ name: msg.entry.name, store: msg.entry.store }).catch((e) => ({ error: errorText(e) }));
     case "popup-fill":
-      return popupFill(msg.tabId, undefined, msg.entry, msg.code);
+      return popupFill(msg.tabId, undefined, msg.entry, msg.code, typeof msg.url === "string" ? msg.url : "");
     case "chooser-init":
       return chooserInit(msg.token, framedPage(sender, "chooser.html"));
     case "chooser-fill":

@@ -137,7 +137,7 @@ async function fillRow(row: Row): Promise<void> {
   const code = await loadCode(row);
   const r = inline
     ? await send({ type: "chooser-fill", token, entry: row.entry, ...(code ? { code } : {}) })
-    : await send({ type: "popup-fill", tabId: init.tabId, entry: row.entry, ...(code ? { code } : {}) });
+    : await send({ type: "popup-fill", tabId: init.tabId, url: init.url, entry: row.entry, ...(code ? { code } : {}) });
   if (r.error) return problem(r.error, false);
   if (r.code) {
     row.code = r.code;

@@ -188,7 +188,8 @@ export type Message =
   // toolbar popup only (see src/background/senders.ts)
   | { type: "list"; cursor?: string }
   | { type: "code"; entry: EntryRef }
-  | { type: "popup-fill"; tabId: number; entry: EntryRef; code?: CodeResult }
+  // url: the tab's URL the popup showed its entries for; the fill is refused if the tab shows another origin now
+  | { type: "popup-fill"; tabId: number; url: string; entry: EntryRef; code?: CodeResult }
   | { type: "alias"; tabId: number; entry: EntryRef }
   | { type: "clipboard-copied"; code: string; expiresAt?: number }
   // background -> offscreen document (Chromium only)
