@@ -5,9 +5,10 @@
 //    another site that shows "recovery codes": nothing offers to save them
 //    into github.com's entry, and that entry is unchanged. The same site's
 //    recovery page, in that tab, saves into it with one click.
-// 2. A page that frames chooser.html / offer.html, or navigates itself to
-//    them, and makes them send the extension's messages gets no code and no
-//    entry names.
+// 2. A page that frames chooser.html / offer.html, navigates itself to them,
+//    or opens offer.html with window.open, and makes them send the
+//    extension's messages gets no code and no entry names (each of the four
+//    ways got a code on main before issue 9).
 // 3. A same-site frame with the code field is navigated to another site after
 //    the extension recorded it: the popup's fill does not reach that site's
 //    document.
@@ -257,6 +258,31 @@ function hostileSuite(name, launch, { skip }) {
           } finally {
             await top.close();
           }
+        }
+        // window.open after a real click on the page's button: a top-level offer.html in a tab of its own.
+        const opener = await driver.newPage();
+        try {
+          await opener.goto(`${pages.evilFrames}?ext=${encodeURIComponent(driver.extensionOrigin)}`);
+          await opener.click('#open');
+          const openedUrl = `${driver.extensionURL('offer.html')}?token=${FORGED_TOKEN}&opened`;
+          const deadline = Date.now() + 10_000;
+          let opened;
+          while (!opened && Date.now() < deadline) {
+            const all = opener.kind === 'chromium' ? opener.raw.context().pages() : await opener.raw.browser().pages();
+            for (const p of all) {
+              const url = p.url().startsWith(driver.extensionOrigin) ? p.url() : await p.evaluate(() => location.href).catch(() => '');
+              if (url === openedUrl) opened = p;
+            }
+            if (!opened) await sleep(200);
+          }
+          assert.ok(opened, 'the page opened offer.html with window.open');
+          try {
+            check('offer.html from window.open', await opened.evaluate(probeMessages, arg));
+          } finally {
+            await opened.close().catch(() => {});
+          }
+        } finally {
+          await opener.close();
         }
         // Nothing of the bank's was filled anywhere meanwhile: its store entry is intact.
         assert.equal((await show(bank.name)).code, 0);
