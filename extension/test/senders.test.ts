@@ -8,6 +8,8 @@ import { before, describe, it } from "node:test";
 const ID = "jildhmdggadikfdjbdajmpndajodgmmh";
 const BASE = `chrome-extension://${ID}/`;
 (globalThis as Record<string, unknown>).chrome = { runtime: { id: ID, getURL: (p: string) => BASE + p } };
+// The background's own origin (a service worker's location): exturl.ts accepts it too.
+(globalThis as Record<string, unknown>).location = { origin: `chrome-extension://${ID}` };
 
 let s: typeof import("../src/background/senders");
 before(async () => {

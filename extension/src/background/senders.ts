@@ -13,11 +13,13 @@
 //   page they get nothing.
 
 import { api } from "../shared/api";
+import { isOwnUrl } from "../shared/exturl";
 
 type Sender = chrome.runtime.MessageSender;
 
+/** One of this extension's pages (either origin Chromium gives it: see exturl.ts). */
 export function isExtensionUrl(url: string | undefined, page = ""): boolean {
-  return (url ?? "").startsWith(api.runtime.getURL(page));
+  return isOwnUrl(url, page);
 }
 
 /** The extension's own popup (see above). */
