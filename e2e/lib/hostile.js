@@ -24,9 +24,14 @@ export const bank = {
 export const pages = {
   githubSetup: 'https://github.com/settings/two_factor_authentication/setup/intro',
   githubRecovery: 'https://github.com/settings/auth/recovery-codes',
+  /** GitHub after "Generate new recovery codes": other codes, to replace the saved ones (and undo that). */
+  githubRegenerated: 'https://github.com/settings/auth/regenerated',
   evilRecovery: 'https://evil.example/recovery-codes.html',
   evilFrames: 'https://evil.example/frames.html',
 };
+
+/** The codes GitHub's regenerated page shows. */
+export const regeneratedCodes = ['0e4a7-91c3b', '10f2d-6b8a1', '23c9e-a4d05', '371b6-2e8f9', '4c5d0-9f3a7', '58a2f-4c1e6', '6b7e3-0d5a2', '72d8c-e6b14', '8f1a9-7c3d8', '946e0-b2f95', 'a9b5d-1a7c0', 'be3c8-5f0a6', 'c0a7f-d9b23', 'd5e1b-84c7d', 'ed6f2-3a0e9', 'f7c4a-e1d58'];
 
 /** The codes the evil page shows (never to be saved anywhere). */
 export const evilCodes = Array.from('0123456789abcdef', (c) => `${c}badc-0ffee`);

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
-import { bank, evilCodes, pages } from '../lib/hostile.js';
+import { bank, evilCodes, pages, regeneratedCodes } from '../lib/hostile.js';
 import { must, run, skipReason, sleep } from '../lib/proc.js';
 import { keyURI, recoveryCodes } from '../lib/setup-corpus.js';
 import { expectedCodes } from '../lib/store.js';
@@ -219,6 +219,28 @@ function hostileSuite(name, launch, { skip }) {
         await frame.click('#save-recovery');
         await frameWait(frame, () => document.getElementById('recovery')?.dataset.state === 'saved');
         assert.deepEqual(recoveryBlock((await show('github.com/alice')).stdout), recoveryCodes.github, 'github.com\'s own codes, in github.com/alice');
+
+        // GitHub regenerates the codes: replacing the saved ones asks a second time, in the
+        // toolbar popup (the frame on the page only says so), and Undo puts them back.
+        await page.goto(pages.githubRegenerated);
+        frame = await offerFrame(page);
+        await frameWait(frame, () => document.getElementById('recovery')?.dataset.state === 'confirm-in-popup');
+        assert.equal(await frame.evaluate(() => document.querySelector('#recovery button:not(.dismiss)')), null, 'no button to replace them in the page\'s frame');
+        const again = await driver.newPage();
+        try {
+          await driver.openExtensionPage(again, `popup.html?tab=${await tabIdOf(page.url())}`);
+          await again.waitFor(() => !!document.querySelector('#setup-offer #replace-recovery'), null, { timeout: 15_000 });
+          assert.deepEqual(recoveryBlock((await show('github.com/alice')).stdout), recoveryCodes.github, 'unchanged before the confirmation');
+          await again.click('#setup-offer #replace-recovery');
+          await again.waitFor(() => document.querySelector('#setup-offer #recovery')?.dataset.state === 'saved', null, { timeout: 15_000 });
+          assert.match(await again.evaluate(() => document.querySelector('#setup-offer #recovery-saved').textContent), /replace the 16 codes/);
+          assert.deepEqual(recoveryBlock((await show('github.com/alice')).stdout), regeneratedCodes, 'the new codes replaced the old ones');
+          await again.click('#setup-offer #undo-recovery');
+          await again.waitFor(() => !!document.querySelector('#setup-offer #recovery-undone'), null, { timeout: 15_000 });
+          assert.deepEqual(recoveryBlock((await show('github.com/alice')).stdout), recoveryCodes.github, 'Undo put the old codes back');
+        } finally {
+          await again.close();
+        }
       } finally {
         await popup.close();
         await page.close();

@@ -46,13 +46,13 @@ class FakeHost {
         const name = p.name as string;
         const before = this.recovery[name];
         this.recovery[name] = (p.codes as string[]).slice();
-        const r: Record<string, unknown> = { name, stores: ["pass"] };
-        if (before) {
-          const t = `r${++this.n}`;
-          this.undos.set(t, () => (this.recovery[name] = before));
-          r.undo = t;
-        }
-        return answer(r);
+        // As the host since site binding: an undo token always, `replaced` when codes were there.
+        const t = `r${++this.n}`;
+        this.undos.set(t, () => {
+          if (before) this.recovery[name] = before;
+          else delete this.recovery[name];
+        });
+        return answer({ name, stores: ["pass"], undo: t, ...(before ? { replaced: before.length } : {}) });
       }
       case "undo": {
         this.undos.get(p.token as string)?.();
@@ -267,10 +267,12 @@ describe("recovery codes", () => {
     assert.deepEqual(w.host.recovery["github.com/alice"], ["old-1", "old-2"], "unchanged until confirmed");
     const saved = await w.m.saveRecovery(r, popup, true);
     assert.ok(!("error" in saved) && saved.recovery?.canUndo === true, JSON.stringify(saved));
+    assert.equal(saved.recovery?.saved?.replaced, 2, "the view says how many codes were replaced");
     assert.deepEqual(w.host.recovery["github.com/alice"], CODES);
     const undone = await w.m.undoRecovery(r);
     assert.ok(!("error" in undone) && undone.recovery?.undone === true);
     assert.deepEqual(w.host.recovery["github.com/alice"], ["old-1", "old-2"], "undo put the old codes back");
+    assert.equal(w.host.calls.at(-1)?.params.url, "https://github.com/settings/auth/recovery-codes", "the undo names the tab's URL (site binding)");
     assert.ok("error" in (await w.m.undoRecovery(r)), "only once");
   });
 

@@ -106,7 +106,7 @@ export interface Offer {
   saved?: Saved | undefined;
   codes?: string[] | undefined;
   recovery?: RecoveryTarget | undefined;
-  recoverySaved?: { name: string; stores: string[]; undo?: string | undefined; undone?: boolean } | undefined;
+  recoverySaved?: { name: string; stores: string[]; replaced: number; undo?: string | undefined; undone?: boolean } | undefined;
   shown: boolean;
   problem?: string | undefined;
 }
@@ -331,7 +331,7 @@ export class OfferMachine {
         count: o.codes.length,
         ...(r ? { target: r.name } : {}),
         ...(r?.confirm && !r.confirmed ? { confirm: true } : {}),
-        ...(saved && !saved.undone ? { saved: { name: saved.name, stores: saved.stores }, canUndo: !!saved.undo } : {}),
+        ...(saved && !saved.undone ? { saved: { name: saved.name, stores: saved.stores, replaced: saved.replaced }, canUndo: !!saved.undo } : {}),
         ...(saved?.undone ? { undone: true } : {}),
       };
     }
@@ -429,7 +429,7 @@ export class OfferMachine {
     const s = o.saved;
     if (!s?.undo || s.undone) return { error: "There is no save to take back." };
     try {
-      await this.d.host.request("undo", { token: s.undo });
+      await this.d.host.request("undo", { token: s.undo, url: await this.d.tabUrl(o.tabId) });
     } catch (e) {
       return { error: this.hostProblem(e) };
     }
@@ -476,7 +476,8 @@ export class OfferMachine {
       return { error: this.hostProblem(e) };
     }
     o.recovery = target;
-    o.recoverySaved = { name: r.name, stores: r.stores, ...(typeof r.undo === "string" && r.undo ? { undo: r.undo } : {}) };
+    const replaced = typeof r.replaced === "number" && r.replaced > 0 ? r.replaced : 0;
+    o.recoverySaved = { name: r.name, stores: r.stores, replaced, ...(typeof r.undo === "string" && r.undo ? { undo: r.undo } : {}) };
     const last = this.lastSaved.get(o.tabId);
     if (last && last.name === r.name) last.hasCodes = true;
     this.refresh(o, this.views(o.tabId));
@@ -487,7 +488,7 @@ export class OfferMachine {
     const s = o.recoverySaved;
     if (!s?.undo || s.undone) return { error: "There is no save of recovery codes to take back." };
     try {
-      await this.d.host.request("undo", { token: s.undo });
+      await this.d.host.request("undo", { token: s.undo, url: await this.d.tabUrl(o.tabId) });
     } catch (e) {
       return { error: this.hostProblem(e) };
     }

@@ -201,16 +201,17 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
     card.append(el("h2", { id: "recovery-title", textContent: `${r.count} recovery codes on this page` }));
     if (r.saved) {
       card.dataset.state = "saved";
-      card.append(el("p", { className: "ok", id: "recovery-saved", textContent: `Saved with ${r.saved.name} in ${storesText(r.saved.stores)}.` }));
+      const was = r.saved.replaced ? ` They replace the ${r.saved.replaced} codes it held.` : "";
+      card.append(el("p", { className: "ok", id: "recovery-saved", textContent: `Saved with ${r.saved.name} in ${storesText(r.saved.stores)}.${was}` }));
       if (r.canUndo) {
         const undo = button("undo-recovery", "Undo");
-        undo.title = "Put back the recovery codes that were there";
+        undo.title = r.saved.replaced ? "Put back the recovery codes that were there" : "Take these codes out again";
         undo.addEventListener("click", () => void act(() => send({ type: "offer-recovery-undo", ref })));
         card.append(el("div", { className: "actions" }, undo));
       }
       return card;
     }
-    if (r.undone) card.append(el("p", { className: "note", id: "recovery-undone", textContent: "The codes that were there are back." }));
+    if (r.undone) card.append(el("p", { className: "note", id: "recovery-undone", textContent: "The save of these codes was taken back." }));
     // No entry of this site saved here just now, nor a single one in the store: nothing to keep them with.
     if (!r.target) {
       card.dataset.state = "none";

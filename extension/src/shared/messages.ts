@@ -45,7 +45,8 @@ export interface HostParams {
   save_recovery: { url: string; codes: string[]; name?: string; store?: string };
   alias: { url: string; name: string; store?: string };
   preview: { url: string; uri: string; name?: string; store?: "pass" | "keyring" | "both" };
-  undo: { token: string };
+  /** url: the tab's URL; the host refuses an undo of another site's entry (site binding). */
+  undo: { token: string; url?: string };
 }
 
 /** Result fields of each action (the response is `{id, ok: true, protocol, ...result}`). */
@@ -55,8 +56,8 @@ export interface HostResults {
   match: { entries: MatchEntry[] };
   code: CodeResult;
   save: { name: string; stores: string[]; code: string; expires_at?: number; undo?: string };
-  /** undo: the save replaced recovery codes the entry held; `undo` takes them back (same token rules as save's). */
-  save_recovery: { name: string; stores: string[]; undo?: string };
+  /** replaced: how many codes the entry held before (absent: none); undo: a token that puts the entry back. */
+  save_recovery: { name: string; stores: string[]; replaced?: number; undo?: string };
   alias: { site: string };
   preview: {
     name: string;

@@ -79,8 +79,9 @@ export interface RecoveryView {
   target?: string;
   /** Saving may replace codes the entry holds: the toolbar popup asks first (never the page's frame). */
   confirm?: boolean;
-  saved?: { name: string; stores: string[] };
-  /** The save replaced codes and can be taken back. */
+  /** replaced: how many codes the entry held before (the host says; 0 when none). */
+  saved?: { name: string; stores: string[]; replaced: number };
+  /** The save can be taken back (the host gave an undo token). */
   canUndo?: boolean;
   /** The save was taken back. */
   undone?: boolean;
