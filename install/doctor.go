@@ -41,6 +41,26 @@ func (c check) String() string {
 // not hang doctor.
 const keyringTimeout = 2 * time.Second
 
+// backupTimeout bounds the backup check, which decrypts every entry.
+const backupTimeout = 30 * time.Second
+
+// backupCheck is doctor's line about second copies: a warning, not a
+// failure, when a key has none (otpfill works; the user is at risk).
+func backupCheck(summary func(context.Context) (bool, string, error)) check {
+	ctx, cancel := context.WithTimeout(context.Background(), backupTimeout)
+	defer cancel()
+	covered, line, err := summary(ctx)
+	switch {
+	case err != nil:
+		return check{statusWarn, "backup", fmt.Sprintf("not checked: %v", err), "run `otpfill backup status`"}
+	case ctx.Err() != nil:
+		return check{statusWarn, "backup", fmt.Sprintf("not checked within %v", backupTimeout), "run `otpfill backup status`"}
+	case !covered:
+		return check{statusWarn, "backup", line, "see `otpfill backup status`; `otpfill backup sync` copies what is missing"}
+	}
+	return check{statusOK, "backup", line, ""}
+}
+
 // programTimeout bounds each gpg call.
 const programTimeout = 5 * time.Second
 
@@ -86,6 +106,9 @@ func runDoctor(v *env, o *options, targets []target, stdout, stderr io.Writer) i
 	}
 	add(probe(ctx))
 	cancel()
+	if v.BackupSummary != nil {
+		add(backupCheck(v.BackupSummary))
+	}
 
 	failed := false
 	for _, c := range checks {

@@ -36,6 +36,11 @@ type Env struct {
 	// real registry (on Windows) or none (elsewhere).
 	Registry Registry
 
+	// BackupSummary, when set, checks the backup copies of every 2FA key
+	// (`otpfill backup status`) and returns whether every key is covered
+	// and the one-line summary. Nil leaves the line out.
+	BackupSummary func(ctx context.Context) (covered bool, line string, err error)
+
 	// keyringProbe replaces the keyring check in tests (no session bus
 	// there). It returns a check for the report.
 	keyringProbe func(ctx context.Context) check

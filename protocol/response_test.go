@@ -27,10 +27,10 @@ func TestEncodeResult(t *testing.T) {
 		{"hello without stores", "h", HelloResult{Version: "dev", Protocol: 1}, `{"id":"h","ok":true,"protocol":1,"version":"dev","stores":[]}`},
 		{"list empty", "2", ListResult{}, `{"id":"2","ok":true,"protocol":1,"entries":[]}`},
 		{"list empty pointer", "2", &ListResult{}, `{"id":"2","ok":true,"protocol":1,"entries":[]}`},
-		{"list page", "2", ListResult{Entries: []EntryRef{{"github.com/alice", "pass"}}, Cursor: "c1"},
+		{"list page", "2", ListResult{Entries: []EntryRef{{Name: "github.com/alice", Store: "pass"}}, Cursor: "c1"},
 			`{"id":"2","ok":true,"protocol":1,"entries":[{"name":"github.com/alice","store":"pass"}],"cursor":"c1"}`},
 		{"match empty", "3", MatchResult{}, `{"id":"3","ok":true,"protocol":1,"entries":[]}`},
-		{"match", "3", MatchResult{Entries: []MatchEntry{{"github.com/alice", "pass", StrengthExact}, {"GitHub/bob", "keyring", StrengthWeak}}},
+		{"match", "3", MatchResult{Entries: []MatchEntry{{Name: "github.com/alice", Store: "pass", Strength: StrengthExact}, {Name: "GitHub/bob", Store: "keyring", Strength: StrengthWeak}}},
 			`{"id":"3","ok":true,"protocol":1,"entries":[{"name":"github.com/alice","store":"pass","strength":"exact"},{"name":"GitHub/bob","store":"keyring","strength":"weak"}]}`},
 		{"totp code", "4", CodeResult{Name: "n", Store: "pass", Type: TypeTOTP, Code: "123456", Digits: 6, Period: 30, ExpiresAt: 1700000010000},
 			`{"id":"4","ok":true,"protocol":1,"name":"n","store":"pass","type":"totp","code":"123456","digits":6,"period":30,"expires_at":1700000010000}`},
@@ -137,7 +137,7 @@ func TestEncodeError(t *testing.T) {
 		{"no id", "", CodeTooLarge, "too large", nil,
 			`{"id":"","ok":false,"protocol":1,"error":{"code":"too_large","message":"too large"}}`},
 		{"candidates", "2", CodeAmbiguous, "2 entries match", map[string]any{
-			"candidates": []EntryRef{{"github.com/alice", "pass"}, {"github.com/bob", "pass"}}},
+			"candidates": []EntryRef{{Name: "github.com/alice", Store: "pass"}, {Name: "github.com/bob", Store: "pass"}}},
 			`{"id":"2","ok":false,"protocol":1,"error":{"code":"ambiguous","message":"2 entries match","candidates":[{"name":"github.com/alice","store":"pass"},{"name":"github.com/bob","store":"pass"}]}}`},
 		{"extras sorted, code and message kept", "3", CodeInternal, "m", map[string]any{"z": 1, "a": true, "code": "x", "message": "y"},
 			`{"id":"3","ok":false,"protocol":1,"error":{"code":"internal","message":"m","a":true,"z":1}}`},
@@ -246,7 +246,7 @@ func hostStub(t *testing.T, in io.Reader, out io.Writer) {
 				break
 			}
 			resp = EncodeError(req.ID, CodeAmbiguous, "several entries match",
-				map[string]any{"candidates": []EntryRef{{"a", "pass"}, {"b", "pass"}}})
+				map[string]any{"candidates": []EntryRef{{Name: "a", Store: "pass"}, {Name: "b", Store: "pass"}}})
 		default:
 			if resp, err = EncodeResult(req.ID, HelloResult{Version: "test", Protocol: Version}); err != nil {
 				t.Errorf("host: %v", err)

@@ -43,6 +43,9 @@ func (r HelloResult) MarshalJSON() ([]byte, error) {
 type EntryRef struct {
 	Name  string `json:"name"`
 	Store string `json:"store"`
+	// Backup, in list answers, is false when the entry has no second copy
+	// by name (see MatchEntry.Backup); absent otherwise.
+	Backup *bool `json:"backup,omitempty"`
 }
 
 // ListResult is the result of "list": one page of entries.
@@ -65,6 +68,11 @@ type MatchEntry struct {
 	Store string `json:"store"`
 	// Strength is "exact" or "weak"; weak matches are never auto-filled.
 	Strength string `json:"strength"`
+	// Backup is false when the entry has no second copy by name: its store
+	// has no backup store, or the backup store was listed and lacks the
+	// name. Absent when it has one or when that is unknown (the backup
+	// store could not be listed). Nothing is decrypted to tell.
+	Backup *bool `json:"backup,omitempty"`
 }
 
 // Match strengths.

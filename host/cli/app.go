@@ -22,8 +22,62 @@ import (
 	"github.com/otpfill/otpfill/host/store/pass"
 )
 
+// stores is what the config file and the environment set up: the stores,
+// in order, and what the host and `backup` need around them.
+type storeSet struct {
+	cfg      *config.Config
+	list     []store.Store
+	optional map[string]bool
+	backup   map[string]string // store id → its backup store's id
+	git      string            // git binary, "" for none
+}
+
 // newServer builds the host from the config file and the environment.
 func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
+	cenv := config.Env{Getenv: env.Getenv}
+	st, err := openStores(env, log)
+	if err != nil {
+		return nil, err
+	}
+	cfg := st.cfg
+	var aliases []match.Alias
+	for site, targets := range cfg.Aliases {
+		for _, t := range targets {
+			a := match.Alias{Site: site, Target: t}
+			if err := a.Validate(); err != nil {
+				log.Warn().Err(err).Str("site", site).Msg("ignoring an alias in the config")
+				continue
+			}
+			aliases = append(aliases, a)
+		}
+	}
+	return &server.Server{
+		Version:  version(),
+		Stores:   st.list,
+		Aliases:  aliases,
+		Optional: st.optional,
+		SaveTo:   cfg.SaveTo,
+		Backup:   st.backup,
+		AddAlias: func(site, target string) error { return config.AddAlias(cenv, site, target) },
+		Lock:     entryLock(env),
+		Log:      log,
+	}, nil
+}
+
+// entryLock is the per-entry lock shared by every otpfill process (host
+// and CLI), in the state folder.
+func entryLock(env Env) func(storeID, name string) (func(), error) {
+	lockDir := filepath.Join(logging.StateDir(env.Getenv), "locks")
+	return func(storeID, name string) (func(), error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		return lockfile.Acquire(ctx, lockDir, storeID+"\x00"+name)
+	}
+}
+
+// openStores sets up the stores from the config file and the environment.
+// It touches no store.
+func openStores(env Env, log zerolog.Logger) (*storeSet, error) {
 	cenv := config.Env{Getenv: env.Getenv}
 	cfg, err := config.Load(cenv)
 	if err != nil {
@@ -58,11 +112,18 @@ func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
 			if err != nil {
 				return nil, err
 			}
+			// PASSWORD_STORE_KEY goes with PASSWORD_STORE_DIR: the default
+			// store's. Another pass store (a backup with other recipients)
+			// keeps its own .gpg-id.
+			var keys []string
+			if sc.ID == "pass" {
+				keys = strings.Fields(env.Getenv("PASSWORD_STORE_KEY"))
+			}
 			stores = append(stores, pass.New(pass.Options{
 				ID:     sc.ID,
 				Dir:    sc.Path,
 				Engine: engine,
-				Keys:   strings.Fields(env.Getenv("PASSWORD_STORE_KEY")),
+				Keys:   keys,
 				Git:    gitPath,
 				Env:    env.Environ,
 				Log:    log.With().Str("store", sc.ID).Logger(),
@@ -73,32 +134,8 @@ func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
 			}
 		}
 	}
-	var aliases []match.Alias
-	for site, targets := range cfg.Aliases {
-		for _, t := range targets {
-			a := match.Alias{Site: site, Target: t}
-			if err := a.Validate(); err != nil {
-				log.Warn().Err(err).Str("site", site).Msg("ignoring an alias in the config")
-				continue
-			}
-			aliases = append(aliases, a)
-		}
-	}
-	lockDir := filepath.Join(logging.StateDir(env.Getenv), "locks")
-	return &server.Server{
-		Version:  version(),
-		Stores:   stores,
-		Aliases:  aliases,
-		Optional: optional,
-		SaveTo:   cfg.SaveTo,
-		AddAlias: func(site, target string) error { return config.AddAlias(cenv, site, target) },
-		Lock: func(storeID, name string) (func(), error) {
-			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-			defer cancel()
-			return lockfile.Acquire(ctx, lockDir, storeID+"\x00"+name)
-		},
-		Log: log,
-	}, nil
+	resolved := cfg.ResolvedStores(cenv)
+	return &storeSet{cfg: cfg, list: stores, optional: optional, backup: cfg.BackupPairs(resolved), git: gitPath}, nil
 }
 
 func newEngine(sc config.Store, gpgPath string, gpgErr error, cacheDir string, env Env, log zerolog.Logger) (pgp.Engine, error) {

@@ -79,6 +79,8 @@ Usage:
   otpfill import FILE            import from otpauth lines, Google Authenticator,
                                  Aegis, 2FAS or andOTP exports, or a QR image
                                  (PNG, JPEG)
+  otpfill backup status [--json] is every 2FA key in two stores, the same in both?
+  otpfill backup sync [--to ID]  copy what is missing into the backup store
   otpfill install                register the browser host for every browser found
   otpfill uninstall              remove what install wrote
   otpfill doctor                 explain what is missing or wrong
@@ -125,6 +127,8 @@ func Main(env Env) int {
 		err = c.export(rest)
 	case "import":
 		err = c.importFile(rest)
+	case "backup":
+		err = c.backup(rest)
 	case "install", "uninstall", "doctor":
 		return c.installCommand(cmd, rest)
 	default:
@@ -136,6 +140,8 @@ func Main(env Env) int {
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.Is(err, errNotCovered):
+		return 1
 	case errors.Is(err, errFlag):
 		return 2
 	case errors.Is(err, errUsage):

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -46,6 +47,11 @@ type Config struct {
 	// running gpg-agent for the session key and falls back to gpg; "gpg"
 	// always runs gpg.
 	GPGAgent string `json:"gpg_agent,omitempty"`
+	// Backup maps a store id to the id of the store that holds the second
+	// copy of its 2FA keys ({"pass": "keyring"}). Absent: the keyring is the
+	// backup of the pass store when both are in use (see BackupPairs); {}
+	// configures no backup at all.
+	Backup map[string]string `json:"backup,omitempty"`
 }
 
 // Values of Config.GPGAgent.
@@ -158,6 +164,23 @@ func (c *Config) validate() error {
 			return fmt.Errorf("store %q: engine must be \"gpg\" or \"native\"", s.ID)
 		}
 	}
+	backups := map[string]bool{}
+	for primary, backup := range c.Backup {
+		switch {
+		case primary == "" || backup == "" || primary == "both" || backup == "both":
+			return fmt.Errorf("\"backup\": %q → %q: both must be store ids", primary, backup)
+		case primary == backup:
+			return fmt.Errorf("\"backup\": store %q cannot be its own backup", primary)
+		case backups[backup]:
+			return fmt.Errorf("\"backup\": store %q is the backup of two stores; give each store its own", backup)
+		}
+		backups[backup] = true
+	}
+	for primary := range c.Backup {
+		if backups[primary] {
+			return fmt.Errorf("\"backup\": store %q is both a backup and backed up: chains are not supported", primary)
+		}
+	}
 	switch c.SaveTo {
 	case "", "pass", "keyring", "both":
 	default:
@@ -215,6 +238,21 @@ func (c *Config) ResolvedStores(env Env) []Store {
 		res = append(res, s)
 	}
 	return res
+}
+
+// BackupPairs returns the backup store of each store that has one, among
+// stores (ResolvedStores): the "backup" map of the file, or, when the file
+// has none, the keyring for the pass store if both are in use. A pair that
+// names a store not in use is returned as is: the caller reports it.
+func (c *Config) BackupPairs(stores []Store) map[string]string {
+	if c.Backup != nil {
+		return maps.Clone(c.Backup)
+	}
+	has := func(id string) bool { return slices.ContainsFunc(stores, func(s Store) bool { return s.ID == id }) }
+	if has("pass") && has("keyring") {
+		return map[string]string{"pass": "keyring"}
+	}
+	return map[string]string{}
 }
 
 func expandHome(p string, env Env) string {

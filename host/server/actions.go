@@ -138,10 +138,21 @@ func (s *Server) list(ctx context.Context, p protocol.ListParams) (protocol.List
 	if err != nil {
 		return protocol.ListResult{}, err
 	}
-	all, err := s.entries(ctx, stores)
+	var all []protocol.EntryRef
+	listed := map[string]map[string]bool{}
+	err = s.eachStoreList(ctx, stores, nil, func(st store.Store, names []string) {
+		all = slices.Grow(all, len(names))
+		set := make(map[string]bool, len(names))
+		for _, n := range names {
+			all = append(all, protocol.EntryRef{Name: n, Store: st.ID()})
+			set[n] = true
+		}
+		listed[st.ID()] = set
+	})
 	if err != nil {
 		return protocol.ListResult{}, err
 	}
+	noBackup := s.noBackup(listed)
 	start := 0
 	if p.Cursor != "" {
 		after, err := decodeCursor(p.Cursor)
@@ -162,17 +173,20 @@ func (s *Server) list(ctx context.Context, p protocol.ListParams) (protocol.List
 	res := protocol.ListResult{Entries: []protocol.EntryRef{}}
 	size := 0
 	for i := start; i < len(all); i++ {
+		// Room for `,"backup":false`, which is added below.
 		enc, err := json.Marshal(all[i])
 		if err != nil {
 			return protocol.ListResult{}, err
 		}
-		cost := len(enc) + 1 // and a comma
+		cost := len(enc) + 1 + len(`,"backup":false`) // and a comma
 		if size+cost > pageBudget && len(res.Entries) > 0 {
 			res.Cursor = encodeCursor(res.Entries[len(res.Entries)-1])
 			break
 		}
 		size += cost
-		res.Entries = append(res.Entries, all[i])
+		e := all[i]
+		e.Backup = noBackup(e.Store, e.Name)
+		res.Entries = append(res.Entries, e)
 	}
 	return res, nil
 }
@@ -199,18 +213,27 @@ func decodeCursor(c string) (protocol.EntryRef, error) {
 	return protocol.EntryRef{Store: st, Name: name}, nil
 }
 
+// storeNames is one store's listing, as matching keeps it: only the names
+// that can match the site (the same name passes in every store).
+type storeNames struct {
+	store string
+	names []string
+}
+
 func (s *Server) matches(ctx context.Context, rawURL string) (match.Site, []match.Result, error) {
+	site, results, _, err := s.matchLists(ctx, rawURL)
+	return site, results, err
+}
+
+func (s *Server) matchLists(ctx context.Context, rawURL string) (match.Site, []match.Result, []storeNames, error) {
 	if rawURL == "" {
-		return match.Site{}, nil, badRequest(`"url" is missing`)
+		return match.Site{}, nil, nil, badRequest(`"url" is missing`)
 	}
 	site, err := match.ParseSite(rawURL)
 	if err != nil {
-		return match.Site{}, nil, err
+		return match.Site{}, nil, nil, err
 	}
-	type list struct {
-		store string
-		names []string
-	}
+	type list = storeNames
 	var lists []list
 	// Names that cannot match the site are dropped while listing; the
 	// rest are ranked below.
@@ -219,7 +242,7 @@ func (s *Server) matches(ctx context.Context, rawURL string) (match.Site, []matc
 		lists = append(lists, list{st.ID(), names})
 	})
 	if err != nil {
-		return site, nil, err
+		return site, nil, nil, err
 	}
 	entries := func(yield func(match.Entry) bool) {
 		for _, l := range lists {
@@ -230,17 +253,26 @@ func (s *Server) matches(ctx context.Context, rawURL string) (match.Site, []matc
 			}
 		}
 	}
-	return site, match.MatchSeq(site, entries, s.Aliases), nil
+	return site, match.MatchSeq(site, entries, s.Aliases), lists, nil
 }
 
 func (s *Server) match(ctx context.Context, p protocol.MatchParams) (protocol.MatchResult, error) {
-	_, results, err := s.matches(ctx, p.URL)
+	_, results, lists, err := s.matchLists(ctx, p.URL)
 	if err != nil {
 		return protocol.MatchResult{}, err
 	}
+	listed := map[string]map[string]bool{}
+	for _, l := range lists {
+		set := make(map[string]bool, len(l.names))
+		for _, n := range l.names {
+			set[n] = true
+		}
+		listed[l.store] = set
+	}
+	noBackup := s.noBackup(listed)
 	res := protocol.MatchResult{Entries: make([]protocol.MatchEntry, len(results))}
 	for i, r := range results {
-		res.Entries[i] = protocol.MatchEntry{Name: r.Name, Store: r.Store, Strength: string(r.Strength)}
+		res.Entries[i] = protocol.MatchEntry{Name: r.Name, Store: r.Store, Strength: string(r.Strength), Backup: noBackup(r.Store, r.Name)}
 	}
 	return res, nil
 }
@@ -366,7 +398,7 @@ func (s *Server) nextHOTP(ctx context.Context, st store.Store, name string, save
 	if err != nil {
 		return "", err
 	}
-	defer unlock()
+	defer func() { unlock() }()
 	// Read again under the lock: another process may have advanced it.
 	content, err := w.Read(ctx, name)
 	if err != nil {
@@ -397,6 +429,9 @@ func (s *Server) nextHOTP(ctx context.Context, st store.Store, name string, save
 	if saved != nil && saved.w.ID() == w.ID() && saved.name == name {
 		saved.stamp, saved.stampErr = s.stamp(ctx, w, name)
 	}
+	unlock()
+	unlock = func() {}
+	s.advanceBackup(ctx, st.ID(), name, key)
 	return code, nil
 }
 
@@ -424,8 +459,9 @@ func (s *Server) lock(storeID, name string) (func(), error) {
 	return func() { unlock(); mu.Unlock() }, nil
 }
 
-// writers returns the stores a save goes to: a store id, "both" (pass and
-// keyring), or the configured default.
+// writers returns the stores a save goes to: a store id, "both" (the
+// default store and its backup store: pass and keyring unless configured
+// otherwise), or the configured default.
 func (s *Server) writers(target string) ([]store.Writer, error) {
 	if target == "" {
 		target = s.SaveTo
@@ -435,7 +471,16 @@ func (s *Server) writers(target string) ([]store.Writer, error) {
 	}
 	var ids []string
 	if target == "both" {
-		ids = []string{store.KindPass, store.KindKeyring}
+		// The default store and its backup (by default pass and keyring).
+		primary := s.SaveTo
+		if primary == "" || primary == "both" {
+			primary = store.KindPass
+		}
+		backup, ok := s.Backup[primary]
+		if !ok {
+			return nil, fmt.Errorf("%w: \"both\" saves to store %s and its backup, and %s has none (set \"backup\" in the otpfill config)", errForbidden, primary, primary)
+		}
+		ids = []string{primary, backup}
 	} else {
 		ids = []string{target}
 	}

@@ -38,6 +38,10 @@ type Server struct {
 	Optional map[string]bool
 	// SaveTo is the default target of `save`: a store id or "both".
 	SaveTo string
+	// Backup maps a store id to its backup store's id (config "backup"):
+	// "both" means a store and its backup, HOTP counters advance in both
+	// copies, and list/match mark entries without a second copy.
+	Backup map[string]string
 	// Lock serialises read-modify-write cycles on one entry across host
 	// processes (HOTP counters); nil uses an in-process lock only.
 	Lock func(storeID, name string) (unlock func(), err error)

@@ -1,0 +1,87 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/otpfill/otpfill/host/backup"
+	"github.com/otpfill/otpfill/host/entry"
+	"github.com/otpfill/otpfill/host/otp"
+	"github.com/otpfill/otpfill/host/store"
+)
+
+// backupTimeout bounds the update of a backup copy after an HOTP code: the
+// code is already safe in the first store, and `otpfill backup sync`
+// reconciles a counter left behind.
+const backupTimeout = 2 * time.Second
+
+// advanceBackup raises the HOTP counter of name's copy in the backup
+// store of storeID (or the store it backs up) to key's, when that copy
+// holds the same key with a lower counter. Failures are logged: the code
+// was given and its counter saved in the first store.
+func (s *Server) advanceBackup(ctx context.Context, storeID, name string, key *otp.Key) {
+	partnerID, ok := backup.Partner(s.Backup, storeID)
+	if !ok {
+		return
+	}
+	st, err := s.storeByID(partnerID)
+	if err != nil {
+		return
+	}
+	w, ok := st.(store.Writer)
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, backupTimeout)
+	defer cancel()
+	log := s.Log.With().Str("store", partnerID).Str("entry", name).Logger()
+	unlock, err := s.lock(partnerID, name)
+	if err != nil {
+		log.Warn().Err(err).Msg("the backup copy's HOTP counter was not advanced")
+		return
+	}
+	defer unlock()
+	content, err := w.Read(ctx, name)
+	if err != nil {
+		log.Debug().Err(err).Msg("no backup copy to advance")
+		return
+	}
+	defer clear(content)
+	other, err := entry.Parse(content)
+	if err != nil || !backup.SameKey(key, other) {
+		log.Debug().Msg("the backup copy holds another key: left for `otpfill backup status`")
+		return
+	}
+	if other.Counter >= key.Counter {
+		return
+	}
+	other.Counter = key.Counter
+	updated := entry.SetURI(content, other.URI())
+	defer clear(updated)
+	if err := w.Write(ctx, name, updated, true); err != nil {
+		log.Warn().Err(err).Msg("the backup copy's HOTP counter was not advanced (run `otpfill backup sync`)")
+	}
+}
+
+// noBackup says, for entries listed from stores, which have no second copy
+// by name: false for an entry whose store has no backup store, or whose
+// backup store was listed and lacks the name; nil (unknown) when the backup
+// store was not listed. listed holds the names of every store listed, by id.
+// Nothing is decrypted.
+func (s *Server) noBackup(listed map[string]map[string]bool) func(storeID, name string) *bool {
+	no := false
+	return func(storeID, name string) *bool {
+		partner, ok := backup.Partner(s.Backup, storeID)
+		if !ok {
+			return &no
+		}
+		names, ok := listed[partner]
+		if !ok {
+			return nil
+		}
+		if names[name] {
+			return nil
+		}
+		return &no
+	}
+}
