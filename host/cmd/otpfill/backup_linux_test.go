@@ -1,0 +1,456 @@
+package main
+
+// `otpfill backup status` and `otpfill backup sync` with real parts: the
+// fixture pass store and a real gnome-keyring on a private D-Bus (the
+// default pair), and a second pass store encrypted to another key.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/otpfill/otpfill/host/internal/realkeyring"
+	"github.com/otpfill/otpfill/host/internal/realstore"
+)
+
+// backupReport is the JSON of `otpfill backup status --json`.
+type backupReport struct {
+	Entries []struct {
+		Name          string            `json:"name"`
+		State         string            `json:"state"`
+		Stores        []string          `json:"stores"`
+		Copies        []string          `json:"copies"`
+		Missing       string            `json:"missing"`
+		Type          string            `json:"type"`
+		Counters      map[string]uint64 `json:"counters"`
+		RecoveryCodes []string          `json:"recovery_codes"`
+		Uncommitted   []string          `json:"uncommitted"`
+		Message       string            `json:"message"`
+	} `json:"entries"`
+	Problems []string       `json:"problems"`
+	Summary  map[string]int `json:"summary"`
+}
+
+// backupStatus runs `backup status --json`, checks that its stdout holds
+// no secret, and returns the report and the exit status.
+func (e *testEnv) backupStatus() (backupReport, int) {
+	e.t.Helper()
+	stdout, stderr, code := e.run("", "backup", "status", "--json")
+	e.noSecretIn("backup status --json", stdout)
+	var r backupReport
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		e.t.Fatalf("backup status --json: exit %d, stdout is not JSON: %v\n%s\nstderr: %s", code, err, stdout, stderr)
+	}
+	return r, code
+}
+
+// noSecretIn fails the test if text holds a secret of the test.
+func (e *testEnv) noSecretIn(where, text string) {
+	e.t.Helper()
+	e.mu.Lock()
+	secrets := slices.Clone(e.secrets)
+	e.mu.Unlock()
+	for _, s := range secrets {
+		if strings.Contains(text, s) || strings.Contains(text, strings.ToLower(s)) {
+			e.t.Errorf("%s shows the secret %.12s…:\n%s", where, s, text)
+		}
+	}
+}
+
+// state returns the report's line for name as "state missing-store".
+func (r backupReport) state(name string) string {
+	for _, e := range r.Entries {
+		if e.Name == name {
+			return strings.TrimSpace(e.State + " " + e.Missing)
+		}
+	}
+	return "absent"
+}
+
+func (r backupReport) entry(t *testing.T, name string) int {
+	for i, e := range r.Entries {
+		if e.Name == name {
+			return i
+		}
+	}
+	t.Fatalf("backup status has no line for %s: %+v", name, r.Entries)
+	return -1
+}
+
+func gitHead(e *testEnv, dir string) string {
+	return strings.TrimSpace(e.Run("", "git", "-C", dir, "rev-parse", "HEAD"))
+}
+
+// TestBackupKeyring: the default pair, pass → keyring. Status reports
+// missing copies, a conflict, HOTP counters, recovery codes and
+// uncommitted files; sync copies both ways, raises the lower counter,
+// refuses the conflict, and changes nothing when run again; an HOTP code
+// then advances both copies.
+func TestBackupKeyring(t *testing.T) {
+	e := newTestEnv(t)
+	kr := realkeyring.New(t, true)
+	e.extra = append(e.extra, "DBUS_SESSION_BUS_ADDRESS="+kr.Address)
+	// The teammate's entry cannot be decrypted by this user: take it out,
+	// it would stay an error.
+	e.Run("", "pass", "rm", "-f", foreignName)
+	secretTool := func(stdin string, args ...string) {
+		t.Helper()
+		if _, err := kr.Run(context.Background(), stdin, "secret-tool", args...); err != nil {
+			t.Fatalf("secret-tool %s: %v", strings.Join(args, " "), err)
+		}
+	}
+	store := func(name, content string) {
+		t.Helper()
+		secretTool(content, "store", "--label=otpfill", "service", "otpfill", "username", name)
+	}
+
+	// A key only in the keyring.
+	krOnly := otpEntry{name: "example.com/kr-only", secret: testSecret("backup kr only"), alg: "sha256", digits: 8, period: 30}
+	krOnlyURI := "otpauth://totp/Example:kr?secret=" + krOnly.secret + "&algorithm=SHA256&digits=8"
+	store(krOnly.name, krOnlyURI)
+	// carol's keyring copy holds another secret: a conflict.
+	carolOther := testSecret("backup carol other")
+	carolKR := "otpauth://totp/Bitbucket:carol?secret=" + carolOther + "&issuer=Bitbucket\n"
+	store(carol.name, carolKR)
+	// The bank's keyring copy is ahead: counter 9, pass has 5.
+	store(bankName, strings.Replace(bankURI, "counter=5", "counter=9", 1))
+	// An entry with recovery codes, only in pass.
+	rec := otpEntry{name: "example.net/rec", secret: testSecret("backup rec"), alg: "sha1", digits: 6, period: 30}
+	recCodes := []string{"rec-code-0001", "rec-code-0002"}
+	e.InsertMultiline(rec.name, "otpauth://totp/Example:rec?secret="+rec.secret+"\nrecovery-codes:\n  "+recCodes[0]+"\n  "+recCodes[1]+"\n")
+	// An entry written but not committed to git.
+	loose := otpEntry{name: "example.org/loose", secret: testSecret("backup loose"), alg: "sha1", digits: 6, period: 30}
+	e.InsertOTP(loose.name, "otpauth://totp/Example:loose?secret="+loose.secret)
+	e.Run("", "git", "-C", e.StoreDir, "reset", "-q", "HEAD~1")
+	e.addSecret(krOnly.secret, carolOther, rec.secret, loose.secret)
+	e.addSecret(recCodes...)
+
+	// Status before: nothing is covered, every case is told apart.
+	r, code := e.backupStatus()
+	if code != 1 {
+		t.Errorf("backup status with missing copies: exit %d, want 1", code)
+	}
+	want := map[string]string{
+		alice.name: "missing keyring", work.name: "missing keyring", personal.name: "missing keyring",
+		bob.name: "missing keyring", ops.name: "missing keyring", carol.name: "conflict",
+		bankName: "covered", krOnly.name: "missing pass", rec.name: "missing keyring", loose.name: "missing keyring",
+	}
+	for name, w := range want {
+		if got := r.state(name); got != w {
+			t.Errorf("backup status: %s is %q, want %q", name, got, w)
+		}
+	}
+	if len(r.Entries) != len(want) {
+		t.Errorf("backup status lists %d entries, want the %d 2FA keys (not %s, which has none)", len(r.Entries), len(want), notesName)
+	}
+	if b := r.Entries[r.entry(t, bankName)]; b.Type != "hotp" || b.Counters["pass"] != 5 || b.Counters["keyring"] != 9 {
+		t.Errorf("backup status for the HOTP bank: %+v, want counters pass 5, keyring 9", b)
+	}
+	if got := r.Entries[r.entry(t, rec.name)].RecoveryCodes; !slices.Equal(got, []string{"pass"}) {
+		t.Errorf("recovery codes of %s are in %q, want [pass]", rec.name, got)
+	}
+	if got := r.Entries[r.entry(t, alice.name)].RecoveryCodes; len(got) != 0 {
+		t.Errorf("recovery codes of %s are in %q, want none", alice.name, got)
+	}
+	if got := r.Entries[r.entry(t, loose.name)].Uncommitted; !slices.Equal(got, []string{"pass"}) {
+		t.Errorf("uncommitted copies of %s: %q, want [pass]", loose.name, got)
+	}
+	if got := r.Entries[r.entry(t, alice.name)].Uncommitted; len(got) != 0 {
+		t.Errorf("%s is committed, status says not in %q", alice.name, got)
+	}
+	if s := r.Summary; s["keys"] != 10 || s["covered"] != 1 || s["missing"] != 8 || s["conflicts"] != 1 || s["uncommitted"] != 1 || s["no_recovery_codes"] != 9 {
+		t.Errorf("summary %v", s)
+	}
+	// The table: one line an entry and the summary last.
+	stdout, _, code := e.run("", "backup", "status")
+	e.noSecretIn("backup status", stdout)
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if code != 1 || !strings.HasPrefix(lines[0], "STATE") || lines[len(lines)-1] != "1 of 10 2FA keys have a second copy; 8 without a second copy, 1 whose copies differ, 9 without recovery codes, 1 not committed to git, 1 with HOTP counters to reconcile" {
+		t.Errorf("backup status table: exit %d:\n%s", code, stdout)
+	}
+	for _, want := range []string{"conflict  " + carol.name, "missing   " + krOnly.name, "no copy in pass", "not committed to git in pass", "HOTP counters differ (pass 5, keyring 9)", "recovery codes"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("backup status table lacks %q:\n%s", want, stdout)
+		}
+	}
+	// The host marks entries without a second copy, by name only.
+	h := e.startHost()
+	marks := func(resp map[string]any) map[string]any {
+		out := map[string]any{}
+		entries, _ := resp["entries"].([]any)
+		for _, x := range entries {
+			m := x.(map[string]any)
+			out[m["store"].(string)+":"+m["name"].(string)] = m["backup"]
+		}
+		return out
+	}
+	m := marks(h.ok(req("match", "url", "https://bitbucket.org/")))
+	if m["pass:"+carol.name] != nil || m["keyring:"+carol.name] != nil {
+		t.Errorf("match: carol is in both stores (by name), yet marked: %v", m)
+	}
+	m = marks(h.ok(req("match", "url", "https://gitlab.com/")))
+	if v, ok := m["pass:"+bob.name]; !ok || v != false {
+		t.Errorf("match: bob, only in pass, is not marked backup false: %v", m)
+	}
+	l := marks(h.ok(req("list")))
+	if l["pass:"+alice.name] != false || l["keyring:"+krOnly.name] != false || l["pass:"+bankName] != nil || l["keyring:"+bankName] != nil {
+		t.Errorf("list marks: %v", l)
+	}
+	h.closeOK()
+	t.Logf("backup status:\n%s", stdout)
+
+	// A usage error stays 2.
+	if _, _, code := e.run("", "backup", "status", "extra"); code != 2 {
+		t.Errorf("backup status extra: exit %d, want 2", code)
+	}
+	if _, _, code := e.run("", "backup", "frobnicate"); code != 2 {
+		t.Errorf("backup frobnicate: exit %d, want 2", code)
+	}
+
+	// Sync: copies both ways, raises the lower counter, refuses the conflict.
+	carolFile := fileHash(t, filepath.Join(e.StoreDir, carol.name+".gpg"))
+	commits := strings.Count(e.Run("", "git", "-C", e.StoreDir, "log", "--format=%H"), "\n")
+	stdout, stderr, code := e.run("", "backup", "sync")
+	e.noSecretIn("backup sync", stdout)
+	if code != 1 {
+		t.Errorf("backup sync with a conflict: exit %d, want 1\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "conflict: "+carol.name+" (pass, keyring): "+carol.name+" in pass and "+carol.name+" in keyring hold different keys") {
+		t.Errorf("backup sync does not name the conflict with both stores: %q", stderr)
+	}
+	for _, w := range []string{"copied " + alice.name + " into keyring", "copied " + krOnly.name + " into pass", "raised the HOTP counter of " + bankName + " in pass to 9"} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("backup sync did not say %q:\n%s", w, stdout)
+		}
+	}
+	if got := strings.TrimSpace(lookup(t, kr, carol.name)); got != strings.TrimSpace(carolKR) {
+		t.Error("backup sync replaced the keyring copy of a conflicting key")
+	}
+	if fileHash(t, filepath.Join(e.StoreDir, carol.name+".gpg")) != carolFile {
+		t.Error("backup sync replaced the pass copy of a conflicting key")
+	}
+	// The copies give the right codes: the keyring's through otpfill,
+	// the new pass entry through pass otp itself.
+	for _, o := range []otpEntry{alice, work, bob, rec, loose} {
+		start := time.Now()
+		out, stderr, code := e.run("", "code", "--store", "keyring", o.name)
+		if code != 0 {
+			t.Errorf("code --store keyring %s after sync: exit %d: %s", o.name, code, stderr)
+			continue
+		}
+		got := codeLine(t, out)
+		e.addCode(got)
+		if !oneOf(t, got, o, start, time.Now()) {
+			t.Errorf("the keyring copy of %s gives %s, not oathtool's code", o.name, got)
+		}
+	}
+	e.passOTP(krOnly)
+	if item := lookup(t, kr, rec.name); !strings.Contains(item, recCodes[0]) || !strings.Contains(item, recCodes[1]) {
+		t.Error("the keyring copy lacks the recovery codes")
+	}
+	if item := lookup(t, kr, bob.name); strings.Contains(item, "hunter2") {
+		t.Error("the keyring copy of bob holds his password: only the 2FA part is copied")
+	}
+	if show := e.Run("", "pass", "show", bankName); !strings.Contains(show, "counter=9") {
+		t.Errorf("the pass copy of the bank was not raised to counter 9")
+	}
+	if n := strings.Count(e.Run("", "git", "-C", e.StoreDir, "log", "--format=%H"), "\n"); n != commits+1 {
+		t.Errorf("backup sync made %d commits, want 1", n-commits)
+	}
+	if st := e.Run("", "git", "-C", e.StoreDir, "status", "--porcelain", "--", krOnly.name+".gpg"); st != "" {
+		t.Errorf("the copy in pass is not committed: %q", st)
+	}
+
+	// Again: nothing changes, not a byte, not a commit, not an item.
+	tree, head := treeHash(t, e.StoreDir), gitHead(e, e.StoreDir)
+	items := map[string]string{}
+	for name := range want {
+		items[name] = lookup(t, kr, name)
+	}
+	stdout, _, code = e.run("", "backup", "sync")
+	if code != 1 || stdout != "" {
+		t.Errorf("backup sync again: exit %d (want 1, the conflict), stdout %q (want nothing)", code, stdout)
+	}
+	if treeHash(t, e.StoreDir) != tree || gitHead(e, e.StoreDir) != head {
+		t.Error("a second backup sync changed the pass store")
+	}
+	for name, item := range items {
+		if lookup(t, kr, name) != item {
+			t.Errorf("a second backup sync changed the keyring item %s", name)
+		}
+	}
+
+	// The user settles the conflict; sync finishes; status is clean.
+	secretTool("", "clear", "service", "otpfill", "username", carol.name)
+	if stdout, stderr, code := e.run("", "backup", "sync", "--to", "keyring"); code != 0 || stdout != "copied "+carol.name+" into keyring\n" {
+		t.Errorf("backup sync --to keyring: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	r, code = e.backupStatus()
+	if code != 0 || r.Summary["covered"] != 10 || r.Summary["keys"] != 10 {
+		t.Errorf("backup status after sync: exit %d, summary %v, problems %q", code, r.Summary, r.Problems)
+	}
+	if got := r.Entries[r.entry(t, loose.name)].Uncommitted; !slices.Equal(got, []string{"pass"}) {
+		t.Errorf("sync committed a file it did not write, or status lost it: %q", got)
+	}
+
+	h = e.startHost()
+	if l := marks(h.ok(req("list"))); l["pass:"+alice.name] != nil || l["keyring:"+krOnly.name] != nil {
+		t.Errorf("list after sync still marks entries: %v", l)
+	}
+	h.closeOK()
+
+	// An HOTP code advances both copies from now on.
+	out, stderr, code := e.run("", "code", bankName)
+	if code != 0 || strings.TrimSpace(out) != realstore.OathtoolHOTP(t, bankSecret, 6, 10) {
+		t.Fatalf("code %s: exit %d, %q (stderr %s), want counter 10's code", bankName, code, out, stderr)
+	}
+	e.addCode(strings.TrimSpace(out))
+	if item := lookup(t, kr, bankName); !strings.Contains(item, "counter=10") {
+		t.Errorf("an HOTP code did not advance the keyring copy to counter 10")
+	}
+	if r, code := e.backupStatus(); code != 0 || r.Entries[r.entry(t, bankName)].Counters != nil {
+		t.Errorf("after an HOTP code: exit %d, counters %v", code, r.Entries[r.entry(t, bankName)].Counters)
+	}
+
+	// doctor's line.
+	stdout, _, _ = e.run("", "doctor")
+	if !strings.Contains(stdout, "OK   backup: 10 of 10 2FA keys have a second copy; 9 without recovery codes, 1 not committed to git") {
+		t.Errorf("doctor lacks the backup line:\n%s", stdout)
+	}
+}
+
+// TestBackupSecondPassStore: the backup is a second pass store encrypted
+// to another key, set in the config. Sync writes through pass's own rules
+// (its .gpg-id, a git commit); pass otp reads the copies; a second sync is
+// a no-op; HOTP codes and "both" saves keep both in step.
+func TestBackupSecondPassStore(t *testing.T) {
+	e := newTestEnv(t)
+	e.Run("", "pass", "rm", "-f", foreignName)
+	vault := filepath.Join(e.Home, "vault")
+	keyTwo := strings.Fields(readFile(t, filepath.Join(e.StoreDir, "team", ".gpg-id")))[0]
+	passIn := func(dir string, stdin string, args ...string) string {
+		t.Helper()
+		out, err := runWith(e.Environ("PASSWORD_STORE_DIR="+dir), stdin, "pass", args...)
+		if err != nil {
+			t.Fatalf("pass %s in %s: %v", strings.Join(args, " "), dir, err)
+		}
+		return out
+	}
+	passIn(vault, "", "init", keyTwo)
+	passIn(vault, "", "git", "init")
+	cfg := `{"stores": [{"id": "vault", "kind": "pass", "path": "` + vault + `"}], "backup": {"pass": "vault"}}`
+	if err := os.MkdirAll(filepath.Join(e.Home, ".config", "otpfill"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(e.Home, ".config", "otpfill", "config.json"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	r, code := e.backupStatus()
+	if code != 1 || r.Summary["missing"] != 7 || len(r.Problems) != 0 {
+		t.Errorf("backup status to an empty vault: exit %d, summary %v, problems %q", code, r.Summary, r.Problems)
+	}
+	stdout, stderr, code := e.run("", "backup", "sync")
+	if code != 0 || strings.Count(stdout, " into vault\n") != 7 {
+		t.Fatalf("backup sync into the vault: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	// pass otp reads every copy; each is encrypted to key Two only.
+	for _, o := range []otpEntry{alice, work, personal, bob, ops, carol} {
+		before := time.Now()
+		got := lastLine(passIn(vault, "", "otp", "code", o.name))
+		if !oneOf(t, got, o, before, time.Now()) {
+			t.Errorf("pass otp code %s in the vault = %s, not oathtool's", o.name, got)
+		}
+	}
+	packets, _ := runWith(e.Environ(), "", "gpg", "--batch", "--list-packets", filepath.Join(vault, alice.name+".gpg"))
+	subTwo, subOne := encSubkey(t, e, keyTwo), encSubkey(t, e, strings.TrimSpace(readFile(t, filepath.Join(e.StoreDir, ".gpg-id"))))
+	if !strings.Contains(packets, "keyid "+subTwo) || strings.Contains(packets, "keyid "+subOne) {
+		t.Errorf("the vault copy is not encrypted to key Two alone:\n%s", packets)
+	}
+	if log := passIn(vault, "", "git", "log", "--format=%s"); strings.Count(log, "otpfill backup sync") != 1 {
+		t.Errorf("the vault's git log: %q, want one commit for the sync", log)
+	}
+	if r, code := e.backupStatus(); code != 0 || r.Summary["covered"] != 7 {
+		t.Errorf("backup status after sync: exit %d, summary %v", code, r.Summary)
+	}
+
+	// A second sync: byte-identical vault, no commit.
+	tree, head := treeHash(t, vault), gitHead(e, vault)
+	if stdout, _, code := e.run("", "backup", "sync"); code != 0 || stdout != "" {
+		t.Errorf("second backup sync: exit %d, stdout %q", code, stdout)
+	}
+	if treeHash(t, vault) != tree || gitHead(e, vault) != head {
+		t.Error("a second backup sync changed the vault")
+	}
+
+	// HOTP: a code advances the vault copy too.
+	out, _, code := e.run("", "code", bankName)
+	if code != 0 || strings.TrimSpace(out) != realstore.OathtoolHOTP(t, bankSecret, 6, 6) {
+		t.Fatalf("code %s: exit %d, %q", bankName, code, out)
+	}
+	e.addCode(strings.TrimSpace(out))
+	if show := passIn(vault, "", "show", bankName); !strings.Contains(show, "counter=6") {
+		t.Error("an HOTP code did not advance the vault copy")
+	}
+	// A save to "both" goes to the store and its configured backup.
+	both := otpEntry{name: "example.com/both", secret: testSecret("backup both"), alg: "sha1", digits: 6, period: 30}
+	e.addSecret(both.secret)
+	stdout, stderr, code = e.run("otpauth://totp/E:both?secret="+both.secret+"\n", "add", "--store", "both", both.name)
+	if code != 0 || !strings.Contains(stderr, "saved "+both.name+" in pass and vault") {
+		t.Fatalf("add --store both: exit %d, stderr %q", code, stderr)
+	}
+	e.addCode(strings.TrimSpace(stdout))
+	before := time.Now()
+	if got := lastLine(passIn(vault, "", "otp", "code", both.name)); !oneOf(t, got, both, before, time.Now()) {
+		t.Errorf("pass otp code %s in the vault = %s", both.name, got)
+	}
+}
+
+// runWith runs a program with an environment and stdin; stdout, and an
+// error carrying stderr.
+func runWith(env []string, stdin, name string, args ...string) (string, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Env = env
+	cmd.Stdin = strings.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.String(), fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return stdout.String(), nil
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+// encSubkey is the long key id of key's encryption subkey.
+func encSubkey(t *testing.T, e *testEnv, key string) string {
+	t.Helper()
+	out := e.Run("", "gpg", "--batch", "--with-colons", "--list-keys", key)
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Split(line, ":"); len(f) > 11 && f[0] == "sub" && strings.Contains(f[11], "e") {
+			return f[4]
+		}
+	}
+	t.Fatalf("no encryption subkey for %s", key)
+	return ""
+}
