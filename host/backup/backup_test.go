@@ -4,7 +4,12 @@ import (
 	"testing"
 
 	"github.com/otpfill/otpfill/host/otp"
+	"github.com/otpfill/otpfill/host/store/pass"
 )
+
+// Sync groups the pass store's commits: a change of StartBatch's signature
+// must not silently make it commit every entry on its own.
+var _ batcher = (*pass.Store)(nil)
 
 func TestSameKey(t *testing.T) {
 	parse := func(uri string) *otp.Key {

@@ -40,7 +40,7 @@ func (r *SyncResult) OK() bool { return len(r.Left) == 0 && len(r.Problems) == 0
 
 // batcher is a store that can group its git commits (the pass store).
 type batcher interface {
-	StartBatch() (end func(ctx context.Context, message string))
+	StartBatch() (end func(ctx context.Context, message string) error)
 }
 
 // Sync copies every 2FA key missing from its pair into the other store,
@@ -63,7 +63,7 @@ func (k *Checker) Sync(ctx context.Context, to string) (*SyncResult, error) {
 	units, problems := k.units(ctx)
 	res := &SyncResult{Changes: []Change{}, Left: []Left{}, Problems: problems}
 	// One git commit per pass store for the whole sync, as import does.
-	var ends []func(context.Context, string)
+	var ends []func(context.Context, string) error
 	for _, st := range k.Stores {
 		if b, ok := st.(batcher); ok {
 			ends = append(ends, b.StartBatch())
@@ -71,7 +71,11 @@ func (k *Checker) Sync(ctx context.Context, to string) (*SyncResult, error) {
 	}
 	defer func() {
 		for _, end := range ends {
-			end(context.WithoutCancel(ctx), "otpfill backup sync: copy 2FA keys to their backup store.")
+			// A commit that fails leaves the copies written but not
+			// committed: a problem, which `backup status` shows too.
+			if err := end(context.WithoutCancel(ctx), "otpfill backup sync: copy 2FA keys to their backup store."); err != nil {
+				res.Problems = append(res.Problems, err.Error())
+			}
 		}
 	}()
 	changes := make([][]Change, len(units))
