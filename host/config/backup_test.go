@@ -21,7 +21,10 @@ func TestBackupPairs(t *testing.T) {
 		{"configured", map[string]string{"pass": "vault"}, append(both, Store{ID: "vault"}), map[string]string{"pass": "vault"}},
 		{"explicitly none", map[string]string{}, both, map[string]string{}},
 	} {
-		cfg := &Config{Backup: c.backup}
+		cfg := &Config{}
+		if c.backup != nil {
+			cfg.Backup = &c.backup
+		}
 		if got := cfg.BackupPairs(c.stores); !maps.Equal(got, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
@@ -56,5 +59,16 @@ func TestBackupValidation(t *testing.T) {
 	}
 	if _, err := Load(env); err != nil {
 		t.Errorf("a valid backup pair: %v", err)
+	}
+	// "No backup store" survives a rewrite of the file.
+	if err := os.WriteFile(p, []byte(`{"backup": {}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := AddAlias(env, "example.com", "example.org"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(env)
+	if err != nil || c.Backup == nil || len(*c.Backup) != 0 {
+		t.Errorf("after AddAlias, \"backup\": {} became %v (%v)", c.Backup, err)
 	}
 }

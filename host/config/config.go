@@ -51,7 +51,8 @@ type Config struct {
 	// copy of its 2FA keys ({"pass": "keyring"}). Absent: the keyring is the
 	// backup of the pass store when both are in use (see BackupPairs); {}
 	// configures no backup at all.
-	Backup map[string]string `json:"backup,omitempty"`
+	// A pointer, so that {} survives a rewrite of the file (AddAlias).
+	Backup *map[string]string `json:"backup,omitempty"`
 }
 
 // Values of Config.GPGAgent.
@@ -165,7 +166,11 @@ func (c *Config) validate() error {
 		}
 	}
 	backups := map[string]bool{}
-	for primary, backup := range c.Backup {
+	var pairs map[string]string
+	if c.Backup != nil {
+		pairs = *c.Backup
+	}
+	for primary, backup := range pairs {
 		switch {
 		case primary == "" || backup == "" || primary == "both" || backup == "both":
 			return fmt.Errorf("\"backup\": %q → %q: both must be store ids", primary, backup)
@@ -176,7 +181,7 @@ func (c *Config) validate() error {
 		}
 		backups[backup] = true
 	}
-	for primary := range c.Backup {
+	for primary := range pairs {
 		if backups[primary] {
 			return fmt.Errorf("\"backup\": store %q is both a backup and backed up: chains are not supported", primary)
 		}
@@ -246,7 +251,10 @@ func (c *Config) ResolvedStores(env Env) []Store {
 // names a store not in use is returned as is: the caller reports it.
 func (c *Config) BackupPairs(stores []Store) map[string]string {
 	if c.Backup != nil {
-		return maps.Clone(c.Backup)
+		if *c.Backup == nil {
+			return map[string]string{}
+		}
+		return maps.Clone(*c.Backup)
 	}
 	has := func(id string) bool { return slices.ContainsFunc(stores, func(s Store) bool { return s.ID == id }) }
 	if has("pass") && has("keyring") {
