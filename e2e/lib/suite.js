@@ -230,6 +230,8 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
         return popup.evaluate((sel) => [...document.querySelectorAll(`${sel} li.entry`)].map((li) => ({
           name: li.dataset.name,
           strength: li.dataset.strength,
+          backup: li.dataset.backup,
+          store: li.querySelector('.store')?.textContent ?? '',
           code: li.querySelector('.code')?.textContent.replace(/\s+/g, '') ?? '',
           left: Number(li.querySelector('.bar')?.getAttribute('aria-valuenow')),
         })), sel);
@@ -244,6 +246,8 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
           await popup.waitFor(() => /^\d{6}$/.test(document.querySelector('#exact li.entry .code')?.textContent.replace(/\s+/g, '') ?? ''), null, { timeout: 10_000 });
           const first = await rows('#exact');
           assert.deepEqual(first.map((r) => [r.name, r.strength]), [[p.entry.name, 'exact']]);
+          // The config has no backup store: a quiet hint that this is the only copy.
+          assert.deepEqual([first[0].backup, first[0].store], ['false', 'pass · no second copy']);
           await assertCode(p.entry, first[0].code, 'popup code');
           assert.ok(first[0].left > 0 && first[0].left <= 30, `countdown ${first[0].left}`);
           await sleep(2_100);

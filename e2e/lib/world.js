@@ -66,6 +66,9 @@ export async function setupWorld({ only } = {}) {
           XDG_DATA_HOME: path.join(home, '.local', 'share'),
         };
         for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+        // No backup store: the popup marks each entry as the only copy.
+        fs.mkdirSync(path.join(dirs.XDG_CONFIG_HOME, 'otpfill'), { recursive: true });
+        fs.writeFileSync(path.join(dirs.XDG_CONFIG_HOME, 'otpfill', 'config.json'), '{"backup": {}}\n', { mode: 0o600 });
         const env = { ...process.env, ...dirs, PASSWORD_STORE_DIR: store.dir, GNUPGHOME: gnupg.home, OTPFILL_LOG: process.env.OTPFILL_LOG || 'debug' };
         delete env.PASSWORD_STORE_KEY;
         delete env.DISPLAY;

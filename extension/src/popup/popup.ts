@@ -104,6 +104,13 @@ function makeRow(entry: EntryRef, strength?: MatchEntry["strength"]): Row {
   const store = document.createElement("span");
   store.className = "store";
   store.textContent = entry.store;
+  // A quiet hint: the key is in one store only (`otpfill backup sync` copies it).
+  const single = entry.backup === false;
+  if (single) {
+    store.textContent += " · no second copy";
+    store.title = "Only in this store: run `otpfill backup sync` to copy it to the backup store";
+    li.dataset.backup = "false";
+  }
   const codeEl = document.createElement("span");
   codeEl.className = "code";
   codeEl.setAttribute("aria-live", "polite");
@@ -115,7 +122,7 @@ function makeRow(entry: EntryRef, strength?: MatchEntry["strength"]): Row {
   bar.setAttribute("aria-valuemin", "0");
   bar.append(document.createElement("span"));
   fill.append(name, store, codeEl, bar);
-  fill.setAttribute("aria-label", `Fill ${entry.name} (${entry.store})`);
+  fill.setAttribute("aria-label", `Fill ${entry.name} (${entry.store}${single ? ", no second copy" : ""})`);
 
   const copy = document.createElement("button");
   copy.className = "copy";

@@ -18,6 +18,8 @@ export type StoreKind = "pass" | "keyring";
 export interface EntryRef {
   name: string;
   store: string;
+  /** false: no second copy of this entry (by name) in a backup store; see protocol/PROTOCOL.md. */
+  backup?: false;
 }
 
 export interface MatchEntry extends EntryRef {
