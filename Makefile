@@ -46,7 +46,7 @@ test-go:
 # The fault loops (a host killed mid-save, ...) with many more rounds than
 # `make test` runs: OTPFILL_STRESS=1 (50 kills instead of 8).
 stress: deps
-	$(TESTENV) OTPFILL_STRESS=1 $(GO) test -count=1 -timeout 30m -run 'Killed|Concurrent' ./host/cmd/otpfill/
+	$(TESTENV) OTPFILL_STRESS=1 $(GO) test -count=1 -timeout 30m -run 'Killed|Concurrent|Thousand' ./host/cmd/otpfill/
 
 test-extension:
 	cd extension && npm test && npm run lint

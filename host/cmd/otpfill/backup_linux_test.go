@@ -454,3 +454,54 @@ func encSubkey(t *testing.T, e *testEnv, key string) string {
 	t.Fatalf("no encryption subkey for %s", key)
 	return ""
 }
+
+// TestBackupThousandKeys gives the figures for 1,000 keys (under `make
+// stress`): status, sync into a real gnome-keyring, status again, and a
+// second sync that changes nothing.
+func TestBackupThousandKeys(t *testing.T) {
+	if !stress {
+		t.Skip("1,000 keys: run with OTPFILL_STRESS=1 (make stress)")
+	}
+	const n = 1000
+	e := newTestEnv(t)
+	kr := realkeyring.New(t, true)
+	e.extra = append(e.extra, "DBUS_SESSION_BUS_ADDRESS="+kr.Address)
+	e.Run("", "pass", "rm", "-f", foreignName)
+	var lines strings.Builder
+	for i := range n {
+		s := testSecret(fmt.Sprint("thousand ", i))
+		e.addSecret(s)
+		fmt.Fprintf(&lines, "otpauth://totp/Site%d:user?secret=%s&issuer=Site%d\n", i, s, i)
+	}
+	file := filepath.Join(e.Home, "keys.txt")
+	if err := os.WriteFile(file, []byte(lines.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := e.run("", "import", file); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	keys := n + 7 // and the fixture's
+	timed := func(what string, args ...string) (string, int) {
+		start := time.Now()
+		stdout, stderr, code := e.run("", args...)
+		t.Logf("%s over %d keys: %v (exit %d)", what, keys, time.Since(start).Round(time.Millisecond), code)
+		e.noSecretIn(what, stdout+stderr)
+		return stdout, code
+	}
+	if _, code := timed("backup status, no copies yet", "backup", "status", "--json"); code != 1 {
+		t.Errorf("backup status: exit %d, want 1", code)
+	}
+	if out, code := timed("backup sync, copying every key", "backup", "sync"); code != 0 || strings.Count(out, " into keyring\n") != keys {
+		t.Errorf("backup sync: exit %d, %d copies, want %d", code, strings.Count(out, " into keyring\n"), keys)
+	}
+	if out, code := timed("backup status, every key covered", "backup", "status"); code != 0 || !strings.Contains(out, fmt.Sprintf("%d of %d 2FA keys have a second copy", keys, keys)) {
+		t.Errorf("backup status after sync: exit %d", code)
+	}
+	tree := treeHash(t, e.StoreDir)
+	if out, code := timed("backup sync, nothing to do", "backup", "sync"); code != 0 || out != "" {
+		t.Errorf("second backup sync: exit %d, stdout %d bytes", code, len(out))
+	}
+	if treeHash(t, e.StoreDir) != tree {
+		t.Error("the second sync changed the pass store")
+	}
+}

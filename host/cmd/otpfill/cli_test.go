@@ -123,7 +123,7 @@ func TestCLIHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"-h"}, {"help"},
 		{"code", "--help"}, {"code", "-h"}, {"list", "--help"}, {"add", "--help"},
-		{"export", "--help"}, {"import", "--help"},
+		{"export", "--help"}, {"import", "--help"}, {"backup", "--help"},
 		{"install", "--help"}, {"uninstall", "--help"}, {"doctor", "--help"},
 	} {
 		stdout, stderr, code := e.run("", args...)
