@@ -135,7 +135,7 @@ func (k *Checker) syncOne(ctx context.Context, u unit, to string) ([]Change, *Le
 			return nil, leave(Missing, fmt.Sprintf("no copy in %s (sync without --to, or with --to %s, copies it)", dst.ID(), dst.ID()))
 		}
 		content := copyContent(u.name, src.key, src.recovery)
-		defer clear(content)
+		defer func() { clear(content) }()
 		if dstCopy.present {
 			// The name is there without an OTP secret (a password only):
 			// the key is added and the rest kept, as `pass otp append`.
@@ -167,23 +167,20 @@ func (k *Checker) syncOne(ctx context.Context, u unit, to string) ([]Change, *Le
 			k2 := *copies[low].key
 			k2.Counter = counter
 			content := entry.SetURI(copies[low].content, k2.URI())
-			err := write(ctx, stores[low], u.name, content, true)
-			clear(content)
-			if err != nil {
+			if err := write(ctx, stores[low], u.name, content, true); err != nil {
+				clear(content)
 				lefts = append(lefts, fmt.Sprintf("cannot raise the HOTP counter in %s: %v", stores[low].ID(), err))
 			} else {
 				changes = append(changes, Change{Name: u.name, Store: stores[low].ID(), What: "counter", Counter: counter})
+				// What the store holds now; cleared with the copy.
 				clear(copies[low].content)
-				copies[low].content = nil
-				if c, err := u.readAgain(ctx, stores[low]); err == nil {
-					copies[low].content = c
-				}
+				copies[low].content = content
 			}
 		}
 	}
 	for i, c := range copies {
 		other := copies[1-i]
-		if len(c.recovery) > 0 || len(other.recovery) == 0 || c.content == nil {
+		if len(c.recovery) > 0 || len(other.recovery) == 0 {
 			continue
 		}
 		if to != "" && stores[i].ID() != to {
@@ -203,10 +200,6 @@ func (k *Checker) syncOne(ctx context.Context, u unit, to string) ([]Change, *Le
 		return changes, leave(Covered, joinMsgs(lefts))
 	}
 	return changes, nil
-}
-
-func (u unit) readAgain(ctx context.Context, st store.Store) ([]byte, error) {
-	return st.Read(ctx, u.name)
 }
 
 func joinMsgs(m []string) string {

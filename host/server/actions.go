@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/otpfill/otpfill/host/backup"
 	"github.com/otpfill/otpfill/host/entry"
 	"github.com/otpfill/otpfill/host/match"
 	"github.com/otpfill/otpfill/host/otp"
@@ -476,11 +477,17 @@ func (s *Server) writers(target string) ([]store.Writer, error) {
 		if primary == "" || primary == "both" {
 			primary = store.KindPass
 		}
-		backup, ok := s.Backup[primary]
-		if !ok {
+		partner, ok := backup.Partner(s.Backup, primary)
+		switch {
+		case !ok:
 			return nil, fmt.Errorf("%w: \"both\" saves to store %s and its backup, and %s has none (set \"backup\" in the otpfill config)", errForbidden, primary, primary)
+		case s.Backup[primary] == partner:
+			ids = []string{primary, partner}
+		default:
+			// The default store is itself a backup (save_to keyring): the
+			// pair is written in its order, the store it backs up first.
+			ids = []string{partner, primary}
 		}
-		ids = []string{primary, backup}
 	} else {
 		ids = []string{target}
 	}

@@ -325,6 +325,21 @@ func TestBackupKeyring(t *testing.T) {
 	if !strings.Contains(stdout, "OK   backup: 10 of 10 2FA keys have a second copy; 9 without recovery codes, 1 not committed to git") {
 		t.Errorf("doctor lacks the backup line:\n%s", stdout)
 	}
+
+	// With save_to keyring, "both" is still the pair: pass, then keyring.
+	if err := os.MkdirAll(filepath.Join(e.Home, ".config", "otpfill"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(e.Home, ".config", "otpfill", "config.json"), []byte(`{"save_to": "keyring"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	kb := testSecret("backup save_to keyring")
+	e.addSecret(kb)
+	stdout, stderr, code = e.run("otpauth://totp/E:kb?secret="+kb+"\n", "add", "--store", "both", "example.com/kb")
+	if code != 0 || !strings.Contains(stderr, "saved example.com/kb in pass and keyring") {
+		t.Fatalf("add --store both with save_to keyring: exit %d, stderr %q", code, stderr)
+	}
+	e.addCode(codeLine(t, stdout))
 }
 
 // TestBackupSecondPassStore: the backup is a second pass store encrypted
