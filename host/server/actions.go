@@ -577,6 +577,13 @@ func (s *Server) save(ctx context.Context, p protocol.SaveParams) (protocol.Save
 	if err != nil {
 		return protocol.SaveResult{}, err
 	}
+	if key.Type == otp.HOTP {
+		// The code advanced the backup copy's counter too (advanceBackup):
+		// part of this save, so undo compares the copy with that.
+		for i := 1; i < len(steps); i++ {
+			s.restamp(ctx, &steps[i])
+		}
+	}
 	res.Undo = s.undos.add(name, steps)
 	res.Code, res.ExpiresAt = code.Code, code.ExpiresAt
 	return res, nil

@@ -85,3 +85,15 @@ func (s *Server) noBackup(listed map[string]map[string]bool) func(storeID, name 
 		return &no
 	}
 }
+
+// restamp takes the fingerprint of what step's entry holds now, under its
+// lock, for undo.
+func (s *Server) restamp(ctx context.Context, step *undoStep) {
+	unlock, err := s.lock(step.w.ID(), step.name)
+	if err != nil {
+		step.stampErr = err
+		return
+	}
+	defer unlock()
+	step.stamp, step.stampErr = s.stamp(ctx, step.w, step.name)
+}

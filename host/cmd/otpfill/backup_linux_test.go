@@ -305,6 +305,17 @@ func TestBackupKeyring(t *testing.T) {
 	if l := marks(h.ok(req("list"))); l["pass:"+alice.name] != nil || l["keyring:"+krOnly.name] != nil {
 		t.Errorf("list after sync still marks entries: %v", l)
 	}
+	// An HOTP key saved to both: its first code advances both copies,
+	// and undo still takes back both (the advance is part of the save).
+	hb := testSecret("backup hotp both")
+	e.addSecret(hb)
+	resp := h.ok(req("save", "url", "https://hb.example.com/", "uri", "otpauth://hotp/HB:me?secret="+hb+"&counter=3", "store", "both", "name", "hb.example.com/me"))
+	if resp["code"] != realstore.OathtoolHOTP(t, hb, 6, 4) || !strings.Contains(lookup(t, kr, "hb.example.com/me"), "counter=4") {
+		t.Errorf("HOTP save to both: code %v, keyring item not at counter 4", resp["code"])
+	}
+	if u := h.ok(req("undo", "token", resp["undo"], "url", "https://hb.example.com/")); !slices.Equal(anyStrings(u["stores"]), []string{"pass", "keyring"}) {
+		t.Errorf("undo of an HOTP save to both: stores %v", u["stores"])
+	}
 	h.closeOK()
 
 	// An HOTP code advances both copies from now on.
