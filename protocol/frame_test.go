@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
-	"time"
 )
 
 func frame(body string) []byte {
@@ -117,18 +116,26 @@ func allocatedBy(f func()) uint64 {
 	return after.TotalAlloc - before.TotalAlloc
 }
 
+// leastAllocatedBy is allocatedBy's smallest figure over a few runs:
+// TotalAlloc is process-wide, so another goroutine (the test runner's, the
+// runtime's) can add to one run, never take away from it.
+func leastAllocatedBy(f func()) uint64 {
+	least := allocatedBy(f)
+	for range 4 {
+		least = min(least, allocatedBy(f))
+	}
+	return least
+}
+
 // A hostile header declaring 4 GiB must be refused from the header alone:
-// no allocation of the declared size, no waiting for a body that never comes.
+// no allocation of the declared size. (A wait for the body would show as an
+// error other than FrameTooLargeError: the reader holds only the header.)
 func TestReadFrameHugeLengthDoesNotAllocate(t *testing.T) {
 	input := header(0xFFFFFFFF)
 	var err error
-	start := time.Now()
-	allocated := allocatedBy(func() {
+	allocated := leastAllocatedBy(func() {
 		_, err = ReadFrame(bytes.NewReader(input), MaxRequestSize)
 	})
-	if elapsed := time.Since(start); elapsed > time.Second {
-		t.Errorf("refusing a 4 GiB header took %v", elapsed)
-	}
 	var tooLarge *FrameTooLargeError
 	if !errors.As(err, &tooLarge) {
 		t.Fatalf("error = %v, want *FrameTooLargeError", err)

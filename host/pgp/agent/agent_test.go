@@ -220,11 +220,15 @@ func TestDeadlineEndsContextFirst(t *testing.T) {
 			defer c.Close() // silent until the listener closes
 		}
 	}()
+	checked := 0
 	for i := range 40 {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(5+i%5)*time.Millisecond)
 		conn, err := Dial(ctx, filepath.Join(dir, "S"))
 		if err != nil {
 			cancel()
+			if ctx.Err() != nil {
+				continue // a busy machine: this round's time ran out while dialling
+			}
 			t.Fatal(err)
 		}
 		_, _, err = conn.Transact("GETINFO version", nil)
@@ -237,5 +241,9 @@ func TestDeadlineEndsContextFirst(t *testing.T) {
 		if ctxErr == nil {
 			t.Fatalf("round %d: the read failed (%v) before ctx ended", i, err)
 		}
+		checked++
+	}
+	if checked == 0 {
+		t.Skip("every round's time ran out while dialling: the machine is too busy for this test")
 	}
 }
