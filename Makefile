@@ -11,7 +11,7 @@ export GOTOOLCHAIN := local
 # No stray daemons or files in the user's home during tests.
 TESTENV  := env -u DBUS_SESSION_BUS_ADDRESS
 
-.PHONY: all build host extension deps test test-go test-extension test-e2e stress bench fuzz lint install uninstall clean
+.PHONY: all build host extension extension-e2e deps test test-go test-extension test-e2e stress bench fuzz lint install uninstall clean
 
 all: build
 
@@ -28,14 +28,19 @@ HOST_GOEXPERIMENT ?= $(shell GOEXPERIMENT=nogreenteagc $(GO) env GOEXPERIMENT 2>
 host:
 	CGO_ENABLED=0 GOEXPERIMENT=$(HOST_GOEXPERIMENT) $(GO) build -trimpath -o bin/otpfill ./host/cmd/otpfill
 
+# extension/dist: the release (no test hooks). extension/dist-e2e: the same
+# extension with the e2e suite's hooks (see e2e/README.md); `make test` builds both.
 extension:
 	cd extension && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+extension-e2e: extension
+	cd extension && npm run build:e2e
 
 deps:
 	./scripts/install-deps.sh
 	$(GO) mod download
 
-test: deps build
+test: deps build extension-e2e
 	$(MAKE) test-go test-extension test-e2e
 
 test-go:
@@ -85,4 +90,4 @@ uninstall:
 	rm -f "$(BINDIR)/otpfill"
 
 clean:
-	rm -rf bin extension/dist
+	rm -rf bin extension/dist extension/dist-e2e

@@ -1,7 +1,9 @@
 // Builds the extension for both browser families from one source:
-//   node build.mjs          -> dist/chromium/ and dist/firefox/ (unpacked, loadable as they are)
-//   node build.mjs --tests  -> also dist/test/*.test.mjs for `node --test`
-//   node build.mjs --dev    -> without minifying, with inline source maps
+//   node build.mjs              -> dist/chromium/ and dist/firefox/ (the release: unpacked, loadable as they are)
+//   node build.mjs --test-hooks -> dist-e2e/chromium/ and dist-e2e/firefox/ instead: the same
+//                                  extension with the e2e suite's test hooks (__OTPFILL_TEST_HOOKS__)
+//   node build.mjs --tests      -> also dist/test/*.test.mjs for `node --test`
+//   node build.mjs --dev        -> without minifying, with inline source maps
 // Each entry point is bundled by esbuild; the two manifests are written from
 // src/manifest.json plus the few keys that differ; icons are drawn here.
 
@@ -12,6 +14,9 @@ import { join } from "node:path";
 
 const dev = process.argv.includes("--dev");
 const tests = process.argv.includes("--tests");
+const hooks = process.argv.includes("--test-hooks");
+/** Where the browsers' folders go: the release in dist/, the e2e build beside it. */
+const OUT = hooks ? "dist-e2e" : "dist";
 
 /** The Chromium dev key: pins the extension id jildhmdggadikfdjbdajmpndajodgmmh (see README). */
 export const CHROMIUM_KEY =
@@ -43,6 +48,7 @@ async function bundle(outdir, target) {
     legalComments: "none",
     charset: "utf8",
     logLevel: "warning",
+    define: { __OTPFILL_TEST_HOOKS__: String(hooks) },
   });
 }
 
@@ -52,6 +58,9 @@ function manifests(base) {
   chromium.minimum_chrome_version = "116";
   chromium.background = { service_worker: "background.js" };
   chromium.permissions.push("offscreen");
+  // A page may frame these, but cannot probe for them by the extension's fixed id:
+  // Chromium serves them only under a per-session id (Firefox's id is random per install already).
+  for (const w of chromium.web_accessible_resources) w.use_dynamic_url = true;
 
   const firefox = structuredClone(base);
   firefox.background = { scripts: ["background.js"] };
@@ -127,7 +136,7 @@ function iconPixel(u, v) {
 }
 
 async function writeBrowser(name, manifest, shared) {
-  const dir = join("dist", name);
+  const dir = join(OUT, name);
   await rm(dir, { recursive: true, force: true });
   await mkdir(join(dir, "icons"), { recursive: true });
   for (const f of await readdir(shared)) await copyFile(join(shared, f), join(dir, f));
@@ -152,18 +161,19 @@ async function buildTests() {
     target: "node20",
     packages: "external",
     logLevel: "warning",
+    define: { __OTPFILL_TEST_HOOKS__: "true" },
   });
 }
 
 const base = JSON.parse(await readFile("src/manifest.json", "utf8"));
 const { chromium, firefox } = manifests(base);
-await bundle("dist/.chromium-js", ["chrome116"]);
-await bundle("dist/.firefox-js", ["firefox140"]);
-await writeBrowser("chromium", chromium, "dist/.chromium-js");
-await writeBrowser("firefox", firefox, "dist/.firefox-js");
-await rm("dist/.chromium-js", { recursive: true, force: true });
-await rm("dist/.firefox-js", { recursive: true, force: true });
+await bundle(`${OUT}/.chromium-js`, ["chrome116"]);
+await bundle(`${OUT}/.firefox-js`, ["firefox140"]);
+await writeBrowser("chromium", chromium, `${OUT}/.chromium-js`);
+await writeBrowser("firefox", firefox, `${OUT}/.firefox-js`);
+await rm(`${OUT}/.chromium-js`, { recursive: true, force: true });
+await rm(`${OUT}/.firefox-js`, { recursive: true, force: true });
 if (tests) await buildTests();
 
-const size = (await readFile("dist/chromium/content.js")).length;
-console.log(`built dist/chromium and dist/firefox (content.js ${(size / 1024).toFixed(1)} KiB)`);
+const size = (await readFile(`${OUT}/chromium/content.js`)).length;
+console.log(`built ${OUT}/chromium and ${OUT}/firefox${hooks ? " with test hooks" : ""} (content.js ${(size / 1024).toFixed(1)} KiB)`);

@@ -115,13 +115,13 @@ function hostEnv(world, name) {
  * `otpfill install --manifest-dir` in the profile's NativeMessagingHosts
  * folder (the user-level location Chromium reads for a --user-data-dir).
  */
-export async function launchChromium(world, { host = true } = {}) {
+export async function launchChromium(world, { host = true, extension = paths.chromiumExtension } = {}) {
   const { chromium } = await import('playwright-core');
   const { home, env } = hostEnv(world, 'chromium');
   const profile = path.join(home, 'profile');
   fs.mkdirSync(profile, { recursive: true });
   if (host) await must(paths.otpfill, ['install', '--browser', 'chromium', '--manifest-dir', path.join(profile, 'NativeMessagingHosts')], { env });
-  const ext = paths.chromiumExtension;
+  const ext = extension;
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: paths.chromium,
     headless: true,
@@ -224,7 +224,7 @@ export async function launchChromium(world, { host = true } = {}) {
  * resolved to 127.0.0.1 (network.dns.localDomains), installs the built add-on
  * as a temporary add-on, and registers the host in $HOME/.mozilla.
  */
-export async function launchFirefox(world, { host = true } = {}) {
+export async function launchFirefox(world, { host = true, extension = paths.firefoxExtension } = {}) {
   const puppeteer = (await import('puppeteer-core')).default;
   const { home, env } = hostEnv(world, 'firefox');
   if (host) await must(paths.otpfill, ['install', '--browser', 'firefox', '--manifest-dir', path.join(home, '.mozilla', 'native-messaging-hosts')], { env });
@@ -261,10 +261,10 @@ export async function launchFirefox(world, { host = true } = {}) {
   });
   let id;
   try {
-    id = await browser.installExtension(paths.firefoxExtension);
+    id = await browser.installExtension(extension);
   } catch (err) {
     await browser.close();
-    throw new Error(`Firefox refused the add-on in ${paths.firefoxExtension}: ${err.message}`);
+    throw new Error(`Firefox refused the add-on in ${extension}: ${err.message}`);
   }
   if (id !== FIREFOX_ID) {
     await browser.close();

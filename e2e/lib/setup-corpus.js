@@ -95,6 +95,9 @@ export const setupSpecial = {
     { key: setupKeys.paypal, name: 'paypal.com/alice@example.com', source: 'capture' }),
   attack: page('attack', 'https://account.shopwise.example/security/2fa', 'a page whose script tries to read and click the offer',
     { key: setupKeys.attack, name: 'shopwise.example/alice' }),
+  // e2e/test/clickjack.test.js: ?v=<trick>; the key's account (and the entry) is alice-<trick>.
+  clickjack: page('clickjack', 'https://account.trapshop.example/security/2fa', 'a page that tries to get a real click onto the offer while showing something else',
+    { name: 'trapshop.example/alice-' }),
 };
 
 /** Pages that must show no offer. */

@@ -14,8 +14,11 @@ export const artifactsDir = path.join(repoRoot, 'e2e', 'artifacts');
 
 export const paths = {
   otpfill: process.env.OTPFILL_BIN || path.join(repoRoot, 'bin', 'otpfill'),
-  chromiumExtension: path.join(process.env.E2E_EXTENSION_DIST || path.join(repoRoot, 'extension', 'dist'), 'chromium'),
-  firefoxExtension: path.join(process.env.E2E_EXTENSION_DIST || path.join(repoRoot, 'extension', 'dist'), 'firefox'),
+  // The e2e build (node build.mjs --test-hooks): the release build has no test hooks to wait on.
+  chromiumExtension: path.join(process.env.E2E_EXTENSION_DIST || path.join(repoRoot, 'extension', 'dist-e2e'), 'chromium'),
+  firefoxExtension: path.join(process.env.E2E_EXTENSION_DIST || path.join(repoRoot, 'extension', 'dist-e2e'), 'firefox'),
+  /** The release build (make build): what users load, for the test that a page cannot detect it. */
+  releaseExtension: path.join(process.env.E2E_RELEASE_DIST || path.join(repoRoot, 'extension', 'dist')),
   chromium: process.env.E2E_CHROMIUM || '/usr/lib/chromium/chromium',
   firefox: process.env.E2E_FIREFOX || '/usr/bin/firefox-esr',
 };

@@ -2,6 +2,7 @@
 // host. It answers the content scripts (what to do with a field), the popup
 // and the options page, and handles the keyboard shortcut and context menu.
 
+import { isOwnUrl } from "../shared/exturl";
 import { api } from "../shared/api";
 import type { CodeResult, EntryRef, FillPlan, HostParams, Message, MessageType, PopupInit, Reply } from "../shared/messages";
 import { isMessage } from "../shared/messages";
@@ -287,7 +288,7 @@ const CHOOSER_TYPES = new Set<MessageType>(["chooser-init", "chooser-fill", "cho
 
 /** The Chromium offscreen document (no tab): it reports that its work is done. */
 function fromOffscreen(sender: Sender): boolean {
-  return sender.id === api.runtime.id && sender.tab === undefined && (sender.url ?? "").startsWith(api.runtime.getURL("offscreen.html"));
+  return sender.id === api.runtime.id && sender.tab === undefined && isOwnUrl(sender.url, "offscreen.html");
 }
 
 /** Whether a message of this type is taken from this sender. Anything else is ignored. */
@@ -379,8 +380,10 @@ api.tabs.onUpdated.addListener((tabId, change) => {
 // menus in a headless browser: the same code paths, reachable only from the
 // extension's own background context (a test's service worker / background
 // page evaluate), never from a web page.
-(globalThis as { otpfillTest?: unknown }).otpfillTest = {
-  runCommand,
-  clickMenu: (info: chrome.contextMenus.OnClickData, tab: chrome.tabs.Tab) => onMenuClick(info, tab),
-  hostStatus: () => host.status,
-};
+if (__OTPFILL_TEST_HOOKS__) {
+  (globalThis as { otpfillTest?: unknown }).otpfillTest = {
+    runCommand,
+    clickMenu: (info: chrome.contextMenus.OnClickData, tab: chrome.tabs.Tab) => onMenuClick(info, tab),
+    hostStatus: () => host.status,
+  };
+}

@@ -5,6 +5,7 @@
 // the popup and who is a framed offer page) and registers the listeners
 // (registerSetup, called by the entry point main.ts).
 
+import { clickSeen, NOT_SEEN } from "./guard";
 import { api } from "../shared/api";
 import { HOST_NAME, type Message } from "../shared/messages";
 import { loadOptions } from "../shared/options";
@@ -180,6 +181,10 @@ async function handle(msg: SetupMessage, sender: Sender): Promise<unknown> {
       // The popup on a tab with nothing to offer: an empty view, so it shows nothing.
       if (!o && msg.type === "offer-init" && caller.kind === "popup") return { site: "", store: "pass", available: [] } satisfies OfferView;
       if (!o) return msg.type === "offer-dismiss" || msg.type === "offer-size" ? undefined : { error: "This offer has expired. Reload the page to look for the key again." };
+      // A click in an offer frame on the page counts only if the user could see the frame (guard.ts); the popup is the browser's own.
+      const guarded = msg.type === "offer-save" || msg.type === "offer-recovery" || msg.type === "offer-undo" || msg.type === "offer-recovery-undo";
+      if (guarded && "token" in msg.ref && !(await clickSeen(o.tabId, msg.at)))
+        return { error: NOT_SEEN };
       switch (msg.type) {
         case "offer-init":
           return machine.init(o, msg.name, msg.store);
@@ -245,9 +250,10 @@ export function registerSetup(): void {
     machine.closeTab(tabId);
     views.delete(tabId);
   });
-  /** For the e2e tests, from the background context only: whether a tab holds a pending secret (never the secret). */
-  (globalThis as { otpfillSetupTest?: unknown }).otpfillSetupTest = {
-    pending: (tabId: number) => machine.offers.get(tabId)?.uri !== undefined,
-    pendingTabs: () => [...machine.offers.values()].filter((o) => o.uri !== undefined).length,
-  };
+  /** For the e2e tests (e2e build only), from the background context only: whether a tab holds a pending secret (never the secret). */
+  if (__OTPFILL_TEST_HOOKS__)
+    (globalThis as { otpfillSetupTest?: unknown }).otpfillSetupTest = {
+      pending: (tabId: number) => machine.offers.get(tabId)?.uri !== undefined,
+      pendingTabs: () => [...machine.offers.values()].filter((o) => o.uri !== undefined).length,
+    };
 }

@@ -51,16 +51,16 @@ function measured<T>(fn: () => T): T {
   } finally {
     depth--;
     cost += performance.now() - start;
-    root.setAttribute("data-otpfill-cost-ms", cost.toFixed(2));
+    if (__OTPFILL_TEST_HOOKS__) root.setAttribute("data-otpfill-cost-ms", cost.toFixed(2));
   }
 }
 
 function setState(state: FieldState): void {
-  root.setAttribute("data-otpfill-state", state);
+  if (__OTPFILL_TEST_HOOKS__) root.setAttribute("data-otpfill-state", state);
 }
 
 function markFilled(f: Field, how: FillHow): void {
-  for (const el of fieldInputs(f)) el.setAttribute("data-otpfill-filled", how);
+  if (__OTPFILL_TEST_HOOKS__) for (const el of fieldInputs(f)) el.setAttribute("data-otpfill-filled", how);
 }
 
 function firstInput(f: Field | null): HTMLInputElement | null {

@@ -8,8 +8,8 @@
 // "Save recovery codes …" button.
 
 import { api, send } from "../shared/api";
-import type { OfferRef, OfferView, SaveStore, ViewCommand } from "../shared/setup";
-import { OFFER_PORT } from "../shared/setup";
+import type { ClickPoint, OfferRef, OfferView, SaveStore, SightCommand, ViewCommand } from "../shared/setup";
+import { ARM_MS, OFFER_PORT, SIGHT_PORT } from "../shared/setup";
 
 const STORE_LABEL: Record<SaveStore, string> = { pass: "pass", keyring: "the keyring", both: "pass and the keyring" };
 
@@ -45,6 +45,22 @@ export interface OfferUi {
  * to offer (the popup then shows nothing).
  */
 export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (h: number) => void; onEmpty?: () => void } = {}): void {
+  const arm = "token" in ref ? armed(root) : null; // the popup is the browser's own: nothing to guard there
+  /** A click on a button that saves, replaces or takes back: counted only while the frame is armed. */
+  const guarded = (b: HTMLButtonElement, act: (at: ClickPoint | undefined) => void): HTMLButtonElement => {
+    b.dataset.guarded = "";
+    b.addEventListener("click", (e) => {
+      if (!arm) return act(undefined);
+      const counts = e.isTrusted && arm.now();
+      // e2e build: which button a click reached, and whether it counted (inside the extension's frame: no page reads it).
+      if (__OTPFILL_TEST_HOOKS__) root.dataset.clicked = `${b.id}:${counts ? "counted" : "ignored"}`;
+      if (!counts) return;
+      // A key press on the focused button has no pointer: its centre, which the page shows as the frame's too.
+      const r = b.getBoundingClientRect();
+      act(e.detail === 0 ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : { x: e.clientX, y: e.clientY });
+    });
+    return b;
+  };
   let current: OfferView | null = null;
   let confirming: string[] | null = null;
   let nameTouched = false;
@@ -116,7 +132,7 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
       warn.textContent = `${name.value} already holds a 2FA secret in ${storesText(confirming)}. Replacing it cannot be undone once you leave this page.`;
       const yes = button("confirm", `Replace existing secret in ${storesText(confirming)}`, "danger");
       const no = button("cancel", "Cancel");
-      yes.addEventListener("click", () => void save(name.value.trim(), store.value as SaveStore, true));
+      guarded(yes, (at) => void save(name.value.trim(), store.value as SaveStore, true, at));
       no.addEventListener("click", () => {
         confirming = null;
         render();
@@ -126,7 +142,7 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
       setState("offer");
       if (s.exists.length) card.append(el("p", { className: "warn", id: "exists", textContent: `${s.name} already holds a 2FA secret in ${storesText(s.exists)}.` }));
       const go = button("save", `Save to ${target}`, "primary");
-      go.addEventListener("click", () => void save(name.value.trim(), store.value as SaveStore, false));
+      guarded(go, (at) => void save(name.value.trim(), store.value as SaveStore, false, at));
       card.append(el("div", { className: "actions" }, go));
     }
     return card;
@@ -158,7 +174,7 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
     if (s.canUndo) {
       const undo = button("undo", "Undo");
       undo.title = "If the site rejects the code: take the save back";
-      undo.addEventListener("click", () => void act(() => send({ type: "offer-undo", ref })));
+      guarded(undo, (at) => void act(() => send({ type: "offer-undo", ref, ...(at ? { at } : {}) })));
       card.append(el("div", { className: "actions" }, undo, el("span", { className: "hint", textContent: "if the site rejects the code" })));
     }
     tickCode(c, bar, s.expiresAt, s.period);
@@ -205,8 +221,8 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
       card.append(el("p", { className: "ok", id: "recovery-saved", textContent: `Saved with ${r.saved.name} in ${storesText(r.saved.stores)}.${was}` }));
       if (r.canUndo) {
         const undo = button("undo-recovery", "Undo");
-        undo.title = r.saved.replaced ? "Put back the recovery codes that were there" : "Take these codes out again";
-        undo.addEventListener("click", () => void act(() => send({ type: "offer-recovery-undo", ref })));
+        undo.title = undo.dataset.help = r.saved.replaced ? "Put back the recovery codes that were there" : "Take these codes out again";
+        guarded(undo, (at) => void act(() => send({ type: "offer-recovery-undo", ref, ...(at ? { at } : {}) })));
         card.append(el("div", { className: "actions" }, undo));
       }
       return card;
@@ -230,7 +246,7 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
       ? button("replace-recovery", `Replace recovery codes in ${r.target}`, "danger")
       : button("save-recovery", `Save recovery codes to ${r.target}`, v.secret && !v.saved ? "" : "primary");
     if (r.confirm) card.append(el("p", { className: "warn", id: "recovery-confirm", textContent: `${r.target} may already hold recovery codes: these replace them (Undo puts them back).` }));
-    go.addEventListener("click", () => void act(() => send({ type: "offer-recovery", ref, ...(r.confirm ? { confirm: true } : {}) })));
+    guarded(go, (at) => void act(() => send({ type: "offer-recovery", ref, ...(r.confirm ? { confirm: true } : {}), ...(at ? { at } : {}) })));
     card.append(el("div", { className: "actions" }, go));
     return card;
   }
@@ -250,13 +266,13 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
     render();
   }
 
-  async function save(name: string, store: SaveStore, overwrite: boolean): Promise<void> {
+  async function save(name: string, store: SaveStore, overwrite: boolean, at?: ClickPoint): Promise<void> {
     if (busy) return;
     busy = true;
     problem = "";
     setState("saving");
     try {
-      const r = await send({ type: "offer-save", ref, name, store, overwrite });
+      const r = await send({ type: "offer-save", ref, name, store, overwrite, ...(at ? { at } : {}) });
       if ("error" in r) {
         problem = r.error;
       } else {
@@ -291,6 +307,7 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
     } else if (problem && root.dataset.state === "saving") setState("error");
     if (secret === null && recovery && !problem) setState(current?.saved?.undone ? "undone" : "recovery");
     root.replaceChildren(...parts);
+    arm?.shown();
     // Test hook: when the offer first had something to show (unix ms), for the speed figures.
     if ((secret || recovery) && !root.dataset.readyAt) root.dataset.readyAt = String(Date.now());
     // Now, so that whoever shows the view (the popup's box) follows the
@@ -314,4 +331,72 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
     problem = `otpfill's background did not answer (${String(e)}).`;
     render();
   });
+}
+
+/**
+ * The offer frame's arming (docs/DECISIONS.md "Clickjacking"): its buttons
+ * that save, replace or undo are enabled only while
+ * - the scanner, which owns the frame's element on the page, says the frame
+ *   has been fully shown, unobscured and unmoved for ARM_MS (both browsers;
+ *   heard through the background, which the page cannot speak for);
+ * - where the browser has IntersectionObserver v2 (Chromium), it has also
+ *   said the frame is visible (no opacity, filter, transform or cover
+ *   anywhere up the page) for ARM_MS;
+ * - and those buttons have been on screen for ARM_MS (a double click cannot
+ *   land on a button that replaced the one under the pointer).
+ * Any change disarms at once and starts the wait again.
+ */
+function armed(root: HTMLElement): { now: () => boolean; shown: () => void } {
+  let sight = false;
+  let buttonsAt = performance.now();
+  let buttons = "";
+  const v2 = typeof IntersectionObserverEntry !== "undefined" && "isVisible" in IntersectionObserverEntry.prototype;
+  let visibleSince: number | null = null;
+
+  const now = (): boolean => {
+    const t = performance.now();
+    return sight && t - buttonsAt >= ARM_MS && (!v2 || (visibleSince !== null && t - visibleSince >= ARM_MS));
+  };
+  const paint = () => {
+    const ok = now();
+    root.dataset.armed = ok ? "yes" : "no"; // inside the extension's frame: the page cannot read it
+    // aria-disabled, not disabled: a click on a disarmed button still reaches
+    // the handler above, which ignores it (and the e2e build records it).
+    for (const b of Array.from(root.querySelectorAll<HTMLButtonElement>("button[data-guarded]"))) b.setAttribute("aria-disabled", String(!ok));
+  };
+
+  if (v2) {
+    const io = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          const seen = (e as IntersectionObserverEntry & { isVisible?: boolean }).isVisible === true;
+          visibleSince = seen ? (visibleSince ?? performance.now()) : null;
+        }
+        paint();
+      },
+      { threshold: [0], trackVisibility: true, delay: 100 } as IntersectionObserverInit,
+    );
+    io.observe(document.documentElement);
+  }
+  const port = api.runtime.connect({ name: SIGHT_PORT });
+  port.onMessage.addListener((m: unknown) => {
+    sight = (m as SightCommand).type === "sight" && (m as SightCommand).armed === true;
+    paint();
+  });
+  port.onDisconnect.addListener(() => {
+    sight = false;
+    paint();
+  });
+  setInterval(paint, 100);
+  return {
+    now,
+    shown() {
+      const ids = Array.from(root.querySelectorAll("button[data-guarded]"), (b) => b.id).join(" ");
+      if (ids !== buttons) {
+        buttons = ids;
+        buttonsAt = performance.now();
+      }
+      paint();
+    },
+  };
 }

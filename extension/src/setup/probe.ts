@@ -5,7 +5,7 @@
 // says yes, the background injects the real scanner (setup.js) on demand;
 // nothing heavy ships in every page.
 //
-// Test hooks on <html>: data-otpfill-setup ("no" | "maybe") and
+// Test hooks (e2e build only) on <html>: data-otpfill-setup ("no" | "maybe") and
 // data-otpfill-setup-cost-ms (this check's main-thread time so far).
 
 import { api } from "../shared/api";
@@ -73,9 +73,11 @@ function check(): void {
   const yes = looksLikeSetup();
   checked++;
   cost += performance.now() - start;
-  const root = document.documentElement;
-  root.setAttribute("data-otpfill-setup", yes ? "maybe" : "no");
-  root.setAttribute("data-otpfill-setup-cost-ms", cost.toFixed(2));
+  if (__OTPFILL_TEST_HOOKS__) {
+    const root = document.documentElement;
+    root.setAttribute("data-otpfill-setup", yes ? "maybe" : "no");
+    root.setAttribute("data-otpfill-setup-cost-ms", cost.toFixed(2));
+  }
   if (!yes) return;
   done = true;
   observer?.disconnect();

@@ -9,16 +9,17 @@
 // Pixels the page does not let us read (a cross-origin image, a tainted
 // canvas) are captured by the background from the visible tab instead.
 //
-// Test hooks on <html>: data-otpfill-setup-scan ("scanning" | "none" |
+// Test hooks (e2e build only) on <html>: data-otpfill-setup-scan ("scanning" | "none" |
 // "offered") and data-otpfill-setup-source (where the secret was found).
 
 import { api, send } from "../shared/api";
-import type { CaptureRect, ScannerCommand, SecretSource } from "../shared/setup";
+import type { CaptureRect, ScannerCommand, ScannerReport, SecretSource } from "../shared/setup";
 import { SETUP_PORT } from "../shared/setup";
-import { overlay, pin } from "../content/overlay";
+import { overlay, pin, raise } from "../content/overlay";
 import { findKey, findUris, readableTexts } from "./key";
 import { decodeDrawable } from "./qr";
 import { findRecoveryCodes } from "./recovery";
+import { type Sight, watchSight } from "./sight";
 
 const root = document.documentElement;
 const WIDTH = 360;
@@ -27,6 +28,9 @@ const RESCAN_GAP_MS = 500;
 let port: chrome.runtime.Port | null = null;
 let frameHost: HTMLElement | null = null;
 let frame: HTMLIFrameElement | null = null;
+let sight: Sight | null = null;
+/** The frame's height as the offer last asked for it (its width is WIDTH). */
+let frameHeight = 190;
 /**
  * What was already handed over, so a rescan does not offer the same thing
  * twice: a short fingerprint, so the secret itself is not kept here.
@@ -43,7 +47,7 @@ let again = false;
 let timer = 0;
 
 function mark(name: string, value: string): void {
-  root.setAttribute(`data-otpfill-setup-${name}`, value);
+  if (__OTPFILL_TEST_HOOKS__) root.setAttribute(`data-otpfill-setup-${name}`, value);
 }
 
 // ---- QR candidates ----
@@ -250,31 +254,58 @@ function showOffer(token: string): void {
   frame.title = "otpfill: save this site's 2FA key";
   frame.setAttribute("style", "all:initial;display:block;width:100%;height:100%;border:0;border-radius:10px;background:Canvas;color-scheme:normal");
   shadow.append(frame);
+  frameHeight = 190;
   pin(host, {
     top: "12px",
     right: "12px",
+    left: "auto",
+    bottom: "auto",
+    margin: "0",
     width: `${WIDTH}px`,
-    height: "190px",
+    height: `${frameHeight}px`,
     "max-height": "calc(100vh - 24px)",
     "border-radius": "10px",
     "box-shadow": "0 6px 24px #0004, 0 0 0 1px #0002",
   });
   document.documentElement.append(host);
+  // In the top layer, above anything the page draws outside it (z-index cannot reach there).
+  raise(host);
+  // The page hid it (hidePopover): put it back; the sight below counts that as a change.
+  host.addEventListener("toggle", (e) => {
+    if ((e as Event & { newState?: string }).newState === "closed" && host === frameHost && host.isConnected) raise(host);
+  });
   frameHost = host;
+  sight = watchSight(host, () => ({ width: WIDTH, height: Math.min(frameHeight, innerHeight - 24) }), (armed) => {
+    try {
+      port?.postMessage({ type: "sight", armed } satisfies ScannerReport);
+    } catch {
+      // the background went away
+    }
+  });
   mark("offer", "shown");
 }
 
 function hideOffer(): void {
+  sight?.stop();
+  sight = null;
   frameHost?.remove();
   frameHost = null;
   frame = null;
-  root.removeAttribute("data-otpfill-setup-offer");
+  if (__OTPFILL_TEST_HOOKS__) root.removeAttribute("data-otpfill-setup-offer");
 }
 
 function onCommand(cmd: ScannerCommand): void {
   if (cmd.type === "show") showOffer(cmd.token);
   else if (cmd.type === "hide") hideOffer();
-  else if (cmd.type === "size" && frameHost) pin(frameHost, { height: `${Math.max(60, Math.min(cmd.height, 640))}px` });
+  else if (cmd.type === "size" && frameHost) {
+    frameHeight = Math.max(60, Math.min(cmd.height, 640));
+    pin(frameHost, { height: `${frameHeight}px` });
+    sight?.resized();
+  } else if (cmd.type === "verify") {
+    // The background asks, before it acts on a click in the offer: was the frame armed, and is that point the frame's?
+    const ok = sight?.verify(cmd.x, cmd.y) ?? false;
+    port?.postMessage({ type: "verified", id: cmd.id, ok } satisfies ScannerReport);
+  }
   else if (cmd.type === "rescan") {
     reportedSecret = "";
     captured = new Set();

@@ -153,7 +153,7 @@ export interface Options {
 
 export const DEFAULT_OPTIONS: Options = { autofill: true, autoSubmitSites: [], clipboardClear: true, saveStore: "pass" };
 
-/** How a fill was started; shown on the field as data-otpfill-filled. */
+/** How a fill was started; shown on the field as data-otpfill-filled in the e2e build (never in a release). */
 export type FillHow = "auto" | "manual";
 
 export interface PopupInit {

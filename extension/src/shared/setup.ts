@@ -108,12 +108,13 @@ export type SetupMessage =
   | { type: "setup-recovery"; codes: string[] }
   // offer page (offer.html in its frame) or popup -> background
   | { type: "offer-init"; ref: OfferRef; name?: string; store?: SaveStore }
-  | { type: "offer-save"; ref: OfferRef; name: string; store: SaveStore; overwrite: boolean }
+  // `at`: where the click was (offer frames only): the background has the scanner check that point before it acts
+  | { type: "offer-save"; ref: OfferRef; name: string; store: SaveStore; overwrite: boolean; at?: ClickPoint }
   | { type: "offer-code"; ref: OfferRef }
-  | { type: "offer-undo"; ref: OfferRef }
+  | { type: "offer-undo"; ref: OfferRef; at?: ClickPoint }
   // confirm: the popup's "Replace" (refused from a frame on the page)
-  | { type: "offer-recovery"; ref: OfferRef; confirm?: boolean }
-  | { type: "offer-recovery-undo"; ref: OfferRef }
+  | { type: "offer-recovery"; ref: OfferRef; confirm?: boolean; at?: ClickPoint }
+  | { type: "offer-recovery-undo"; ref: OfferRef; at?: ClickPoint }
   | { type: "offer-dismiss"; ref: OfferRef }
   | { type: "offer-size"; ref: OfferRef; height: number };
 
@@ -141,7 +142,27 @@ export type ScannerCommand =
   | { type: "hide" }
   | { type: "size"; height: number }
   // after an undo: look for the secret again, so it can be saved again
-  | { type: "rescan" };
+  | { type: "rescan" }
+  // before acting on a click in the offer: was the frame armed, and is (x, y) of the frame its own point on the page?
+  | { type: "verify"; id: number; x: number; y: number };
+
+/** Scanner -> background, on the same port: whether the offer frame is armed (seen, unobscured, unmoved for 500 ms), and answers to verify. */
+export type ScannerReport = { type: "sight"; armed: boolean } | { type: "verified"; id: number; ok: boolean };
+
+/** Background -> offer frame, on the port it opens (named SIGHT_PORT): whether the page shows the frame so that a click may count. */
+export type SightCommand = { type: "sight"; armed: boolean };
+
+/** How long the offer frame must have been fully shown, unobscured and unmoved before a click on it counts. */
+export const ARM_MS = 500;
+
+/** The name of the port an offer frame opens to hear whether it is armed. */
+export const SIGHT_PORT = "otpfill-sight";
+
+/** Where a click in the offer frame was, in the frame's own CSS pixels. */
+export interface ClickPoint {
+  x: number;
+  y: number;
+}
 
 /** Background -> offer page or popup, on the port the view opens (named OFFER_PORT): the view changed, ask again. */
 export type ViewCommand = { type: "refresh" } | { type: "close" };
