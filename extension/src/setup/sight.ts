@@ -51,19 +51,28 @@ function matches(el: Element, selector: string): boolean {
 
 const TOP_LAYER = [":popover-open", ":modal", ":fullscreen"];
 
-/** Elements of the page (light DOM and every shadow root) that are in the top layer now, other than `own`. */
+function topLayerIn(root: Document | ShadowRoot, out: Element[]): void {
+  for (const s of TOP_LAYER) {
+    try {
+      out.push(...Array.from(root.querySelectorAll(s)));
+    } catch {
+      // a selector this browser does not know
+    }
+  }
+}
+
+/** Elements of the page (light DOM and every shadow root, closed ones too) that are in the top layer now, other than `own`. */
 function foreignTopLayer(own: Element): Element[] {
   const out: Element[] = [];
   const visit = (root: Document | ShadowRoot) => {
+    topLayerIn(root, out);
     for (const el of Array.from(root.querySelectorAll("*"))) {
-      if (el === own) continue;
-      if (TOP_LAYER.some((s) => matches(el, s))) out.push(el);
-      const sr = shadowOf(el);
+      const sr = el === own ? null : shadowOf(el);
       if (sr) visit(sr);
     }
   };
   visit(document);
-  return out;
+  return out.filter((el) => el !== own);
 }
 
 function overlaps(a: DOMRect, b: DOMRect): boolean {
