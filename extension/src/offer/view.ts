@@ -173,7 +173,7 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
     );
     if (s.canUndo) {
       const undo = button("undo", "Undo");
-      undo.title = "If the site rejects the code: take the save back";
+      undo.title = undo.dataset.help = "If the site rejects the code: take the save back";
       guarded(undo, (at) => void act(() => send({ type: "offer-undo", ref, ...(at ? { at } : {}) })));
       card.append(el("div", { className: "actions" }, undo, el("span", { className: "hint", textContent: "if the site rejects the code" })));
     }
@@ -362,7 +362,11 @@ function armed(root: HTMLElement): { now: () => boolean; shown: () => void } {
     root.dataset.armed = ok ? "yes" : "no"; // inside the extension's frame: the page cannot read it
     // aria-disabled, not disabled: a click on a disarmed button still reaches
     // the handler above, which ignores it (and the e2e build records it).
-    for (const b of Array.from(root.querySelectorAll<HTMLButtonElement>("button[data-guarded]"))) b.setAttribute("aria-disabled", String(!ok));
+    for (const b of Array.from(root.querySelectorAll<HTMLButtonElement>("button[data-guarded]"))) {
+      b.setAttribute("aria-disabled", String(!ok));
+      if (ok) b.title = b.dataset.help ?? "";
+      else b.title = "Not yet: otpfill's offer must be fully shown, and left in place, for half a second. If the page keeps covering or moving it, use otpfill's toolbar button.";
+    }
   };
 
   if (v2) {
