@@ -3,7 +3,8 @@
 // real key, lets otpfill put its offer on the page, and then tries to get the
 // user's real click onto the offer's Save button while showing something
 // else: the offer made transparent under a decoy button, an opaque overlay
-// that clicks go through (pointer-events: none), page elements covering all
+// that clicks go through (pointer-events: none), the same overlay in a closed
+// shadow root, page elements covering all
 // of the offer but Save, the offer scaled down to a few pixels under a
 // decoy, and the offer moved under the pointer just before the click. Each
 // click is a real mouse click at page coordinates (the browser's own input
@@ -29,6 +30,7 @@ const PAGE = setupSpecial.clickjack;
 const TRICKS = [
   ['opacity', 'the offer made transparent (opacity 0) over a decoy button'],
   ['overlay', 'an opaque overlay over the offer with pointer-events: none, in the top layer above it'],
+  ['shadow', 'the same overlay inside a closed shadow root of the page'],
   ['cover', 'page elements (in the top layer) cover all of the offer but a hole over Save'],
   ['scale', 'the offer scaled to a few pixels around Save, under a decoy label'],
   ['move', 'the offer moved under the pointer 30 ms before the click'],
