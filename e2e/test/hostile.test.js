@@ -162,6 +162,12 @@ function hostileSuite(name, launch, { skip }) {
       }
     }
 
+    /** A real click on an offer button once the offer has armed it (docs/DECISIONS.md "Clickjacking"). */
+    async function armedClick(frame, selector) {
+      await frameWait(frame, (sel) => document.querySelector(sel)?.getAttribute('aria-disabled') === 'false', selector);
+      await frame.click(selector);
+    }
+
     const offerState = (frame, states) => frameWait(frame, (s) => s.includes(document.getElementById('offer')?.dataset.state) && document.getElementById('offer').dataset.state, states);
 
     test('recovery codes on another site in the same tab are not offered for the entry saved on github.com', async () => {
@@ -172,7 +178,7 @@ function hostileSuite(name, launch, { skip }) {
         await page.goto(pages.githubSetup);
         let frame = await offerFrame(page);
         await offerState(frame, ['offer']);
-        await frame.click('#save');
+        await armedClick(frame, '#save');
         await offerState(frame, ['saved']);
         const saved = await show('github.com/alice');
         assert.equal(saved.code, 0, 'the key was saved as github.com/alice');
@@ -190,7 +196,7 @@ function hostileSuite(name, launch, { skip }) {
         }));
         // What a user would do with a "Save recovery codes" button: click it.
         if (offered.save) {
-          await frame.click('#save-recovery');
+          await armedClick(frame, '#save-recovery');
           await sleep(1_500);
         }
         const after = await show('github.com/alice');
@@ -216,7 +222,7 @@ function hostileSuite(name, launch, { skip }) {
         frame = await offerFrame(page);
         await frameWait(frame, () => document.getElementById('recovery')?.dataset.state === 'offer');
         assert.equal(await frame.evaluate(() => document.getElementById('save-recovery')?.textContent), 'Save recovery codes to github.com/alice');
-        await frame.click('#save-recovery');
+        await armedClick(frame, '#save-recovery');
         await frameWait(frame, () => document.getElementById('recovery')?.dataset.state === 'saved');
         assert.deepEqual(recoveryBlock((await show('github.com/alice')).stdout), recoveryCodes.github, 'github.com\'s own codes, in github.com/alice');
 
