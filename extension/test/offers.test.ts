@@ -165,6 +165,25 @@ describe("saving a key", () => {
     assert.deepEqual(fills, [{ tabId: 1, code: "123456", origin: "https://github.com" }], "the verification fill names the offer's origin");
   });
 
+  it("a save the host kept but could not commit shows the host's warning", async () => {
+    const { m, host, load } = world();
+    const warning = "saved, but not committed to git: index.lock is held by another git process";
+    const request = host.request.bind(host);
+    host.request = (async (action: HostAction, params: HostParams[HostAction]) => {
+      const r = await request(action, params as never);
+      return action === "save" || action === "save_recovery" ? { ...(r as object), warning } : r;
+    }) as typeof host.request;
+    const o = load(1, "https://github.com/settings/2fa");
+    await m.found(o, GITHUB_URI, "img");
+    const saved = await m.save(o, "github.com/alice", "pass", false);
+    assert.ok("view" in saved);
+    assert.equal(saved.view.saved?.warning, warning);
+    assert.equal(await m.recoveryFound(o, CODES), true);
+    const r = await m.saveRecovery(o, frame(1, 5), false);
+    assert.ok(!("error" in r), JSON.stringify(r));
+    assert.equal(r.recovery?.saved?.warning, warning);
+  });
+
   it("is refused when the tab shows another origin", async () => {
     const { m, host, load, urls } = world();
     const o = load(1, "https://github.com/settings/2fa");

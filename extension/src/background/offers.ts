@@ -72,6 +72,7 @@ interface Saved {
   filled: boolean;
   undo?: string | undefined;
   undone?: boolean | undefined;
+  warning?: string | undefined;
 }
 
 /** An entry this tab saved: the only place a later page's recovery codes may go without a look at the store. */
@@ -106,7 +107,7 @@ export interface Offer {
   saved?: Saved | undefined;
   codes?: string[] | undefined;
   recovery?: RecoveryTarget | undefined;
-  recoverySaved?: { name: string; stores: string[]; replaced: number; undo?: string | undefined; undone?: boolean } | undefined;
+  recoverySaved?: { name: string; stores: string[]; replaced: number; undo?: string | undefined; undone?: boolean; warning?: string | undefined } | undefined;
   shown: boolean;
   problem?: string | undefined;
 }
@@ -322,6 +323,7 @@ export class OfferMachine {
         ...(s.code && !s.undone ? { code: s.code } : {}),
         ...(s.expiresAt && !s.undone ? { expiresAt: s.expiresAt } : {}),
         ...(s.period ? { period: s.period } : {}),
+        ...(s.warning ? { warning: s.warning } : {}),
       };
     }
     if (o.codes) {
@@ -331,7 +333,7 @@ export class OfferMachine {
         count: o.codes.length,
         ...(r ? { target: r.name } : {}),
         ...(r?.confirm && !r.confirmed ? { confirm: true } : {}),
-        ...(saved && !saved.undone ? { saved: { name: saved.name, stores: saved.stores, replaced: saved.replaced }, canUndo: !!saved.undo } : {}),
+        ...(saved && !saved.undone ? { saved: { name: saved.name, stores: saved.stores, replaced: saved.replaced, ...(saved.warning ? { warning: saved.warning } : {}) }, canUndo: !!saved.undo } : {}),
         ...(saved?.undone ? { undone: true } : {}),
       };
     }
@@ -390,6 +392,7 @@ export class OfferMachine {
       ...(r.expires_at ? { expiresAt: r.expires_at } : {}),
       ...(period ? { period } : {}),
       ...(r.undo ? { undo: r.undo } : {}),
+      ...(r.warning ? { warning: r.warning } : {}),
     };
     this.lastSaved.set(o.tabId, { site: siteKey(url), name: r.name, storeChoice: store, at: this.d.now(), created: !replace, hasCodes: false });
     if (o.codes && !o.recoverySaved) o.recovery = await this.recoveryTarget(o);
@@ -477,7 +480,13 @@ export class OfferMachine {
     }
     o.recovery = target;
     const replaced = typeof r.replaced === "number" && r.replaced > 0 ? r.replaced : 0;
-    o.recoverySaved = { name: r.name, stores: r.stores, replaced, ...(typeof r.undo === "string" && r.undo ? { undo: r.undo } : {}) };
+    o.recoverySaved = {
+      name: r.name,
+      stores: r.stores,
+      replaced,
+      ...(typeof r.undo === "string" && r.undo ? { undo: r.undo } : {}),
+      ...(r.warning ? { warning: r.warning } : {}),
+    };
     const last = this.lastSaved.get(o.tabId);
     if (last && last.name === r.name) last.hasCodes = true;
     this.refresh(o, this.views(o.tabId));

@@ -153,6 +153,7 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
     setState("saved");
     const card = el("section", { className: "card", id: "saved" });
     card.append(el("h2", { id: "saved-title" }, `Saved to ${storesText(s.stores)} as `, el("span", { id: "saved-name", textContent: s.name })));
+    if (s.warning) card.append(el("p", { className: "warn", id: "saved-warning", textContent: s.warning }));
     const code = el("div", { className: "code-row" });
     const c = el("output", { id: "code", textContent: s.code ? grouped(s.code) : "—" });
     c.dataset.code = s.code ?? "";
@@ -219,6 +220,7 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
       card.dataset.state = "saved";
       const was = r.saved.replaced ? ` They replace the ${r.saved.replaced} codes it held.` : "";
       card.append(el("p", { className: "ok", id: "recovery-saved", textContent: `Saved with ${r.saved.name} in ${storesText(r.saved.stores)}.${was}` }));
+      if (r.saved.warning) card.append(el("p", { className: "warn", id: "recovery-warning", textContent: r.saved.warning }));
       if (r.canUndo) {
         const undo = button("undo-recovery", "Undo");
         undo.title = undo.dataset.help = r.saved.replaced ? "Put back the recovery codes that were there" : "Take these codes out again";

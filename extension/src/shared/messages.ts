@@ -57,9 +57,10 @@ export interface HostResults {
   list: { entries: EntryRef[]; cursor?: string };
   match: { entries: MatchEntry[] };
   code: CodeResult;
-  save: { name: string; stores: string[]; code: string; expires_at?: number; undo?: string };
+  /** warning: the save is kept, but something the user should know failed (e.g. the git commit); never a secret. */
+  save: { name: string; stores: string[]; code: string; expires_at?: number; undo?: string; warning?: string };
   /** replaced: how many codes the entry held before (absent: none); undo: a token that puts the entry back. */
-  save_recovery: { name: string; stores: string[]; replaced?: number; undo?: string };
+  save_recovery: { name: string; stores: string[]; replaced?: number; undo?: string; warning?: string };
   alias: { site: string };
   preview: {
     name: string;
@@ -72,7 +73,7 @@ export interface HostResults {
     stores: string[];
     exists?: string[];
   };
-  undo: { name: string; stores: string[] };
+  undo: { name: string; stores: string[]; warning?: string };
 }
 
 export type HostAction = keyof HostParams;

@@ -67,6 +67,8 @@ export interface SavedView {
   undone?: boolean;
   /** Undo is possible (the host gave a token). */
   canUndo: boolean;
+  /** What the host says went wrong around the save (a git commit it could not make); the save itself is kept. */
+  warning?: string;
 }
 
 export interface RecoveryView {
@@ -80,7 +82,7 @@ export interface RecoveryView {
   /** Saving may replace codes the entry holds: the toolbar popup asks first (never the page's frame). */
   confirm?: boolean;
   /** replaced: how many codes the entry held before (the host says; 0 when none). */
-  saved?: { name: string; stores: string[]; replaced: number };
+  saved?: { name: string; stores: string[]; replaced: number; warning?: string };
   /** The save can be taken back (the host gave an undo token). */
   canUndo?: boolean;
   /** The save was taken back. */
