@@ -93,6 +93,8 @@ export const setupSpecial = {
     { key: setupKeys.atlassian, name: 'atlassian.com/alice', source: 'img' }),
   popup: page('paypal-tainted-canvas', 'https://www.paypal.com/myaccount/security/two-step', 'PayPal: cross-origin image drawn on a <canvas> (tainted): capture; saved from the popup',
     { key: setupKeys.paypal, name: 'paypal.com/alice@example.com', source: 'capture' }),
+  qrLate: page('gitlab-svg-late', 'https://gitlab.com/-/profile/two_factor_auth?qr=late', 'GitLab: the QR code arrives after the key shown as text was offered: it replaces the key in the offer',
+    { key: setupKeys.gitlab, name: 'gitlab.com/alice@example.com', source: 'svg' }),
   attack: page('attack', 'https://account.shopwise.example/security/2fa', 'a page whose script tries to read and click the offer',
     { key: setupKeys.attack, name: 'shopwise.example/alice' }),
   // e2e/test/clickjack.test.js: ?v=<trick>; the key's account (and the entry) is alice-<trick>.

@@ -21,6 +21,8 @@ class FakeHost {
   /** name -> recovery codes in the store */
   recovery: Record<string, string[]> = {};
   existing = new Set<string>();
+  /** The stores hello reports as working. */
+  stores = ["pass"];
   undos = new Map<string, () => void>();
   private n = 0;
   async request<A extends HostAction>(action: A, params: HostParams[A]): Promise<HostResults[A]> {
@@ -29,7 +31,7 @@ class FakeHost {
     const answer = (r: unknown) => r as HostResults[A];
     switch (action) {
       case "hello":
-        return answer({ version: "t", protocol: 1, stores: [{ id: "pass", kind: "pass", ok: true }] });
+        return answer({ version: "t", protocol: 1, stores: this.stores.map((id) => ({ id, kind: id, ok: true })) });
       case "preview":
         return answer({ name: (p.name as string) ?? "github.com/alice", type: "totp", issuer: "GitHub", account: "alice", algorithm: "SHA1", digits: 6, period: 30, stores: ["pass"], exists: this.existing.has((p.name as string) ?? "github.com/alice") ? ["pass"] : [] });
       case "match": {
@@ -191,6 +193,59 @@ describe("saving a key", () => {
     urls.set(1, "https://evil.example/");
     assert.match(JSON.stringify(await m.save(o, "github.com/alice", "pass", false)), /another site/);
     assert.equal(host.count("save"), 0);
+  });
+});
+
+describe("one secret shown twice: a text key and a QR code", () => {
+  // GitLab's page: the QR code (fetched, drawn after load) and "Key: h6vj 2kq4 ..." below it.
+  const QR_URI = "otpauth://totp/GitLab:alice%40example.com?secret=H6VJ2KQ4XRMZ3TWPLB5YCN7DFGS2AUEQ&issuer=GitLab";
+  // What the background builds from the text key: the tab's site as issuer (background/setup.ts keyUri).
+  const KEY_URI = "otpauth://totp/gitlab.com:alice%40example.com?secret=H6VJ2KQ4XRMZ3TWPLB5YCN7DFGS2AUEQ&issuer=gitlab.com";
+  const OTHER_KEY_URI = "otpauth://totp/gitlab.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=gitlab.com";
+
+  it("the QR code that arrives after the key replaces it in the offer, keeping the store the user chose, and is what gets saved", async () => {
+    const { m, host, load, posted } = world();
+    host.stores = ["pass", "keyring"];
+    const view = { view: "offer frame" };
+    m.views = () => [view];
+    const o = load(1, "https://gitlab.com/-/profile/two_factor_auth");
+    assert.equal(await m.found(o, KEY_URI, "key"), true);
+    await m.init(o, undefined, "keyring"); // the user picks the keyring in the offer
+    assert.equal(o.store, "keyring");
+    const refreshes = posted.filter((p) => p.port === view && (p.cmd as { type: string }).type === "refresh").length;
+    assert.equal(await m.found(o, QR_URI, "svg"), true);
+    assert.equal(o.uri, QR_URI, "the offer holds the QR code's URI");
+    assert.equal(o.source, "svg");
+    assert.equal(o.store, "keyring", "the store the user chose stays");
+    assert.equal(host.calls.at(-1)?.action, "preview");
+    assert.equal(host.calls.at(-1)?.params.uri, QR_URI, "the offer's preview (issuer, account) is the QR code's");
+    assert.ok(posted.filter((p) => p.port === view && (p.cmd as { type: string }).type === "refresh").length > refreshes, "the shown offer is refreshed");
+    const r = await m.save(o, "gitlab.com/alice@example.com", "keyring", false);
+    assert.ok("view" in r, JSON.stringify(r));
+    assert.deepEqual(host.calls.filter((c) => c.action === "save").map((c) => [c.params.uri, c.params.store]), [[QR_URI, "keyring"]]);
+  });
+
+  it("the text key found after the QR code of the same secret does not replace it", async () => {
+    const { m, host, load } = world();
+    const o = load(1, "https://gitlab.com/-/profile/two_factor_auth");
+    assert.equal(await m.found(o, QR_URI, "svg"), true);
+    const calls = host.calls.length;
+    assert.equal(await m.found(o, KEY_URI, "key"), true, "still offered");
+    assert.equal(o.uri, QR_URI);
+    assert.equal(o.source, "svg");
+    assert.equal(host.calls.length, calls, "nothing asked of the host again");
+  });
+
+  it("a different secret still replaces the offer; nothing replaces a saved one", async () => {
+    const { m, load } = world();
+    const o = load(1, "https://gitlab.com/-/profile/two_factor_auth");
+    assert.equal(await m.found(o, QR_URI, "svg"), true);
+    assert.equal(await m.found(o, OTHER_KEY_URI, "key"), true);
+    assert.equal(o.uri, OTHER_KEY_URI, "the page shows another key now");
+    const r = await m.save(o, "gitlab.com/alice@example.com", "pass", false);
+    assert.ok("view" in r, JSON.stringify(r));
+    assert.equal(await m.found(o, QR_URI, "svg"), false, "saved: a second secret waits for a reload");
+    assert.equal(o.uri, undefined);
   });
 });
 

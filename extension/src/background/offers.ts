@@ -20,6 +20,10 @@
 //   only into an entry this tab has just created; anything else may already
 //   hold codes, and replacing them is confirmed in the toolbar popup
 //   (browser-owned UI that no page can cover or restyle), then can be undone.
+// - A page may show one secret twice: as a QR code or otpauth:// link (with
+//   issuer, account, parameters) and as a text key (offered with the tab's
+//   site as issuer). Until it is saved, the offer holds the richer form,
+//   whichever the scanner found first; the user's choice of store stays.
 
 import type { HostAction, HostParams, HostResults } from "../shared/messages";
 import type { OfferView, SaveStore, ScannerCommand, SecretSource, SetupReplies, ViewCommand } from "../shared/setup";
@@ -125,6 +129,15 @@ export function originOf(url: string | undefined): string {
   try {
     const o = new URL(url ?? "").origin;
     return o === "null" ? "" : o;
+  } catch {
+    return "";
+  }
+}
+
+/** The base32 secret an otpauth URI carries, normalised for comparison, or "". */
+export function secretOf(uri: string | undefined): string {
+  try {
+    return (new URL(uri ?? "").searchParams.get("secret") ?? "").replace(/[\s=-]+/g, "").toUpperCase();
   } catch {
     return "";
   }
@@ -239,6 +252,13 @@ export class OfferMachine {
     if (!isOtpauth(uri)) return false;
     if (o.saved && !o.saved.undone) return false; // this page's secret is saved; a second one waits for a reload
     if (o.uri === uri) return true;
+    const before = secretOf(o.uri);
+    const same = before !== "" && before === secretOf(uri);
+    // The text key of a secret already offered from its QR code or link says less: keep the URI.
+    if (same && source === "key" && o.source !== "key") return true;
+    // The same secret from the page's QR code or link (it may come later than the key): the URI replaces the key, in the store the user chose.
+    const keepStore = same ? o.store : undefined;
+    const previous = { uri: o.uri, source: o.source };
     o.uri = uri;
     o.source = source;
     o.armed = undefined;
@@ -246,11 +266,13 @@ export class OfferMachine {
     o.problem = undefined;
     try {
       o.available = await this.storesAvailable();
-      o.store = await this.d.defaultStore(o.available);
+      o.store = keepStore && o.available.includes(keepStore) ? keepStore : await this.d.defaultStore(o.available);
       await this.previewFor(o);
     } catch (e) {
       if (e instanceof HostError && (e.code === "invalid_uri" || e.code === "bad_request")) {
-        o.uri = undefined; // not a key the host can use: nothing to offer
+        // Not a key the host can use: nothing new to offer (what was offered before stays).
+        o.uri = previous.uri;
+        o.source = previous.source;
         return false;
       }
       o.problem = this.hostProblem(e);

@@ -24,6 +24,12 @@ import { type Sight, watchSight } from "./sight";
 const root = document.documentElement;
 const WIDTH = 360;
 const RESCAN_GAP_MS = 500;
+/**
+ * How long after offering a key read from the page's text the scanner keeps
+ * looking for the QR code (or otpauth:// link) of the same page: a page that
+ * fetches or draws its QR code after loading shows the key first.
+ */
+const UPGRADE_MS = 20_000;
 
 let port: chrome.runtime.Port | null = null;
 let frameHost: HTMLElement | null = null;
@@ -36,6 +42,10 @@ let frameHeight = 190;
  * twice: a short fingerprint, so the secret itself is not kept here.
  */
 let reportedSecret = "";
+/** Where the reported secret was found: a text key may give way to the page's QR code or link (see scan()). */
+let reportedSource: SecretSource | "" = "";
+/** When the text key was reported: the QR code or link that says more is looked for until UPGRADE_MS later. */
+let keyReportedAt = 0;
 let reportedCodes = "";
 let captured = new Set<string>();
 let scanning = false;
@@ -168,6 +178,8 @@ async function report(uri: string | undefined, source: SecretSource, key?: Retur
   const r = await send({ type: "setup-found", source, ...(uri ? { uri } : {}), ...(key ? { key } : {}) });
   if (r.offered) {
     reportedSecret = id;
+    if (source === "key" && reportedSource !== "key") keyReportedAt = performance.now();
+    reportedSource = source;
     mark("source", source);
   }
   return r.offered;
@@ -187,6 +199,7 @@ async function scanSecret(texts: Text[]): Promise<boolean> {
   }
   if (blocked.length && (await captureFallback(blocked))) {
     reportedSecret = "capture";
+    reportedSource = "capture";
     mark("source", "capture");
     return true;
   }
@@ -216,10 +229,16 @@ async function scan(): Promise<void> {
   scanning = true;
   try {
     const texts = readableTexts(document.body ?? root);
-    const secret = reportedSecret ? true : await scanSecret(texts);
+    // A key read from the text is offered with the tab's site as issuer; the
+    // QR code (or link) of the same page carries the issuer, account and
+    // parameters. One that shows up later (fetched, drawn after load) still
+    // replaces the key in the offer, as long as nothing was saved (the
+    // background decides: OfferMachine.found).
+    const upgrading = upgradable();
+    const secret = reportedSecret && !upgrading ? true : (await scanSecret(texts)) || upgrading;
     const codes = await scanRecovery(texts);
     mark("scan", secret || codes ? "offered" : "none");
-    if (!secret && sawCandidates && retries < RETRY_MS.length) {
+    if ((!secret || upgradable()) && sawCandidates && retries < RETRY_MS.length) {
       setTimeout(() => {
         captured = new Set(); // a capture taken before the code was drawn may be taken again
         void scan();
@@ -234,6 +253,11 @@ async function scan(): Promise<void> {
     again = false;
     schedule();
   }
+}
+
+/** Whether the secret offered so far is a text key that the page's QR code or link may still replace. */
+function upgradable(): boolean {
+  return reportedSource === "key" && performance.now() - keyReportedAt < UPGRADE_MS;
 }
 
 function schedule(): void {
@@ -308,6 +332,7 @@ function onCommand(cmd: ScannerCommand): void {
   }
   else if (cmd.type === "rescan") {
     reportedSecret = "";
+    reportedSource = "";
     captured = new Set();
     schedule();
   }
@@ -330,7 +355,7 @@ function start(): void {
   }).observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ["src", "href", "width", "height"] });
   addEventListener("scroll", () => schedule(), { passive: true });
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible" && !reportedSecret) schedule();
+    if (document.visibilityState === "visible" && (!reportedSecret || upgradable())) schedule();
   });
 }
 
