@@ -23,6 +23,8 @@ class FakeHost {
   existing = new Set<string>();
   /** The stores hello reports as working. */
   stores = ["pass"];
+  /** preview answers invalid_uri for URIs that hold this. */
+  rejectUri = "";
   undos = new Map<string, () => void>();
   private n = 0;
   async request<A extends HostAction>(action: A, params: HostParams[A]): Promise<HostResults[A]> {
@@ -33,6 +35,7 @@ class FakeHost {
       case "hello":
         return answer({ version: "t", protocol: 1, stores: this.stores.map((id) => ({ id, kind: id, ok: true })) });
       case "preview":
+        if (this.rejectUri && String(p.uri).includes(this.rejectUri)) throw new HostError({ code: "invalid_uri", message: "bad URI" });
         return answer({ name: (p.name as string) ?? "github.com/alice", type: "totp", issuer: "GitHub", account: "alice", algorithm: "SHA1", digits: 6, period: 30, stores: ["pass"], exists: this.existing.has((p.name as string) ?? "github.com/alice") ? ["pass"] : [] });
       case "match": {
         const host = new URL(p.url as string).hostname.split(".").slice(-2).join(".");
@@ -234,6 +237,16 @@ describe("one secret shown twice: a text key and a QR code", () => {
     assert.equal(o.uri, QR_URI);
     assert.equal(o.source, "svg");
     assert.equal(host.calls.length, calls, "nothing asked of the host again");
+  });
+
+  it("a QR code the host rejects leaves the key's offer in place", async () => {
+    const { m, host, load } = world();
+    host.rejectUri = "digits=99";
+    const o = load(1, "https://gitlab.com/-/profile/two_factor_auth");
+    assert.equal(await m.found(o, KEY_URI, "key"), true);
+    assert.equal(await m.found(o, QR_URI + "&digits=99", "svg"), false);
+    assert.equal(o.uri, KEY_URI);
+    assert.equal(o.source, "key");
   });
 
   it("a different secret still replaces the offer; nothing replaces a saved one", async () => {
