@@ -1,7 +1,13 @@
 package otp
 
 import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/binary"
 	"errors"
+	"hash"
 	"time"
 
 	potp "github.com/pquerna/otp"
@@ -62,6 +68,9 @@ func (k *Key) NextCounter() (uint64, error) {
 // truncates to a 31-bit value and takes it modulo 10^digits, so 7 and 9
 // digits are right too (tested against RFC 4226's own decimal values).
 func (k *Key) code(counter uint64) (string, error) {
+	if k.Encoder == Steam {
+		return k.steamCode(counter), nil
+	}
 	var alg potp.Algorithm
 	switch k.Algorithm {
 	case SHA1:
@@ -80,4 +89,33 @@ func (k *Key) code(counter uint64) (string, error) {
 		return "", &URIError{Reason: "secret rejected by the code generator"}
 	}
 	return code, nil
+}
+
+// steamCode is Steam Guard's code: RFC 4226's HMAC and dynamic truncation
+// to a 31-bit number, written as SteamDigits characters of SteamAlphabet,
+// least significant first. Checked against codes of the Steam app itself
+// (TestSteamCodes).
+func (k *Key) steamCode(counter uint64) string {
+	var h func() hash.Hash
+	switch k.Algorithm {
+	case SHA256:
+		h = sha256.New
+	case SHA512:
+		h = sha512.New
+	default:
+		h = sha1.New
+	}
+	mac := hmac.New(h, k.Secret)
+	var msg [8]byte
+	binary.BigEndian.PutUint64(msg[:], counter)
+	mac.Write(msg[:])
+	sum := mac.Sum(nil)
+	off := int(sum[len(sum)-1] & 0x0f)
+	n := binary.BigEndian.Uint32(sum[off:off+4]) & 0x7fffffff
+	out := make([]byte, SteamDigits)
+	for i := range out {
+		out[i] = SteamAlphabet[n%uint32(len(SteamAlphabet))]
+		n /= uint32(len(SteamAlphabet))
+	}
+	return string(out)
 }

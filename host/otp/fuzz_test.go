@@ -12,8 +12,8 @@ import (
 // value replaced by "X": a reason outside this list could be echoing input.
 var reasons = map[string]bool{
 	"not an otpauth:// URI":                                      true,
-	`unknown type "X" (want totp or hotp)`:                       true,
-	"unknown type (value not shown) (want totp or hotp)":         true,
+	`unknown type "X" (want totp, hotp or steam)`:                true,
+	"unknown type (value not shown) (want totp, hotp or steam)":  true,
 	"unknown type (want totp or hotp)":                           true,
 	"missing secret":                                             true,
 	"empty secret":                                               true,
@@ -26,8 +26,10 @@ var reasons = map[string]bool{
 	"period must be 1 to 86400 seconds":                          true,
 	"hotp URI without counter":                                   true,
 	"counter must be a whole number":                             true,
-	`unsupported encoder "X" (only decimal codes)`:               true,
-	"unsupported encoder (value not shown) (only decimal codes)": true,
+	`unsupported encoder "X" (want steam or none)`:               true,
+	"unsupported encoder (value not shown) (want steam or none)": true,
+	"a Steam key has 5 characters (digits=5)":                    true,
+	"encoder=steam needs a totp URI":                             true,
 }
 
 var quotedShort = regexp.MustCompile(`"[A-Za-z0-9-]{0,8}"`)

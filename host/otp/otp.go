@@ -27,6 +27,21 @@ const (
 	HOTP Type = "hotp" // RFC 4226, counter-based
 )
 
+// Encoder is how the truncated HMAC becomes the code shown: "" for decimal
+// digits (RFC 4226), Steam for Steam Guard's five characters.
+type Encoder string
+
+// Steam is KeePassXC's encoder=steam: the 31-bit truncated HMAC written as
+// five characters of SteamAlphabet, least significant first. Steam Guard
+// keys are TOTP keys (SHA1, 30 s) with this encoder.
+const Steam Encoder = "steam"
+
+// SteamAlphabet is Steam Guard's 26 code characters (no vowels, no 0/1/A/E/I/L/O/S/U/Z).
+const SteamAlphabet = "23456789BCDFGHJKMNPQRTVWXY"
+
+// SteamDigits is the length of a Steam Guard code.
+const SteamDigits = 5
+
 // Algorithm is the HMAC hash function, spelled as in otpauth URIs.
 type Algorithm string
 
@@ -80,7 +95,8 @@ type Key struct {
 	Account   string
 	Secret    Secret
 	Algorithm Algorithm
-	Digits    int
+	Digits    int // code length: 6 to 10 digits, or SteamDigits for Steam
+	Encoder   Encoder
 	Period    int    // seconds, TOTP only
 	Counter   uint64 // HOTP only: the last counter used (pass-otp's meaning)
 }
@@ -120,13 +136,26 @@ func (k *Key) Validate() error {
 	default:
 		return &URIError{Reason: "unknown algorithm " + quoteShort(string(k.Algorithm))}
 	}
-	if k.Digits < MinDigits || k.Digits > MaxDigits {
-		return &URIError{Reason: digitsRange}
+	switch k.Encoder {
+	case "":
+		if k.Digits < MinDigits || k.Digits > MaxDigits {
+			return &URIError{Reason: digitsRange}
+		}
+	case Steam:
+		if k.Type != TOTP {
+			return &URIError{Reason: "a Steam key must be totp"}
+		}
+		if k.Digits != SteamDigits {
+			return &URIError{Reason: steamDigits}
+		}
+	default:
+		return &URIError{Reason: "unsupported encoder " + quoteShort(string(k.Encoder)) + " (want steam or none)"}
 	}
 	return nil
 }
 
 const (
+	steamDigits  = "a Steam key has 5 characters (digits=5)"
 	digitsRange  = "digits must be 6 to 10"
 	counterRange = "counter must be at most 9223372036854775807"
 )
@@ -162,6 +191,9 @@ func (k *Key) MarshalZerologObject(e *zerolog.Event) {
 		Str("account", k.Account).
 		Str("algorithm", string(k.Algorithm)).
 		Int("digits", k.Digits)
+	if k.Encoder != "" {
+		e.Str("encoder", string(k.Encoder))
+	}
 	if k.Type == HOTP {
 		e.Uint64("counter", k.Counter)
 	} else {

@@ -22,6 +22,9 @@ import (
 //   - the issuer parameter, when present and not empty, wins over the label
 //     prefix (Google's Key URI Format calls the parameter the preferred
 //     form and Google Authenticator displays it);
+//   - encoder=steam (KeePassXC's convention) or the type steam (Aegis's)
+//     make a Steam Guard key: TOTP with five-character codes (digits
+//     absent or 5);
 //   - digits 6 to 10 (default 6), period 1 to 86400 seconds (default 30,
 //     TOTP only), algorithm SHA1, SHA256 or SHA512, "SHA-256" spelling
 //     included (default SHA1);
@@ -35,7 +38,7 @@ import (
 // missing, empty or non-base32 secret, an unknown algorithm, digits or
 // period out of range or not numbers, an hotp URI without a valid counter
 // (a whole number up to MaxCounter),
-// a non-default encoder (Steam), and a parameter given twice with different
+// an encoder other than steam, and a parameter given twice with different
 // values.
 func ParseURI(s string) (*Key, error) {
 	s = strings.TrimSpace(s)
@@ -53,10 +56,13 @@ func ParseURI(s string) (*Key, error) {
 	switch strings.ToLower(typ) {
 	case "totp":
 		k.Type, k.Period = TOTP, DefaultPeriod
+	case "steam":
+		// Aegis writes Steam Guard keys as otpauth://steam/….
+		k.Type, k.Period, k.Encoder = TOTP, DefaultPeriod, Steam
 	case "hotp":
 		k.Type = HOTP
 	default:
-		return nil, &URIError{Reason: "unknown type " + quoteShort(typ) + " (want totp or hotp)"}
+		return nil, &URIError{Reason: "unknown type " + quoteShort(typ) + " (want totp, hotp or steam)"}
 	}
 
 	params, err := parseQuery(rawQuery)
@@ -91,15 +97,26 @@ func ParseURI(s string) (*Key, error) {
 			return nil, &URIError{Reason: "unknown algorithm " + quoteShort(v)}
 		}
 	}
-	if v, ok := params["digits"]; ok {
+	if v, ok := params["encoder"]; ok && strings.TrimSpace(v) != "" {
+		if !strings.EqualFold(strings.TrimSpace(v), string(Steam)) {
+			return nil, &URIError{Reason: "unsupported encoder " + quoteShort(v) + " (want steam or none)"}
+		}
+		if k.Type != TOTP {
+			return nil, &URIError{Reason: "encoder=steam needs a totp URI"}
+		}
+		k.Encoder = Steam
+	}
+	if k.Encoder == Steam {
+		k.Digits = SteamDigits
+		if v, ok := params["digits"]; ok && strings.TrimSpace(v) != strconv.Itoa(SteamDigits) {
+			return nil, &URIError{Reason: steamDigits}
+		}
+	} else if v, ok := params["digits"]; ok {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err != nil || n < MinDigits || n > MaxDigits {
 			return nil, &URIError{Reason: digitsRange}
 		}
 		k.Digits = n
-	}
-	if v, ok := params["encoder"]; ok && strings.TrimSpace(v) != "" {
-		return nil, &URIError{Reason: "unsupported encoder " + quoteShort(v) + " (only decimal codes)"}
 	}
 
 	switch k.Type {
@@ -224,7 +241,9 @@ func unescapeLabel(s string) string {
 // authenticator apps read: label "Issuer:Account" with each part
 // percent-encoded (colons included, so that the only literal colon is the
 // separator), then secret (upper case, unpadded base32), issuer, algorithm,
-// digits, and period or counter, all explicit.
+// digits, and period or counter, all explicit; a Steam key ends with
+// encoder=steam (KeePassXC's form; pass-otp and oathtool ignore it and
+// would give six wrong digits).
 //
 // A key without issuer and with a colon in its account gets an empty
 // prefix (":acc%3Aount") so that the account is not read as an issuer.
@@ -255,6 +274,10 @@ func (k *Key) URI() string {
 	} else {
 		b.WriteString("&period=")
 		b.WriteString(strconv.Itoa(k.Period))
+	}
+	if k.Encoder != "" {
+		b.WriteString("&encoder=")
+		b.WriteString(escape(string(k.Encoder)))
 	}
 	return b.String()
 }

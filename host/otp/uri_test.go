@@ -126,8 +126,8 @@ func TestParseURIErrors(t *testing.T) {
 	tests := []struct{ name, uri, reason string }{
 		{"https scheme", "https://example.com/totp?secret=" + s, "not an otpauth:// URI"},
 		{"empty", "", "not an otpauth:// URI"},
-		{"unknown type", "otpauth://motp/a?secret=" + s, `unknown type "motp" (want totp or hotp)`},
-		{"long unknown type not echoed", "otpauth://" + s + "/a?secret=" + s, "unknown type (value not shown) (want totp or hotp)"},
+		{"unknown type", "otpauth://motp/a?secret=" + s, `unknown type "motp" (want totp, hotp or steam)`},
+		{"long unknown type not echoed", "otpauth://" + s + "/a?secret=" + s, "unknown type (value not shown) (want totp, hotp or steam)"},
 		{"missing secret", "otpauth://totp/a?issuer=A", "missing secret"},
 		{"empty secret", "otpauth://totp/a?secret=&issuer=A", "empty secret"},
 		{"only padding", "otpauth://totp/a?secret=%3D%3D", "empty secret"},
@@ -151,7 +151,10 @@ func TestParseURIErrors(t *testing.T) {
 		{"hotp counter 2^63", "otpauth://hotp/a?secret=" + s + "&counter=9223372036854775808", "counter must be at most 9223372036854775807"},
 		{"hotp counter with junk", "otpauth://hotp/a?secret=" + s + "&counter=41counter=", "counter must be a whole number"},
 		{"hotp counter plus sign", "otpauth://hotp/a?secret=" + s + "&counter=%2B4", "counter must be a whole number"},
-		{"steam encoder", "otpauth://totp/Steam:a?secret=" + s + "&encoder=steam", `unsupported encoder "steam" (only decimal codes)`},
+		{"other encoder", "otpauth://totp/a?secret=" + s + "&encoder=base26", `unsupported encoder "base26" (want steam or none)`},
+		{"steam with 6 digits", "otpauth://totp/Steam:a?secret=" + s + "&encoder=steam&digits=6", "a Steam key has 5 characters (digits=5)"},
+		{"steam type with 6 digits", "otpauth://steam/Steam:a?secret=" + s + "&digits=6", "a Steam key has 5 characters (digits=5)"},
+		{"steam encoder on hotp", "otpauth://hotp/a?secret=" + s + "&counter=1&encoder=steam", "encoder=steam needs a totp URI"},
 		{"conflicting secrets", "otpauth://totp/a?secret=" + s + "&secret=MFRGG", "conflicting values for secret"},
 		{"conflicting digits", "otpauth://totp/a?secret=" + s + "&digits=6&digits=8", "conflicting values for digits"},
 	}
