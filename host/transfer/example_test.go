@@ -28,7 +28,7 @@ otpauth://steam/Steam:bob?secret=V4XZUKIWJJ2BOY7RSSDA72BH726RNLHL
 	// Output:
 	// otpauth
 	// GitHub/alice (totp from otpauth, uri REDACTED)
-	// skipped line 3: unknown type "steam" (want totp or hotp)
+	// Steam/bob (steam from otpauth, uri REDACTED)
 }
 
 func ExampleEntryName() {

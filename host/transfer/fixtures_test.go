@@ -64,7 +64,7 @@ var appAccounts = []account{
 	{typ: "totp", issuer: "Air Canada", name: "Benjamin", secret: "3Z2VNLFLTMWUPPQTJ56Z5LI44KYQJIQT", algo: "SHA512", digits: 7, period: 30, want: "Air Canada/Benjamin"},
 	{typ: "hotp", issuer: "Issuu", name: "james", secret: "VVPSSVWDSMSGL3EUITWS5NIKJNYV3MBC", algo: "SHA1", digits: 6, counter: 1, want: "Issuu/james"},
 	{typ: "hotp", issuer: "WWE", name: "mason", secret: "IUOHYOTPJOZ6HO2GOXKV66HTZUJFHERF", algo: "SHA1", digits: 8, counter: 10300, want: "WWE/mason"},
-	{typ: "steam", issuer: "Steam", name: "sophia", secret: "V4XZUKIWJJ2BOY7RSSDA72BH726RNLHL", algo: "SHA1", digits: 5, period: 30},
+	{typ: "steam", issuer: "Steam", name: "sophia", secret: "V4XZUKIWJJ2BOY7RSSDA72BH726RNLHL", algo: "SHA1", digits: 5, period: 30, want: "Steam/sophia"},
 	// A second GitHub account under the same name: a numeric suffix.
 	{typ: "totp", issuer: "GitHub", name: "alice@example.com", secret: "ZVRUZPZC46MC7CM7YSRVHVZ7P5GKUBZV", algo: "SHA1", digits: 6, period: 30, want: "GitHub/alice@example.com-2"},
 	// A hostile name: no path escape, no terminal escape.
@@ -100,9 +100,9 @@ otpauth://totp/GitHub:alice@example.com?secret=ZVRUZPZC46MC7CM7YSRVHVZ7P5GKUBZV&
 
 var otpauthAccounts = []account{
 	appAccounts[0], appAccounts[1], appAccounts[2], appAccounts[3],
-	{want: ""}, // line 7: not a URI
-	{want: ""}, // line 8: steam
-	{want: ""}, // line 9: hotp without counter
+	{want: ""},     // line 7: not a URI
+	appAccounts[5], // line 8: steam, Aegis's form
+	{want: ""},     // line 9: hotp without counter
 	appAccounts[6],
 }
 

@@ -72,7 +72,7 @@ func FuzzRead(f *testing.F) {
 			if err != nil {
 				t.Fatalf("item %s: the URI is refused: %v", it.Name, err)
 			}
-			if string(k.Type) != it.Type {
+			if itemType(k) != it.Type {
 				t.Fatalf("item %s: type %q, URI says %q", it.Name, it.Type, k.Type)
 			}
 			if s := fmt.Sprint(it); strings.Contains(s, "secret=") {

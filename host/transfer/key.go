@@ -72,6 +72,16 @@ func (k *key) toOTP() (*otp.Key, string) {
 		}
 	case "hotp":
 		o.Type, o.Counter = otp.HOTP, k.counter
+	case "steam":
+		// Aegis "steam", andOTP and 2FAS "STEAM": Steam Guard, kept as a
+		// TOTP key with KeePassXC's encoder=steam.
+		o.Type, o.Period, o.Encoder = otp.TOTP, k.period, otp.Steam
+		if o.Period == 0 {
+			o.Period = otp.DefaultPeriod
+		}
+		if o.Digits == 0 {
+			o.Digits = otp.SteamDigits
+		}
 	case "":
 		return nil, "no OTP type"
 	default:
@@ -129,4 +139,12 @@ func safeWord(s string) string {
 		s = s[:20] + "…"
 	}
 	return strconv.Quote(s)
+}
+
+// itemType is Item.Type for k.
+func itemType(k *otp.Key) string {
+	if k.Encoder == otp.Steam {
+		return string(otp.Steam)
+	}
+	return string(k.Type)
 }

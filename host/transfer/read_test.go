@@ -147,6 +147,9 @@ func TestImportedCodesMatchOathtool(t *testing.T) {
 				if err != nil {
 					t.Fatalf("item %d: %v", i, err)
 				}
+				if a.typ == "steam" {
+					continue // oathtool has no Steam codes: TestSteamImport
+				}
 				if a.typ == "hotp" {
 					got, err := k.HOTP(k.Counter)
 					if err != nil {
@@ -402,14 +405,14 @@ func TestSkipReasons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Skipped) != 1 || res.Skipped[0].What != "Steam/sophia" || !strings.Contains(res.Skipped[0].Reason, `"steam"`) {
-		t.Errorf("skipped = %v, want the Steam account with its type as the reason", res.Skipped)
+	if len(res.Skipped) != 0 {
+		t.Errorf("skipped = %v, want nothing (the Steam account is kept)", res.Skipped)
 	}
 	res, err = Read([]byte(otpauthText), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"line 7", "line 8", "line 9"}
+	want := []string{"line 7", "line 9"}
 	if len(res.Skipped) != len(want) {
 		t.Fatalf("skipped = %v", res.Skipped)
 	}
@@ -530,5 +533,44 @@ func TestReadSecretLength(t *testing.T) {
 	if len(res.Items) != 1 || res.Items[0].Name != "F/old" || len(res.Skipped) != 1 || !strings.Contains(res.Skipped[0].Reason, "minimum is 80") ||
 		len(res.Warnings) != 1 || !strings.HasPrefix(res.Warnings[0], "F/old: ") {
 		t.Errorf("aegis: items %v, skipped %v, warnings %q", res.Items, res.Skipped, res.Warnings)
+	}
+}
+
+// TestSteamImport: a Steam Guard account in every app's export is kept as
+// a TOTP key with encoder=steam, and gives the code the Steam app showed
+// (KeePassXC's test vector: secret and codes from the Steam app itself).
+func TestSteamImport(t *testing.T) {
+	acc := account{typ: "steam", issuer: "Steam", name: "gaben", secret: "63BEDWCQZKTQWPESARIERL5DTTQFCJTK", algo: "SHA1", digits: 5, period: 30}
+	exports := map[string][]byte{
+		"aegis":  aegisPlain([]account{acc}),
+		"2fas":   twoFASFileJSON(twoFASServicesJSON([]account{acc}), ""), // "STEAM"
+		"andotp": andOTPJSON([]account{acc}),                             // "STEAM"
+		"text":   []byte("otpauth://steam/Steam:gaben?secret=" + acc.secret + "&issuer=Steam&digits=5\n"),
+	}
+	for app, data := range exports {
+		t.Run(app, func(t *testing.T) {
+			res, err := Read(data, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Items) != 1 || len(res.Skipped) != 0 {
+				t.Fatalf("items %v, skipped %v", res.Items, res.Skipped)
+			}
+			it := res.Items[0]
+			if it.Type != "steam" || it.Name != "Steam/gaben" {
+				t.Errorf("item %v", it)
+			}
+			want := "otpauth://totp/Steam:gaben?secret=" + acc.secret + "&issuer=Steam&algorithm=SHA1&digits=5&period=30&encoder=steam"
+			if it.URI != want {
+				t.Errorf("URI %s\nwant %s", it.URI, want)
+			}
+			k, err := otp.ParseURI(it.URI)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if code, _, err := k.TOTP(time.Unix(1511200518, 0)); err != nil || code != "FR8RV" {
+				t.Errorf("code %q, %v; the Steam app showed FR8RV", code, err)
+			}
+		})
 	}
 }

@@ -118,7 +118,9 @@ func readText(c *collector, data []byte) error {
 
 // readOtpauthLine checks the URI with the otp package, which says why it
 // is refused (never quoting it), and keeps the line as written: it is the
-// user's own URI, and pass-otp users expect it unchanged.
+// user's own URI, and pass-otp users expect it unchanged. A Steam key is
+// the exception: Aegis's otpauth://steam/ is rewritten to the canonical
+// encoder=steam form, which KeePassXC and otpfill read.
 func readOtpauthLine(c *collector, line, where string) {
 	k, err := otp.ParseURI(line)
 	var warning string
@@ -134,7 +136,11 @@ func readOtpauthLine(c *collector, line, where string) {
 		c.skipped = append(c.skipped, Skip{What: where, Reason: reason})
 		return
 	}
-	name := c.addURI(OtpauthText.Source(), string(k.Type), k.Issuer, k.Account, line)
+	uri := line
+	if k.Encoder == otp.Steam {
+		uri = k.URI()
+	}
+	name := c.addURI(OtpauthText.Source(), itemType(k), k.Issuer, k.Account, uri)
 	if warning != "" {
 		c.warnings = append(c.warnings, name+": "+warning)
 	}

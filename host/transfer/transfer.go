@@ -155,7 +155,8 @@ type Item struct {
 	URI string
 	// Source is the app the item came from ("aegis", "2fas", …).
 	Source string
-	// Type is "totp" or "hotp"; Issuer and Account are as the export had
+	// Type is "totp", "hotp" or "steam" (a TOTP key with Steam's
+	// 5-character codes, stored with encoder=steam); Issuer and Account are as the export had
 	// them (unsanitised; they are not secret).
 	Type    string
 	Issuer  string
@@ -189,7 +190,7 @@ func (it Item) MarshalJSON() ([]byte, error) {
 	}{it.Name, it.Source, it.Type, it.Issuer, it.Account})
 }
 
-// Skip is an account the export holds that otpfill cannot use (a Steam or
+// Skip is an account the export holds that otpfill cannot use (a
 // Yandex token, an MD5 key, a damaged secret). Nothing secret is in it.
 type Skip struct {
 	// What identifies the account for the user: "Issuer/Account" (not
@@ -346,7 +347,7 @@ func (c *collector) add(source string, k *key, where string) {
 		c.skip(k, where, reason)
 		return
 	}
-	name := c.addURI(source, string(o.Type), k.issuer, k.account, o.URI())
+	name := c.addURI(source, itemType(o), k.issuer, k.account, o.URI())
 	if k.warning != "" {
 		c.warnings = append(c.warnings, name+": "+k.warning)
 	}
