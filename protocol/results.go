@@ -113,6 +113,10 @@ type CodeResult struct {
 	// Warning, when present, says what went wrong although the action
 	// succeeded: the entry was written but could not be committed to git.
 	Warning string `json:"warning,omitempty"`
+	// Encoder is "steam" for a Steam Guard key (type totp, digits 5, the
+	// code made of the 26 characters 23456789BCDFGHJKMNPQRTVWXY); absent
+	// for decimal codes.
+	Encoder string `json:"encoder,omitempty"`
 }
 
 // String leaves out the code, so that logging a result cannot leak it.
@@ -200,6 +204,7 @@ type PreviewResult struct {
 	Algorithm string   `json:"algorithm"`
 	Digits    int      `json:"digits"`
 	Period    int      `json:"period,omitempty"`
+	Encoder   string   `json:"encoder,omitempty"` // "steam", as in CodeResult
 	Stores    []string `json:"stores"`
 	Exists    []string `json:"exists"`
 }

@@ -371,7 +371,7 @@ func (s *Server) codeFor(ctx context.Context, name, storeID string, saved *undoS
 	if err != nil {
 		return protocol.CodeResult{}, fmt.Errorf("%s: %w", name, err)
 	}
-	res := protocol.CodeResult{Name: name, Store: st.ID(), Type: string(key.Type), Digits: key.Digits}
+	res := protocol.CodeResult{Name: name, Store: st.ID(), Type: string(key.Type), Digits: key.Digits, Encoder: string(key.Encoder)}
 	if key.Type == otp.HOTP {
 		code, err := s.nextHOTP(ctx, st, name, saved)
 		if err != nil {

@@ -45,7 +45,7 @@ func (s *Server) preview(ctx context.Context, p protocol.PreviewParams) (protoco
 	}
 	res := protocol.PreviewResult{
 		Name: name, Type: string(key.Type), Issuer: key.Issuer, Account: key.Account,
-		Algorithm: string(key.Algorithm), Digits: key.Digits,
+		Algorithm: string(key.Algorithm), Digits: key.Digits, Encoder: string(key.Encoder),
 	}
 	if key.Type == otp.TOTP {
 		res.Period = key.Period
