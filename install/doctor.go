@@ -109,6 +109,7 @@ func runDoctor(v *env, o *options, targets []target, stdout, stderr io.Writer) i
 	if v.BackupSummary != nil {
 		add(backupCheck(v.BackupSummary))
 	}
+	add(v.checkClock())
 
 	failed := false
 	for _, c := range checks {

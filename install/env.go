@@ -44,6 +44,8 @@ type Env struct {
 	// keyringProbe replaces the keyring check in tests (no session bus
 	// there). It returns a check for the report.
 	keyringProbe func(ctx context.Context) check
+	// clockKernel replaces the kernel's clock status (adjtimex) in tests.
+	clockKernel func() (kernelClock, error)
 }
 
 // env is Env with defaults applied and the derived folders computed once.

@@ -24,6 +24,8 @@ type fixture struct {
 	vars map[string]string
 
 	keyringReal bool // use the real keyring probe
+	// clock replaces the kernel's clock status; nil reads the real one.
+	clock func() (kernelClock, error)
 }
 
 func newFixture(t *testing.T, goos string) *fixture {
@@ -92,7 +94,7 @@ func (f *fixture) writeExe(p string) {
 
 func (f *fixture) env() Env {
 	if f.keyringReal {
-		return Env{Getenv: func(k string) string { return f.vars[k] }, Executable: f.exe, GOOS: f.goos, Root: f.root}
+		return Env{Getenv: func(k string) string { return f.vars[k] }, Executable: f.exe, GOOS: f.goos, Root: f.root, clockKernel: f.clock}
 	}
 	return Env{
 		Getenv:     func(k string) string { return f.vars[k] },
@@ -102,6 +104,7 @@ func (f *fixture) env() Env {
 		keyringProbe: func(context.Context) check {
 			return check{statusOK, "keyring", "stubbed in tests", ""}
 		},
+		clockKernel: f.clock,
 	}
 }
 
