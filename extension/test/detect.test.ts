@@ -121,6 +121,16 @@ const found: { name: string; html: string; title?: string; confident: boolean; s
       </div></form>`,
   },
   {
+    // Steam's sign-in guard step (2023 React login): five text boxes, no
+    // numeric hint (Steam Guard codes have letters), only the words around.
+    name: "steam guard split boxes",
+    confident: true,
+    split: 5,
+    html: `<form><div>Enter the code from your Steam Mobile App</div><div class="segmentedinputs">
+      ${Array.from({ length: 5 }, (_, i) => `<input type="text" maxlength="1" autocomplete="none" class="_3xcXqLVteTNHmk Focusable" value=""${i === 0 ? " data-expect" : ""}>`).join("")}
+      </div><a href="#">Help, I no longer have access to my Steam Mobile App codes</a></form>`,
+  },
+  {
     name: "split boxes each in a wrapper",
     confident: true,
     split: 6,

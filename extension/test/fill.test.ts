@@ -87,3 +87,21 @@ describe("submitting", () => {
     assert.equal(submitForm(doc.querySelector("input")!), false);
   });
 });
+
+describe("filling a Steam Guard code (letters and digits)", () => {
+  it("types letters with their own key codes into five boxes", async () => {
+    const doc = page(`<form>${'<input maxlength="1">'.repeat(5)}</form>`);
+    const boxes = Array.from(doc.querySelectorAll("input"));
+    const keys: string[] = [];
+    doc.addEventListener("keydown", (e) => keys.push(`${e.key}:${e.code}:${e.keyCode}`));
+    assert.ok(await fillSplit(boxes, "FR8RV"));
+    assert.deepEqual(boxes.map((b) => b.value), ["F", "R", "8", "R", "V"]);
+    assert.deepEqual(keys, ["F:KeyF:70", "R:KeyR:82", "8:Digit8:56", "R:KeyR:82", "V:KeyV:86"]);
+  });
+  it("fills one field", () => {
+    const doc = page(`<form><input name="twofactorcode_entry" maxlength="5"></form>`);
+    const input = doc.querySelector("input")!;
+    assert.ok(fillSingle(input, "9P3VP"));
+    assert.equal(input.value, "9P3VP");
+  });
+});

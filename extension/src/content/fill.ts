@@ -10,13 +10,16 @@ function nativeValue(el: HTMLInputElement, v: string): void {
 }
 
 function keyEvent(el: HTMLElement, type: string, ch: string): void {
+  // Steam Guard codes have letters: "F" is KeyF, keyCode 70, like a digit's own key.
   const digit = /^\d$/.test(ch);
+  const letter = /^[A-Za-z]$/.test(ch);
+  const keyCode = digit || letter ? ch.toUpperCase().charCodeAt(0) : 0;
   el.dispatchEvent(
     new KeyboardEvent(type, {
       key: ch,
-      code: digit ? `Digit${ch}` : "",
-      keyCode: digit ? ch.charCodeAt(0) : 0,
-      which: digit ? ch.charCodeAt(0) : 0,
+      code: digit ? `Digit${ch}` : letter ? `Key${ch.toUpperCase()}` : "",
+      keyCode,
+      which: keyCode,
       bubbles: true,
       cancelable: true,
       composed: true,

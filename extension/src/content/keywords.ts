@@ -86,8 +86,8 @@ export class Lexicon {
 export const OTP_STRONG = new Lexicon(
   "otp|totp|hotp|otc|2fa|mfa|tfa|2sv|twofa|passcode|authenticator|onetime|twofactor|otpcode|totpcode|mfacode|authcode|smscode|verificationcode|" +
   "one time|two factor|two step|2 step|2 factor|multi factor|verification code|verify code|authentication code|auth code|login code|sign in code|signin code|confirmation code|access code|app code|security code|sms code|6 digit code|code from your authenticator|" +
-  // hardware and VPN tokens (FortiToken, RSA SecurID), code generator apps
-  "token code|tokencode|fortitoken|securid|soft token|code generator|code generation app|" +
+  // hardware and VPN tokens (FortiToken, RSA SecurID), code generator apps, Steam Guard
+  "steam guard|steam mobile app|token code|tokencode|fortitoken|securid|soft token|code generator|code generation app|" +
   // French, Spanish, Portuguese, Italian
   "code de verification|code de securite|code de connexion|code de confirmation|code a usage unique|code d authentification|codigo de verificacion|codigo de verificacao|codigo de seguranca|codigo de seguridad|codigo de autenticacion|codigo de autenticacao|codigo de acceso|codigo de acesso|codigo de un solo uso|codigo de confirmacion|codice di verifica|codice di sicurezza|codice otp|codice monouso|codice di autenticazione|" +
   // German, Dutch, Nordic, Polish, Czech, Turkish
