@@ -77,6 +77,8 @@ export const entries = [
   // Manual fill paths.
   entry('render.com/alice', 'dashboard.render.com', 'Render'),
   entry('netlify.com/alice', 'app.netlify.com', 'Netlify'),
+  // Steam Guard: encoder=steam, five characters of Steam's alphabet.
+  entry('steampowered.com/alice', 'store.steampowered.com', 'Steam', { digits: 5, encoder: 'steam' }),
   // A 10 s period so the clipboard test sees a code expire quickly.
   entry('sentry.io/alice', 'sentry.io', 'Sentry', { period: 10 }),
 ];
@@ -141,6 +143,7 @@ export const fillPages = [
   page('polish', 'https://allegro.pl/logowanie/2fa', 'allegro.pl/alice', 'Polish labels'),
   page('password-type', 'https://vpn.acmecorp.com/remote/login', 'acmecorp.com/alice', 'type=password token field (FortiGate-style VPN)'),
   page('sha256-8', 'https://online.nordbank.com/2fa', 'nordbank.com/alice', 'SHA256, 8 digits, 60 s'),
+  page('steam', 'https://store.steampowered.com/login/', 'steampowered.com/alice', 'Steam Guard: five letter-and-digit boxes, encoder=steam'),
 ];
 
 /** Pages with no 2FA field, on sites that DO have an exact entry: nothing may change. */
@@ -183,6 +186,8 @@ export const special = {
   contextMenu: page('context-menu', 'https://app.netlify.com/login/2fa', 'netlify.com/alice', 'context menu fill'),
   clipboard: page('clipboard', 'https://sentry.io/auth/2fa/', 'sentry.io/alice', '10 s period'),
   popup: page('popup', 'https://github.com/sessions/two-factor/app', 'github.com/alice', 'popup lists live codes'),
+  // The fixture server sends a Date header 5 minutes ahead for ?e2e-skew=300.
+  skewedClock: page('skewed-clock', 'https://store.steampowered.com/login/?e2e-skew=300', 'steampowered.com/alice', 'Date header 5 minutes ahead'),
 };
 
 /** Pages for the speed figures: no OTP field, and a 10,000-element page. */

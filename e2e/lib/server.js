@@ -70,10 +70,15 @@ function handler(aliases, log) {
       res.end(`no fixture for ${host}${url.pathname}\n`);
       return;
     }
-    res.writeHead(200, {
+    const headers = {
       'content-type': types[path.extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-store',
-    });
+    };
+    // ?e2e-skew=SECONDS: a server whose clock is that far off (the
+    // extension's clock warning reads the Date header of the page itself).
+    const skew = Number(url.searchParams.get('e2e-skew'));
+    if (skew) headers.date = new Date(Date.now() + skew * 1000).toUTCString();
+    res.writeHead(200, headers);
     fs.createReadStream(file).pipe(res);
   };
 }

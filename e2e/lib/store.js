@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { must, run } from './proc.js';
+import { steamCode } from './steam.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -32,6 +33,7 @@ export function otpauthURI(e) {
   if (e.algorithm !== 'SHA1') q.set('algorithm', e.algorithm);
   if (e.digits !== 6) q.set('digits', String(e.digits));
   if (e.period !== 30) q.set('period', String(e.period));
+  if (e.encoder) q.set('encoder', e.encoder);
   return `otpauth://totp/${label}?${q}`;
 }
 
@@ -90,6 +92,8 @@ export async function expectedCodes(e, at = Date.now()) {
   const t = Math.floor(at / 1000);
   const steps = [t - e.period, t, t + e.period];
   const out = [];
+  // oathtool has no Steam encoder: lib/steam.js, checked against the Steam app's codes.
+  if (e.encoder === 'steam') return steps.map((s) => steamCode(e.secret, s, e.period));
   for (const s of steps) {
     const args = [`--totp=${e.algorithm.toLowerCase()}`, '-d', String(e.digits), '-s', `${e.period}s`, '-N', `@${s}`, '-b', '-'];
     const { stdout } = await must('oathtool', args, { input: e.secret + '\n' });

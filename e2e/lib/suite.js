@@ -261,6 +261,29 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
         });
       });
 
+      test('the popup warns when the site\'s clock (its Date header) is 5 minutes off, and not when it agrees', async () => {
+        const p = special.skewedClock;
+        await pool.with(async (page) => {
+          await page.goto(p.url);
+          await waitForOutcome(page, p.entry.digits);
+          await openPopupFor(page);
+          const text = await popup.waitFor(() => {
+            const el = document.querySelector('#clock');
+            return el && !el.hidden && el.textContent;
+          }, null, { timeout: 10_000 });
+          assert.match(text, /^store\.steampowered\.com's clock is 5 min ahead of this computer's\./);
+          // The Steam code is still listed under it.
+          await popup.waitFor(() => /^[23456789BCDFGHJKMNPQRTVWXY]{5}$/.test(document.querySelector('#exact li.entry .code')?.textContent ?? ''), null, { timeout: 10_000 });
+          await assertCode(p.entry, (await rows('#exact'))[0].code, 'the Steam code in the popup');
+          // The same page from a server whose clock agrees: no warning.
+          await page.goto(p.url.replace(/\?.*$/, ''));
+          await waitForOutcome(page, p.entry.digits);
+          await openPopupFor(page);
+          await sleep(500);
+          assert.equal(await popup.evaluate(() => document.querySelector('#clock').hidden), true, 'a warning although the clocks agree');
+        });
+      });
+
       test('two exact matches: a chooser, no guess; the popup fills the one the user picks', async () => {
         const p = special.chooser;
         await pool.with(async (page) => {

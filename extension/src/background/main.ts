@@ -16,6 +16,7 @@ import { decide, waitBeforeFill } from "./policy";
 import { fromContentScript, fromPopup, framedPage } from "./senders";
 import { registrableDomain, sameSite, siteOf } from "./site";
 import { registerSetup } from "./setup";
+import "./clock"; // the sites' clocks from their Date headers (src/background/clock.ts)
 
 const host = new HostClient();
 

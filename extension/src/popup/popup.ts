@@ -6,6 +6,7 @@
 import { api, send } from "../shared/api";
 import type { CodeResult, EntryRef, MatchEntry, PopupInit } from "../shared/messages";
 import { showSetupOffer } from "./setup-offer";
+import { showClockWarning } from "./clock";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -291,6 +292,7 @@ async function start(): Promise<void> {
   const anyOK = stores.some((s) => s.ok);
   const broken = stores.filter((s) => !s.ok && !(s.optional && anyOK));
   if (broken.length) problem(`Store ${broken.map((s) => `${s.id}: ${s.error ?? "unavailable"}`).join("; ")}.`);
+  void showClockWarning($("clock"), init.tabId, init.site);
   if (init.exact.length) {
     $("matches").hidden = false;
     $("exact").replaceChildren(...init.exact.map((m) => makeRow(m, "exact").li));
