@@ -53,6 +53,8 @@ func checkURIError(t *testing.T, err error) {
 func FuzzParseURI(f *testing.F) {
 	// More seeds in testdata/fuzz/FuzzParseURI.
 	f.Add("otpauth://totp/Example:alice@google.com?secret=JBSWY3DPEHPK3PXP&issuer=Example")
+	f.Add("otpauth://totp/Steam:gaben?secret=JBSWY3DPEHPK3PXP&digits=5&encoder=steam")
+	f.Add("otpauth://steam/Steam:gaben?secret=JBSWY3DPEHPK3PXP&period=60&algorithm=SHA256")
 	f.Fuzz(func(t *testing.T, s string) {
 		k, err := ParseURI(s)
 		if err != nil {
