@@ -266,6 +266,13 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
         await pool.with(async (page) => {
           await page.goto(p.url);
           await waitForOutcome(page, p.entry.digits);
+          const badge = () => tabId(ext, page.url()).then((id) => ext.evaluate(async (id) => {
+            const api = globalThis.browser ?? globalThis.chrome;
+            return [await api.action.getBadgeText({ tabId: id }), await api.action.getTitle({ tabId: id })];
+          }, id));
+          const [mark, title] = await badge();
+          assert.equal(mark, '!', 'the toolbar button of the skewed page is not marked');
+          assert.match(title, /clock is 5 min ahead/);
           await openPopupFor(page);
           const text = await popup.waitFor(() => {
             const el = document.querySelector('#clock');
@@ -281,6 +288,7 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
           await openPopupFor(page);
           await sleep(500);
           assert.equal(await popup.evaluate(() => document.querySelector('#clock').hidden), true, 'a warning although the clocks agree');
+          assert.deepEqual(await badge(), ['', 'otpfill'], 'the toolbar mark stays after the clocks agree');
         });
       });
 
