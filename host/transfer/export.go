@@ -82,8 +82,12 @@ type aegisOutEntry struct {
 func AegisVault(keys []*otp.Key, password []byte) ([]byte, error) {
 	entries := make([]aegisOutEntry, 0, len(keys))
 	for _, k := range keys {
+		typ := string(k.Type)
+		if k.Encoder == otp.Steam {
+			typ = "steam" // Aegis's own Steam Guard type
+		}
 		e := aegisOutEntry{
-			Type: string(k.Type), UUID: newUUID(), Name: k.Account, Issuer: k.Issuer,
+			Type: typ, UUID: newUUID(), Name: k.Account, Issuer: k.Issuer,
 			Info:   aegisOutInfo{Secret: k.Secret.Base32(), Algo: string(k.Algorithm), Digits: k.Digits},
 			Groups: []string{},
 		}
@@ -274,6 +278,9 @@ func googleParams(k *otp.Key) (*migration.MigrationPayload_OtpParameters, string
 		Secret: []byte(k.Secret),
 		Name:   k.Account,
 		Issuer: k.Issuer,
+	}
+	if k.Encoder == otp.Steam {
+		return nil, "Google Authenticator has no Steam Guard codes"
 	}
 	switch k.Type {
 	case otp.TOTP:

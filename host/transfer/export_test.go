@@ -46,11 +46,12 @@ func exportKeys(t testing.TB) []*otp.Key {
 		{Type: otp.HOTP, Issuer: "Token", Account: "hotp-big", Secret: sec("KVKFKRCPNZQUYMLXOVYDSQKJKZDTSRLD"), Algorithm: otp.SHA512, Digits: 8, Counter: 9_000_000_000},
 		{Type: otp.TOTP, Issuer: "<b>Evil</b>", Account: "x\"y'z&w", Secret: sec("MNUGC3DMMVXGOZLSMNUGC3DMMVXGOZLS"), Algorithm: otp.SHA1, Digits: 6, Period: 30},
 		{Type: otp.TOTP, Account: "no issuer", Secret: sec("GEZDGNBVGY3TQOJRGEZDGNBVGY3TQOJR"), Algorithm: otp.SHA1, Digits: 6, Period: 30},
+		{Type: otp.TOTP, Encoder: otp.Steam, Issuer: "Steam", Account: "gaben", Secret: sec("63BEDWCQZKTQWPESARIERL5DTTQFCJTK"), Algorithm: otp.SHA1, Digits: 5, Period: 30},
 	}
 }
 
 // googleCannot is which of exportKeys Google's format cannot hold.
-var googleCannot = []int{3, 4} // period 60; 7 digits and period 15
+var googleCannot = []int{3, 4, 9} // period 60; 7 digits and period 15; Steam Guard
 
 // sameKeys compares keys field by field, in any order, by canonical URI.
 func sameKeys(t *testing.T, what string, got, want []*otp.Key) {
@@ -295,7 +296,11 @@ func checkAegisContent(t *testing.T, db []byte, keys []*otp.Key) {
 	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	for i, e := range content.Entries {
 		k := keys[i]
-		if e.Type != string(k.Type) || e.Name != k.Account || e.Issuer != k.Issuer || !uuid.MatchString(e.UUID) {
+		wantType := string(k.Type)
+		if k.Encoder == otp.Steam {
+			wantType = "steam" // Aegis's type for Steam Guard
+		}
+		if e.Type != wantType || e.Name != k.Account || e.Issuer != k.Issuer || !uuid.MatchString(e.UUID) {
 			t.Errorf("entry %d: type %q name %q issuer %q uuid %q", i, e.Type, e.Name, e.Issuer, e.UUID)
 		}
 		secret, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(e.Info.Secret)
