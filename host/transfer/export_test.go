@@ -652,3 +652,20 @@ func hugePNGHeader() []byte {
 	copy(data[29:33], []byte{byte(crc >> 24), byte(crc >> 16), byte(crc >> 8), byte(crc)})
 	return data
 }
+
+// A Steam Guard card says so: typed into another app as plain TOTP, its
+// secret would give six wrong digits.
+func TestPaperKitSteam(t *testing.T) {
+	keys := exportKeys(t)
+	steam := keys[len(keys)-1]
+	if steam.Encoder != otp.Steam {
+		t.Fatal("the last export key is not the Steam one")
+	}
+	page, err := PaperKit([]PaperEntry{{Name: "Steam/gaben", Store: "pass", Key: steam}}, time.Unix(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(page); !strings.Contains(s, "Steam Guard (TOTP, encoder steam) · SHA1 · 5 characters · every 30 s") || strings.Contains(s, "5 digits") {
+		t.Errorf("the Steam card does not say it is Steam Guard")
+	}
+}

@@ -57,6 +57,10 @@ func PaperKit(entries []PaperEntry, generated time.Time) ([]byte, error) {
 			return nil, fmt.Errorf("%s: %w", e.Name, err)
 		}
 		params := fmt.Sprintf("%s · %s · %d digits", strings.ToUpper(string(k.Type)), k.Algorithm, k.Digits)
+		if k.Encoder == otp.Steam {
+			// Typed into another app as plain TOTP, it would give wrong codes.
+			params = fmt.Sprintf("Steam Guard (TOTP, encoder steam) · %s · %d characters", k.Algorithm, k.Digits)
+		}
 		if k.Type == otp.HOTP {
 			params += fmt.Sprintf(" · counter %d (last used when printed)", k.Counter)
 		} else {
