@@ -11,7 +11,7 @@ export GOTOOLCHAIN := local
 # No stray daemons or files in the user's home during tests.
 TESTENV  := env -u DBUS_SESSION_BUS_ADDRESS
 
-.PHONY: all build host extension extension-e2e deps test test-go test-extension test-e2e stress bench fuzz lint install uninstall clean
+.PHONY: all build host extension extension-e2e deps check test test-go test-extension test-e2e stress bench fuzz lint install uninstall clean
 
 all: build
 
@@ -30,8 +30,18 @@ host:
 
 # extension/dist: the release (no test hooks). extension/dist-e2e: the same
 # extension with the e2e suite's hooks (see e2e/README.md); `make test` builds both.
-extension:
-	cd extension && npm ci --no-audit --no-fund --loglevel=error && npm run build
+extension: extension/node_modules/.otpfill-lock-stamp
+	cd extension && npm run build
+
+# npm ci only when package-lock.json changed since the last one (or
+# node_modules is gone): the stamp is written after a successful npm ci.
+extension/node_modules/.otpfill-lock-stamp: extension/package-lock.json
+	cd extension && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+e2e/node_modules/.otpfill-lock-stamp: e2e/package-lock.json
+	cd e2e && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 extension-e2e: extension
 	cd extension && npm run build:e2e
@@ -43,6 +53,14 @@ deps:
 test: deps build extension-e2e
 	$(MAKE) test-go test-extension test-e2e
 
+# The fast inner loop: Go unit tests (-short leaves out the tests that run
+# the real binary, gpg, pass or a D-Bus session), the extension's unit tests,
+# and lint. No browser. `make test` is the complete suite.
+check: extension/node_modules/.otpfill-lock-stamp
+	$(TESTENV) $(GO) test -short -count=1 $(GOPKGS)
+	$(MAKE) lint
+	cd extension && npm test
+
 test-go:
 	GOOS=darwin $(GO) build -o /dev/null $(GOPKGS)
 	GOOS=windows $(GO) build -o /dev/null $(GOPKGS)
@@ -53,11 +71,11 @@ test-go:
 stress: deps
 	$(TESTENV) OTPFILL_STRESS=1 $(GO) test -count=1 -timeout 30m -run 'Killed|Concurrent|Thousand' ./host/cmd/otpfill/
 
-test-extension:
+test-extension: extension/node_modules/.otpfill-lock-stamp
 	cd extension && npm test && npm run lint
 
-test-e2e:
-	cd e2e && npm ci --no-audit --no-fund --loglevel=error && CI=$${CI:-true} npm test
+test-e2e: e2e/node_modules/.otpfill-lock-stamp
+	cd e2e && CI=$${CI:-true} npm test
 
 bench: deps host
 	./scripts/bench.sh
@@ -65,7 +83,7 @@ bench: deps host
 fuzz:
 	./scripts/fuzz.sh $(FUZZTIME)
 
-lint:
+lint: extension/node_modules/.otpfill-lock-stamp
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) vet $(GOPKGS)
 	GOOS=darwin $(GO) vet $(GOPKGS)

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -33,6 +34,13 @@ import (
 var otpfillBin string
 
 func TestMain(m *testing.M) {
+	// Every test here runs the real binary against real programs: that is
+	// `make test`; `make check` (-short) leaves them out.
+	flag.Parse()
+	if testing.Short() {
+		fmt.Println("skipped: the real-binary tests do not run under -short")
+		os.Exit(0)
+	}
 	dir, err := os.MkdirTemp("", "otpfill-e2e")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

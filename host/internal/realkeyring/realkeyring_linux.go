@@ -215,6 +215,9 @@ func (s *Session) Close() {
 // where everything is installed.
 func New(t testing.TB, keyring bool) *Session {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("runs a real D-Bus session; not under -short")
+	}
 	progs := []string{"dbus-daemon"}
 	if keyring {
 		progs = append(progs, "gnome-keyring-daemon", "secret-tool")

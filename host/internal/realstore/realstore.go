@@ -24,8 +24,13 @@ type Env struct {
 }
 
 // Require skips the test (or fails it in CI) when a program is missing.
+// Under -short (make check) it skips: tests with real programs are for
+// `make test`.
 func Require(t testing.TB, programs ...string) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("runs real programs; not under -short")
+	}
 	for _, p := range programs {
 		if _, err := exec.LookPath(p); err != nil {
 			if os.Getenv("CI") != "" {
