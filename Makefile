@@ -11,7 +11,7 @@ export GOTOOLCHAIN := local
 # No stray daemons or files in the user's home during tests.
 TESTENV  := env -u DBUS_SESSION_BUS_ADDRESS
 
-.PHONY: all build host extension extension-e2e deps check test test-go test-extension test-e2e stress bench fuzz lint install uninstall clean
+.PHONY: all build host extension extension-e2e deps check test test-go test-extension test-e2e stress bench fuzz lint install uninstall clean dist dist-check sign-firefox
 
 all: build
 
@@ -77,6 +77,31 @@ test-extension: extension/node_modules/.otpfill-lock-stamp
 test-e2e: e2e/node_modules/.otpfill-lock-stamp
 	cd e2e && CI=$${CI:-true} npm test
 
+# The release, reproducibly, in dist/ (see scripts/dist.sh and README's
+# "Install a release").
+dist: extension/node_modules/.otpfill-lock-stamp
+	./scripts/dist.sh dist
+
+# Two builds of the release, byte for byte the same.
+dist-check: extension/node_modules/.otpfill-lock-stamp
+	rm -rf .dist-check
+	./scripts/dist.sh .dist-check/a >/dev/null
+	./scripts/dist.sh .dist-check/b >/dev/null
+	cd .dist-check && for f in $$(ls a); do cmp a/$$f b/$$f || exit 1; done
+	@echo "dist-check: two builds, $$(ls .dist-check/a | wc -l) files, byte for byte the same"
+	rm -rf .dist-check
+
+# An unlisted (self-distributed) Firefox add-on signed by addons.mozilla.org,
+# into dist/. web-ext reads the AMO API key and secret from WEB_EXT_API_KEY
+# and WEB_EXT_API_SECRET itself: they never appear on a command line.
+sign-firefox: extension/node_modules/.otpfill-lock-stamp
+	@test -n "$$WEB_EXT_API_KEY" -a -n "$$WEB_EXT_API_SECRET" || { \
+	  echo "sign-firefox: set WEB_EXT_API_KEY and WEB_EXT_API_SECRET in the environment to your" >&2; \
+	  echo "  addons.mozilla.org API key (JWT issuer) and secret: https://addons.mozilla.org/developers/addon/api/key/" >&2; \
+	  exit 2; }
+	cd extension && npm run --silent build && npx web-ext sign --channel=unlisted -s dist/firefox -a ../dist
+	@echo "the signed .xpi is in dist/ (web-ext names it otpfill-VERSION.xpi); it installs in any Firefox"
+
 bench: deps host
 	./scripts/bench.sh
 
@@ -108,4 +133,4 @@ uninstall:
 	rm -f "$(BINDIR)/otpfill"
 
 clean:
-	rm -rf bin extension/dist extension/dist-e2e
+	rm -rf bin dist .dist-check extension/dist extension/dist-e2e
