@@ -224,9 +224,9 @@ export async function launchChromium(world, { host = true, extension = paths.chr
  * resolved to 127.0.0.1 (network.dns.localDomains), installs the built add-on
  * as a temporary add-on, and registers the host in $HOME/.mozilla.
  */
-export async function launchFirefox(world, { host = true, extension = paths.firefoxExtension } = {}) {
+export async function launchFirefox(world, { host = true, extension = paths.firefoxExtension, profile, prefs = {}, home: reuseHome } = {}) {
   const puppeteer = (await import('puppeteer-core')).default;
-  const { home, env } = hostEnv(world, 'firefox');
+  const { home, env } = reuseHome ?? hostEnv(world, 'firefox');
   if (host) await must(paths.otpfill, ['install', '--browser', 'firefox', '--manifest-dir', path.join(home, '.mozilla', 'native-messaging-hosts')], { env });
   const browser = await puppeteer.launch({
     browser: 'firefox',
@@ -239,6 +239,8 @@ export async function launchFirefox(world, { host = true, extension = paths.fire
     // Lets BiDi open moz-extension:// pages and reach the browser's own
     // window (chrome scope), where the add-on's shortcut and menu item live.
     args: ['--remote-allow-system-access'],
+    // A profile of the caller's (kept after close: puppeteer restores its user.js and prefs.js).
+    ...(profile ? { userDataDir: profile } : {}),
     extraPrefsFirefox: {
       'network.dns.localDomains': allHosts().join(','),
       'network.trr.mode': 5,
@@ -257,16 +259,20 @@ export async function launchFirefox(world, { host = true, extension = paths.fire
       'browser.shell.checkDefaultBrowser': false,
       'app.update.enabled': false,
       'datareporting.policy.dataSubmissionEnabled': false,
+      ...prefs,
     },
   });
-  let id;
-  try {
-    id = await browser.installExtension(extension);
-  } catch (err) {
-    await browser.close();
-    throw new Error(`Firefox refused the add-on in ${extension}: ${err.message}`);
+  // extension: null leaves the profile's own add-ons as they are (firefox-install.test.js).
+  let id = FIREFOX_ID;
+  if (extension) {
+    try {
+      id = await browser.installExtension(extension);
+    } catch (err) {
+      await browser.close();
+      throw new Error(`Firefox refused the add-on in ${extension}: ${err.message}`);
+    }
   }
-  if (id !== FIREFOX_ID) {
+  if (extension && id !== FIREFOX_ID) {
     await browser.close();
     throw new Error(`Firefox installed the add-on as ${id}, not ${FIREFOX_ID}`);
   }
