@@ -120,12 +120,14 @@ install: build
 	install -m 0755 bin/otpfill "$(BINDIR)/otpfill"
 	"$(BINDIR)/otpfill" install
 	@echo
-	@echo "otpfill is installed as $(BINDIR)/otpfill and registered with the browsers above."
+	@echo "otpfill is installed as $(BINDIR)/otpfill and registered with the browsers listed above"
+	@echo "(if none was found: install a browser, then run 'otpfill install' again)."
 	@echo "Load the extension:"
 	@echo "  Chromium/Chrome/Brave/Edge/Vivaldi: open chrome://extensions, turn on Developer mode,"
 	@echo "    click 'Load unpacked' and pick $(CURDIR)/extension/dist/chromium"
 	@echo "  Firefox/LibreWolf: open about:debugging#/runtime/this-firefox, 'Load Temporary Add-on…',"
-	@echo "    and pick $(CURDIR)/extension/dist/firefox/manifest.json"
+	@echo "    and pick $(CURDIR)/extension/dist/firefox/manifest.json (gone at the next restart;"
+	@echo "    to install it for good, see README.md, 'Install a release': make dist, make sign-firefox)"
 	@echo "Then check everything with: otpfill doctor"
 
 uninstall:

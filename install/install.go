@@ -9,12 +9,8 @@ import (
 	"strings"
 )
 
-var (
-	// errNoBrowser: install without --browser found nothing to register with.
-	errNoBrowser = errors.New("no supported browser found")
-	// errBadBinary: the host binary cannot be what browsers start.
-	errBadBinary = errors.New("unusable otpfill binary")
-)
+// errBadBinary: the host binary cannot be what browsers start.
+var errBadBinary = errors.New("unusable otpfill binary")
 
 // hostBinary returns the binary manifests should start: --path, or this
 // binary. It must exist and be executable, or every browser would fail later
@@ -68,9 +64,12 @@ func runInstall(v *env, o *options, targets []target, stdout, stderr io.Writer) 
 			}
 		}
 		if len(found) == 0 {
-			fmt.Fprintf(stderr, "otpfill install: %v: looked for %s in their usual folders and in PATH; name one with --browser NAME to write its manifest anyway\n",
-				errNoBrowser, strings.Join(browserNames, ", "))
-			return 1
+			// Not a failure: otpfill is in place, no browser is yet (a new
+			// machine, `make install` before the browser). Say what is next.
+			fmt.Fprintf(stdout, "no supported browser found (looked for %s in their usual folders and in PATH): nothing registered yet.\n"+
+				"Next: install a browser and run 'otpfill install' again, or run 'otpfill install --browser NAME' to write its manifest now.\n",
+				strings.Join(browserNames, ", "))
+			return 0
 		}
 		targets = found
 	} else if o.manifestDir == "" {

@@ -411,11 +411,23 @@ func TestInstallFindsBrowsers(t *testing.T) {
 	}
 }
 
+// TestInstallNothingFound: a machine with no browser yet (`make install`
+// before the browser) is not a failure: nothing is written, and the output
+// says what to do next.
 func TestInstallNothingFound(t *testing.T) {
 	f := newFixture(t, "linux")
-	code, _, stderr := f.run("install")
-	if code != 1 || !strings.Contains(stderr, "no supported browser found") || !strings.Contains(stderr, "--browser") {
-		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	before := f.snapshot()
+	code, stdout, stderr := f.run("install")
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"no supported browser found", "nothing registered yet", "run 'otpfill install' again", "--browser NAME"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the output does not say %q:\n%s", want, stdout)
+		}
+	}
+	if after := f.snapshot(); !maps.Equal(after, before) {
+		t.Errorf("install with no browser wrote files: %v", keys(onlyFiles(after)))
 	}
 }
 
