@@ -84,6 +84,29 @@ export async function makePassStore(root, gnupg, entries) {
 }
 
 /**
+ * suiteStore makes an empty pass store of one suite's own for one browser,
+ * in the world's folder, with `uris` ({name: otpauth URI}) inserted by
+ * `pass otp insert`, and a copy of `world` whose browsers' host reads it.
+ */
+export async function suiteStore(world, folder, uris = {}) {
+  const env = { ...process.env, GNUPGHOME: world.gnupgHome, PASSWORD_STORE_DIR: path.join(world.root, folder) };
+  delete env.PASSWORD_STORE_KEY;
+  const { stdout } = await must('gpg', ['--batch', '--with-colons', '--list-secret-keys'], { env });
+  const fpr = stdout.split('\n').find((l) => l.startsWith('fpr:'))?.split(':')[9];
+  await must('pass', ['init', fpr], { env });
+  for (const [name, uri] of Object.entries(uris)) await must('pass', ['otp', 'insert', name], { env, input: uri + '\n' });
+  const browserWorld = {
+    ...world,
+    browserEnv(n) {
+      const r = world.browserEnv(n);
+      r.env.PASSWORD_STORE_DIR = env.PASSWORD_STORE_DIR;
+      return r;
+    },
+  };
+  return { env, world: browserWorld };
+}
+
+/**
  * expectedCodes returns oathtool's codes for the time step at `at` and its
  * neighbours (the extension may wait for the next code when the current one
  * is about to expire, and a slow run can straddle a step).

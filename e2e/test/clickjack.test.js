@@ -16,8 +16,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
-import { must, skipReason, sleep } from '../lib/proc.js';
+import { skipReason, sleep } from '../lib/proc.js';
 import { setupSpecial } from '../lib/setup-corpus.js';
+import { suiteStore } from '../lib/store.js';
 import { paths, setupWorld, toolRequirements } from '../lib/world.js';
 
 const extensionBuilt = (dir) => (fs.existsSync(path.join(dir, 'manifest.json')) ? dir : '');
@@ -46,16 +47,6 @@ if (!chromiumSkip || !firefoxSkip) {
   });
 }
 
-/** An empty pass store of its own for one browser. */
-async function makeStore(name) {
-  const env = { ...process.env, GNUPGHOME: world.gnupgHome, PASSWORD_STORE_DIR: path.join(world.root, `${name}-clickjack-store`) };
-  delete env.PASSWORD_STORE_KEY;
-  const { stdout } = await must('gpg', ['--batch', '--with-colons', '--list-secret-keys'], { env });
-  const fpr = stdout.split('\n').find((l) => l.startsWith('fpr:'))?.split(':')[9];
-  await must('pass', ['init', fpr], { env });
-  return env;
-}
-
 /** The entries in the store (`pass` files), sorted. */
 function entries(env) {
   const out = [];
@@ -77,16 +68,9 @@ function clickjackSuite(name, launch, { skip }) {
     let env;
 
     before(async () => {
-      env = await makeStore(name);
-      const w = {
-        ...world,
-        browserEnv(n) {
-          const r = world.browserEnv(n);
-          r.env.PASSWORD_STORE_DIR = env.PASSWORD_STORE_DIR;
-          return r;
-        },
-      };
-      driver = await launch(w);
+      const made = await suiteStore(world, `${name}-clickjack-store`, {});
+      env = made.env;
+      driver = await launch(made.world);
     });
     after(async () => {
       await closeDriver(driver);

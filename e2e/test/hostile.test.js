@@ -18,9 +18,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
 import { bank, evilCodes, pages, regeneratedCodes } from '../lib/hostile.js';
-import { must, run, skipReason, sleep } from '../lib/proc.js';
+import { run, skipReason, sleep } from '../lib/proc.js';
 import { keyURI, recoveryCodes } from '../lib/setup-corpus.js';
-import { expectedCodes } from '../lib/store.js';
+import { expectedCodes, suiteStore } from '../lib/store.js';
 import { paths, setupWorld, toolRequirements } from '../lib/world.js';
 
 const extensionBuilt = (dir) => (fs.existsSync(path.join(dir, 'manifest.json')) ? dir : '');
@@ -39,17 +39,6 @@ if (!chromiumSkip || !firefoxSkip) {
   after(async () => {
     await world?.teardown();
   });
-}
-
-/** A pass store of its own for one browser, holding the bank's entry. */
-async function makeStore(name) {
-  const env = { ...process.env, GNUPGHOME: world.gnupgHome, PASSWORD_STORE_DIR: path.join(world.root, `${name}-hostile-store`) };
-  delete env.PASSWORD_STORE_KEY;
-  const { stdout } = await must('gpg', ['--batch', '--with-colons', '--list-secret-keys'], { env });
-  const fpr = stdout.split('\n').find((l) => l.startsWith('fpr:'))?.split(':')[9];
-  await must('pass', ['init', fpr], { env });
-  await must('pass', ['otp', 'insert', bank.name], { env, input: keyURI(bank.key) + '\n' });
-  return env;
 }
 
 async function assertCode(key, value, what) {
@@ -103,16 +92,9 @@ function hostileSuite(name, launch, { skip }) {
     let ext; // an extension page, to find tab ids
 
     before(async () => {
-      env = await makeStore(name);
-      const w = {
-        ...world,
-        browserEnv(n) {
-          const r = world.browserEnv(n);
-          r.env.PASSWORD_STORE_DIR = env.PASSWORD_STORE_DIR;
-          return r;
-        },
-      };
-      driver = await launch(w);
+      const made = await suiteStore(world, `${name}-hostile-store`, { [bank.name]: keyURI(bank.key) });
+      env = made.env;
+      driver = await launch(made.world);
       ext = await driver.newPage();
       await driver.openExtensionPage(ext, 'options.html');
     });

@@ -12,9 +12,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
 import { speedPages } from '../lib/corpus.js';
-import { must, run, skipReason, sleep } from '../lib/proc.js';
+import { run, skipReason, sleep } from '../lib/proc.js';
 import { existingEntries, keyURI, noOfferPages, setupPages, setupSpecial } from '../lib/setup-corpus.js';
-import { expectedCodes } from '../lib/store.js';
+import { expectedCodes, suiteStore } from '../lib/store.js';
 import { artifactsDir, paths, setupWorld, toolRequirements } from '../lib/world.js';
 
 const extensionBuilt = (dir) => (fs.existsSync(path.join(dir, 'manifest.json')) ? dir : '');
@@ -38,17 +38,6 @@ if (!chromiumSkip || !firefoxSkip) {
     for (const [b, s] of Object.entries(speed)) console.log(`setup speed (${b}): ${JSON.stringify(s)}`);
     await world?.teardown();
   });
-}
-
-/** A pass store of its own for one browser, with the entries that exist before the suite. */
-async function makeStore(name) {
-  const env = { ...process.env, GNUPGHOME: world.gnupgHome, PASSWORD_STORE_DIR: path.join(world.root, `${name}-store`) };
-  delete env.PASSWORD_STORE_KEY;
-  const { stdout } = await must('gpg', ['--batch', '--with-colons', '--list-secret-keys'], { env });
-  const fpr = stdout.split('\n').find((l) => l.startsWith('fpr:'))?.split(':')[9];
-  await must('pass', ['init', fpr], { env });
-  for (const e of existingEntries) await must('pass', ['otp', 'insert', e.name], { env, input: keyURI(e) + '\n' });
-  return env;
 }
 
 function storeTools(env) {
@@ -104,17 +93,9 @@ function setupSuite(name, launch, { skip }) {
     const figures = { offerMs: {} };
 
     before(async () => {
-      const env = await makeStore(name);
-      store = storeTools(env);
-      const w = {
-        ...world,
-        browserEnv(n) {
-          const r = world.browserEnv(n);
-          r.env.PASSWORD_STORE_DIR = env.PASSWORD_STORE_DIR;
-          return r;
-        },
-      };
-      driver = await launch(w);
+      const made = await suiteStore(world, `${name}-store`, Object.fromEntries(existingEntries.map((e) => [e.name, keyURI(e)])));
+      store = storeTools(made.env);
+      driver = await launch(made.world);
       ext = await driver.newPage();
       await driver.openExtensionPage(ext, 'options.html');
     });
