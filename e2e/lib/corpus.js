@@ -167,6 +167,24 @@ export const decoyPages = [
   page('voucher', 'https://www.twitch.tv/redeem', 'twitch.tv/alice', 'gift card / voucher code'),
 ];
 
+/**
+ * Pages that ask for a code the site sent (text message, e-mail, voice call,
+ * another device), on sites with one exact TOTP entry: never auto-filled (a
+ * wrong code burns an attempt), but offered, the inline button saying which
+ * code it fills. channel: what the extension must read from the page.
+ */
+export const sentCodePages = [
+  page('github-sms', 'https://github.com/sessions/two-factor/sms', 'github.com/alice', "GitHub's SMS step, field sms_totp", { channel: 'sms', asked: 'a code sent by text message' }),
+  page('google-sms', 'https://accounts.google.com/v3/signin/challenge/ipp', 'google.com/alice', "Google's \"A text message with a 6-digit verification code was just sent\"", { channel: 'sms', asked: 'a code sent by text message' }),
+  page('microsoft-sms', 'https://login.microsoftonline.com/common/SAS/EndAuth', '2fa/microsoftonline.com/alice', 'Microsoft\'s "We texted your phone", same otc field as the app step', { channel: 'sms', asked: 'a code sent by text message' }),
+  page('amazon-email', 'https://www.amazon.com/ap/cvf/verify', 'www.amazon.com/alice', "Amazon's OTP sent to the e-mail address", { channel: 'email', asked: 'a code sent by e-mail' }),
+  page('github-device', 'https://github.com/sessions/verified-device', 'github.com/alice', "GitHub's e-mailed device verification code", { channel: 'email', asked: 'a code sent by e-mail' }),
+  page('apple-devices', 'https://appleid.apple.com/auth/verify/devices', 'apple.com/alice', "Apple's code sent to the trusted devices, six boxes", { channel: 'device', asked: 'a code shown on another device' }),
+];
+
+/** A page that switches between the SMS and app methods in place; it opens on SMS. */
+export const switchPage = page('stripe-switch', 'https://dashboard.stripe.com/login/verify', 'stripe.com/alice', "Stripe's in-place switch between SMS and the authenticator app");
+
 /** Lookalikes of github.com, served the GitHub 2FA page: never filled. */
 export const lookalikeHosts = [
   'github.co',
@@ -199,7 +217,7 @@ export const speedPages = {
 /** Every host the servers answer for (and the certificate names). */
 export function allHosts() {
   const hosts = new Set();
-  for (const p of [...fillPages, ...decoyPages, ...Object.values(special)]) {
+  for (const p of [...fillPages, ...decoyPages, ...sentCodePages, switchPage, ...Object.values(special)]) {
     hosts.add(new URL(p.url).hostname);
     if (p.frameHost) hosts.add(p.frameHost);
   }

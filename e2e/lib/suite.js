@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { closeDriver } from './browsers.js';
-import { decoyPages, entryByName, fillPages, lookalikeHosts, special, speedPages } from './corpus.js';
+import { decoyPages, entryByName, fillPages, lookalikeHosts, sentCodePages, special, speedPages, switchPage } from './corpus.js';
 import { sleep } from './proc.js';
 import { expectedCodes } from './store.js';
 import { artifactsDir } from './world.js';
@@ -123,6 +123,22 @@ async function setAutofill(driver, page, on) {
   }, on, { timeout: 5_000 });
 }
 
+/** Clicks the inline button (checking its title, an e2e hook) as a user would; returns the code the page then saw. */
+async function clickInlineIcon(page, title) {
+  const box = await page.waitFor(() => {
+    const host = document.querySelector('otpfill-icon');
+    const r = host?.getBoundingClientRect();
+    return r && r.width > 0 ? { x: r.x + r.width / 2, y: r.y + r.height / 2, title: host.getAttribute('data-otpfill-title') } : null;
+  }, null, { timeout: 5_000 });
+  assert.equal(box.title, title, 'the inline button\'s title');
+  await page.bringToFront();
+  await page.mouseClick(box.x, box.y);
+  return page.waitFor(() => {
+    const n = document.querySelectorAll('[data-otpfill-filled]').length;
+    return n > 0 && window.__seen && window.__seen.length >= 5 && window.__seen;
+  }, null, { timeout: 10_000 });
+}
+
 /**
  * browserSuite registers the suite for one browser. launch(world) starts it;
  * getWorld() returns the global setup (store, servers).
@@ -189,6 +205,48 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
           assert.equal(s.state, 'no-field', `${p.id}: the extension took a decoy field for a 2FA field`);
         }));
       }
+    });
+
+    describe(`never auto-fills the ${sentCodePages.length} pages asking for a code the site sent; offers the app's code, saying so`, { concurrency: TABS }, () => {
+      for (const p of sentCodePages) {
+        test(`${p.id}: ${p.url} — ${p.note} (site has entry ${p.entry.name})`, () => pool.with(async (page) => {
+          await page.goto(p.url);
+          const outcome = await waitForOutcome(page, p.entry.digits);
+          assert.deepEqual(outcome, { filled: false, state: 'offered' }, `${p.id}: auto-filled a page that asked for a code sent by ${p.channel}`);
+          await waitForQuiet(page);
+          const s = await page.evaluate(snapshot);
+          assertUntouched(s, p.id);
+          assert.equal(s.state, 'offered', `${p.id}: state`);
+          assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-otpfill-channel')), p.channel, `${p.id}: the channel read from the page`);
+          // The offer: the inline button, which says which code it fills, and fills it when the user asks.
+          const code = await clickInlineIcon(page, `Fill the authenticator-app code (this page asked for ${p.asked})`);
+          await assertCode(p.entry, code, `${p.id}: the code filled from the inline button`);
+          const after = await page.evaluate(snapshot);
+          assert.ok(after.fields.some((f) => f.filled === 'manual'), `${p.id}: the field is not marked filled on request`);
+        }));
+      }
+
+      test(`${switchPage.id}: ${switchPage.url} — the page's current method decides: SMS offered, then switched to the app, auto-filled`, () => pool.with(async (page) => {
+        const p = switchPage;
+        await page.goto(p.url);
+        assert.deepEqual(await waitForOutcome(page, p.entry.digits), { filled: false, state: 'offered' }, 'auto-filled on the SMS method');
+        await waitForQuiet(page);
+        assertUntouched(await page.evaluate(snapshot), `${p.id} on SMS`);
+        assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-otpfill-channel')), 'sms');
+        assert.equal(await page.evaluate(() => document.querySelector('otpfill-icon')?.getAttribute('data-otpfill-title')),
+          'Fill the authenticator-app code (this page asked for a code sent by text message)');
+        // The user picks the authenticator app: the page re-renders its text around the same field.
+        await page.evaluate(() => document.getElementById('switch').click());
+        const seen = await page.waitFor((digits) => window.__seen && window.__seen.length >= digits && window.__seen, p.entry.digits, { timeout: 10_000 }).catch(async (err) => {
+          const st = await page.evaluate(() => [document.documentElement.getAttribute('data-otpfill-state'), document.documentElement.getAttribute('data-otpfill-channel')]);
+          throw new Error(`${p.id}: not filled after switching to the app (state, channel: ${st}): ${err.message}`);
+        });
+        await assertCode(p.entry, seen, `${p.id}: the code auto-filled on the app method`);
+        const s = await page.evaluate(snapshot);
+        assert.equal(s.state, 'filled');
+        assert.deepEqual(s.fields.filter((f) => f.filled).map((f) => f.filled), ['auto']);
+        assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-otpfill-channel')), 'app');
+      }));
     });
 
     describe('never fills lookalike domains', { concurrency: TABS }, () => {

@@ -36,8 +36,9 @@ describe("manifests", () => {
   });
   it("keeps the content script small", () => {
     // It runs in every frame of every page: field finding and filling aim at
-    // 15 KB, the setup-page probe (src/setup/probe.ts) shares the rest.
+    // 15 KB, the setup-page probe (src/setup/probe.ts) shares the rest, and
+    // reading which code a page asks for (app or sent: about 2.5 KB) one more KiB.
     const size = readFileSync("dist/chromium/content.js").length;
-    assert.ok(size < 20 * 1024, `content.js is ${size} bytes`);
+    assert.ok(size < 21 * 1024, `content.js is ${size} bytes`);
   });
 });

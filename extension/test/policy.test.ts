@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decide, waitBeforeFill } from "../src/background/policy";
 import { registrableDomain, sameSite, secureForAutofill } from "../src/background/site";
-import { DEFAULT_OPTIONS, type MatchEntry } from "../src/shared/messages";
+import { DEFAULT_OPTIONS, type MatchEntry, type SentChannel } from "../src/shared/messages";
 
 const exact = (name: string, type?: "totp" | "hotp"): MatchEntry => ({ name, store: "pass", strength: "exact", ...(type ? { type } : {}) });
 const weak = (name: string): MatchEntry => ({ name, store: "pass", strength: "weak" });
 const gh = "https://github.com/sessions/two-factor";
 
 describe("auto-fill decision", () => {
-  const cases: { name: string; top?: string; frame?: string; confident?: boolean; matches: MatchEntry[]; autofill?: boolean; want: string }[] = [
+  const cases: { name: string; top?: string; frame?: string; confident?: boolean; channel?: SentChannel; matches: MatchEntry[]; autofill?: boolean; want: string }[] = [
     { name: "one exact match on https", matches: [exact("github.com/alice")], want: "fill" },
     { name: "one exact match, weak ones beside it", matches: [exact("github.com/alice"), weak("GitHub/bob")], want: "fill" },
     { name: "two exact matches: chooser, never a guess", matches: [exact("github.com/alice"), exact("github.com/bob")], want: "chooser" },
@@ -22,12 +22,19 @@ describe("auto-fill decision", () => {
     { name: "field not confident", confident: false, matches: [exact("github.com/alice")], want: "offered" },
     { name: "auto-fill turned off", autofill: false, matches: [exact("github.com/alice")], want: "offered" },
     { name: "hotp entry", matches: [exact("github.com/alice", "hotp")], want: "offered" },
+    // The page asks for a code the site sent: the TOTP code would burn an attempt.
+    { name: "a code sent by SMS: offered, not filled", channel: "sms", matches: [exact("github.com/alice")], want: "offered" },
+    { name: "a code sent by e-mail: offered, not filled", channel: "email", matches: [exact("github.com/alice", "totp")], want: "offered" },
+    { name: "a code by voice call: offered", channel: "voice", matches: [exact("github.com/alice")], want: "offered" },
+    { name: "a code on another device: offered", channel: "device", matches: [exact("github.com/alice")], want: "offered" },
+    { name: "a sent code, two exact matches: still the chooser", channel: "sms", matches: [exact("github.com/alice"), exact("github.com/bob")], want: "chooser" },
+    { name: "a sent code, no entry: no-match", channel: "sms", matches: [], want: "no-match" },
   ];
   for (const c of cases) {
     it(c.name, () => {
       const top = c.top ?? gh;
       const d = decide(
-        { topUrl: top, frameUrl: c.frame ?? top, confident: c.confident ?? true },
+        { topUrl: top, frameUrl: c.frame ?? top, confident: c.confident ?? true, ...(c.channel ? { channel: c.channel } : {}) },
         c.matches,
         { ...DEFAULT_OPTIONS, autofill: c.autofill ?? true },
       );

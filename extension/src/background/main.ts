@@ -4,8 +4,8 @@
 
 import { isOwnUrl } from "../shared/exturl";
 import { api } from "../shared/api";
-import type { CodeResult, EntryRef, FillPlan, HostParams, Message, MessageType, PopupInit, Reply } from "../shared/messages";
-import { isMessage } from "../shared/messages";
+import type { CodeResult, EntryRef, FillPlan, HostParams, Message, MessageType, PopupInit, Reply, SentChannel } from "../shared/messages";
+import { isMessage, SENT_CHANNELS } from "../shared/messages";
 import { loadOptions } from "../shared/options";
 import { checkChooser, grantChooser, isCandidate } from "./chooser";
 import { clearLater, closeOffscreen } from "./clipboard";
@@ -59,7 +59,7 @@ function frameAllowed(sender: Sender): boolean {
 
 // ---- content script requests ----
 
-async function onFieldFound(sender: Sender, confident: boolean, score: number): Promise<FillPlan> {
+async function onFieldFound(sender: Sender, confident: boolean, score: number, channel: SentChannel | undefined): Promise<FillPlan> {
   const tab = sender.tab!;
   if (!frameAllowed(sender)) return { action: "show", state: "blocked" };
   await recordField(tab.id!, sender.frameId ?? 0, score, sender.url ?? tab.url!, (sender as { documentId?: string }).documentId);
@@ -67,7 +67,7 @@ async function onFieldFound(sender: Sender, confident: boolean, score: number): 
   try {
     // Entries learnt to be HOTP are skipped before a `code` request could advance their counter.
     const entries = await withLearntTypes((await host.request("match", { url: topUrl })).entries);
-    const d = decide({ topUrl, frameUrl: sender.url ?? topUrl, confident }, entries, await loadOptions());
+    const d = decide({ topUrl, frameUrl: sender.url ?? topUrl, confident, ...(channel ? { channel } : {}) }, entries, await loadOptions());
     if ("state" in d) return { action: "show", state: d.state };
     const c = await freshCode({ name: d.fill.name, store: d.fill.store });
     if (c.type !== "totp") {
@@ -304,7 +304,7 @@ function allowed(type: MessageType, sender: Sender): boolean {
 async function handle(msg: Message, sender: Sender): Promise<unknown> {
   switch (msg.type) {
     case "field-found":
-      return onFieldFound(sender, msg.confident, msg.score);
+      return onFieldFound(sender, msg.confident, msg.score, SENT_CHANNELS.has(msg.channel as SentChannel) ? msg.channel : undefined);
     case "field-lost":
       return forgetField(sender.tab!.id!, sender.frameId ?? 0);
     case "fill-request":

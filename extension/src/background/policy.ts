@@ -2,7 +2,7 @@
 // on their own: fill by itself only on a secure page, a confident field and
 // exactly one exact match; never a weak match, never a guess between two.
 
-import type { FieldState, MatchEntry, Options } from "../shared/messages";
+import type { FieldState, MatchEntry, Options, SentChannel } from "../shared/messages";
 import { secureForAutofill } from "./site";
 
 export type Decision = { fill: MatchEntry } | { state: FieldState };
@@ -14,6 +14,8 @@ export interface FieldReport {
   frameUrl: string;
   /** The field scored over the confidence threshold and is empty. */
   confident: boolean;
+  /** The page asks for a code the site sent (SMS, e-mail, voice call, another device): never the TOTP code by itself. */
+  channel?: SentChannel;
 }
 
 /** What to do with a field the content script found, given the host's matches. */
@@ -27,6 +29,8 @@ export function decide(report: FieldReport, matches: MatchEntry[], options: Opti
     report.confident &&
     secureForAutofill(report.topUrl) &&
     secureForAutofill(report.frameUrl) &&
+    // A wrong code burns an attempt: the authenticator's code goes where the page asks for another only when the user says so.
+    !report.channel &&
     only.type !== "hotp";
   return may ? { fill: only } : { state: "offered" };
 }

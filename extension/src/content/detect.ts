@@ -2,6 +2,9 @@
 // Pure DOM code with no extension API, so unit tests can run it on jsdom.
 
 import {
+  APP_CHANNEL,
+  DEVICE_CHANNEL,
+  EMAIL_CHANNEL,
   HARD_NEGATIVE,
   OTHER_AUTOCOMPLETE,
   OTP_CODE_WORD,
@@ -9,10 +12,14 @@ import {
   PAYMENT_CONTEXT,
   PIN,
   RECOVERY,
+  SENT_VERB,
+  SMS_CHANNEL,
   SOFT_NEGATIVE,
+  VOICE_CHANNEL,
   type Words,
   words,
 } from "./keywords";
+import type { SentChannel } from "../shared/messages";
 
 /** A score at or over this makes an input a candidate: the inline icon is offered. */
 export const CANDIDATE = 25;
@@ -325,4 +332,73 @@ export function bestField(inputs: HTMLInputElement[], env: Env): Field | null {
 /** The inputs of a field. */
 export function fieldInputs(f: Field): HTMLInputElement[] {
   return f.kind === "single" ? [f.input] : f.inputs;
+}
+
+// ---- which code the page asks for ----
+
+
+/** The box whose visible text says which code the field takes: its form or dialog, else ancestors holding some text. */
+export function channelBox(el: Element): Element | null {
+  let box = container(el);
+  for (let i = 0; i < 3 && box?.parentElement && box.parentElement.tagName !== "HTML" && (box.textContent?.length ?? 0) < 150; i++) {
+    box = box.parentElement;
+  }
+  return box;
+}
+
+/** Links and buttons offer another method ("Use SMS instead"); they do not say which one the page uses now. */
+const NOT_STATE = new Set(["A", "BUTTON", "SCRIPT", "STYLE", "TEMPLATE", "NOSCRIPT", "SELECT", "OPTION", "SVG"]);
+
+/** The text of box a user sees now: hidden parts, links and buttons left out. */
+function visibleText(box: Element, env: Env): string {
+  let out = "";
+  const walk = (el: Element) => {
+    for (let n = el.firstChild; n && out.length < 3000; n = n.nextSibling) {
+      if (n.nodeType === 3) out += n.nodeValue;
+      else if (n.nodeType === 1) {
+        const c = n as HTMLElement;
+        const role = c.getAttribute("role");
+        if (NOT_STATE.has(c.tagName.toUpperCase()) || role === "button" || role === "link") continue;
+        if (c.hidden || c.getAttribute("aria-hidden") === "true" || (c.tagName !== "INPUT" && !env.visible(c))) continue;
+        out += " ";
+        walk(c);
+        out += " ";
+      }
+    }
+  };
+  walk(box);
+  return out;
+}
+
+function channelIn(w: Words): SentChannel | null {
+  if (SMS_CHANNEL.test(w)) return "sms";
+  if (VOICE_CHANNEL.test(w)) return "voice";
+  if (EMAIL_CHANNEL.test(w)) return "email";
+  if (DEVICE_CHANNEL.test(w)) return "device";
+  return null;
+}
+
+/**
+ * Which code the page shown now asks for in field f: a code the site sent
+ * (text message, e-mail, voice call, another device) or null (the
+ * authenticator app's, or nothing says). The field naming a channel decides
+ * ("SMS code"); else the visible text around it must say both that a code was
+ * sent and how, and must not name an authenticator app (such a page takes its
+ * code too). Only read when a field was found, and cheap when nothing in the
+ * box's raw text says "sent".
+ */
+export function sentChannel(f: Field, env: Env): SentChannel | null {
+  const first = fieldInputs(f)[0]!;
+  const own = ownText(first);
+  // GitHub's SMS step names its field sms_totp: the channel it names first.
+  const named = channelIn(own);
+  if (named && named !== "device") return named;
+  if (APP_CHANNEL.test(own)) return null;
+  const box = channelBox(first);
+  if (!box) return null;
+  const raw = words((box.textContent ?? "").slice(0, 4000));
+  if (!SENT_VERB.test(raw)) return null;
+  const seen = words(visibleText(box, env));
+  if (APP_CHANNEL.test(seen) || !SENT_VERB.test(seen)) return null;
+  return channelIn(seen);
 }

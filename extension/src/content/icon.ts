@@ -10,7 +10,7 @@ export interface InlineIcon {
 }
 
 /** Shows the button at the right end of anchor; onClick runs on a real click only. */
-export function showIcon(anchor: HTMLElement, onClick: () => void): InlineIcon {
+export function showIcon(anchor: HTMLElement, title: string, onClick: () => void): InlineIcon {
   const { host, shadow } = overlay("otpfill-icon");
   const style = document.createElement("style");
   style.textContent =
@@ -20,8 +20,8 @@ export function showIcon(anchor: HTMLElement, onClick: () => void): InlineIcon {
   const button = document.createElement("button");
   button.type = "button";
   button.textContent = "2FA";
-  button.title = "Fill 2FA code (otpfill)";
-  button.setAttribute("aria-label", "Fill 2FA code with otpfill");
+  button.title = title;
+  button.setAttribute("aria-label", `${title.replace(/ \(otpfill\)$/, "")} with otpfill`);
   button.addEventListener("click", (e) => {
     e.preventDefault();
     e.stopPropagation();
@@ -30,6 +30,7 @@ export function showIcon(anchor: HTMLElement, onClick: () => void): InlineIcon {
   // Keep the focus in the field when the button is pressed.
   button.addEventListener("mousedown", (e) => e.preventDefault());
   shadow.append(style, button);
+  if (__OTPFILL_TEST_HOOKS__) host.setAttribute("data-otpfill-title", title);
   pin(host, { width: `${SIZE}px`, height: `${SIZE}px` });
 
   let frame = 0;

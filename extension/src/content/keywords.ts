@@ -163,3 +163,32 @@ export const OTHER_AUTOCOMPLETE = new Set(
     " ",
   ),
 );
+
+// ---- which code the page asks for (docs/DECISIONS.md, "The wrong kind of code") ----
+
+/** Words saying the page sent a code (not that it can): "we sent", "was just sent", "texted". */
+export const SENT_VERB = new Lexicon(
+  "sent|texted|emailed|called|calling|delivered|received|check your|" +
+  "envoye|envoyee|enviado|enviada|enviamos|gesendet|geschickt|inviato|verzonden",
+);
+
+/** A code by text message. */
+export const SMS_CHANNEL = new Lexicon(
+  "sms|text message|text messages|texted|by text|via text|a text|textnachricht|mensaje de texto|mensagem de texto|phone ending|number ending",
+);
+
+/** A code by e-mail. */
+export const EMAIL_CHANNEL = new Lexicon("email|emails|e mail|emailed|inbox|courriel|correo|posteingang");
+
+/** A code by voice call. */
+export const VOICE_CHANNEL = new Lexicon("voice call|phone call|call you|called you|calling|automated call|anruf|appel vocal|llamada");
+
+/** A code shown on, or pushed to, another device the user is signed in on. */
+export const DEVICE_CHANNEL = new Lexicon(
+  "trusted device*|your devices|other device*|another device|device verification|notification",
+);
+
+/** Words saying the code comes from an authenticator app: a page that says so takes the TOTP code, whatever else it mentions. */
+export const APP_CHANNEL = new Lexicon(
+  "totp|authy|code generator|authentication app|verification app|2fa app|mfa app|otp app|your app|the app|mfa device|application d authentification|aplicacion de autenticacion|authenticator*",
+);

@@ -5,9 +5,9 @@
 // never which entry or which code.
 
 import { api, send } from "../shared/api";
-import type { FieldState, FillHow, FillPlan, Message } from "../shared/messages";
+import type { FieldState, FillHow, FillPlan, Message, SentChannel } from "../shared/messages";
 import { isMessage } from "../shared/messages";
-import { bestField, browserEnv, CONFIDENT, eligible, type Field, fieldInputs, findShadowRoots, collectInputs } from "./detect";
+import { bestField, browserEnv, channelBox, CONFIDENT, sentChannel, eligible, type Field, fieldInputs, findShadowRoots, collectInputs } from "./detect";
 import { fillSingle, fillSplit, submitForm } from "./fill";
 import { type Chooser, showChooser } from "./chooser";
 import { type InlineIcon, showIcon } from "./icon";
@@ -26,6 +26,13 @@ const known = new WeakMap<HTMLInputElement, FieldState | "asking">();
 /** States in which the inline button is shown. */
 const ICON_STATES = new Set<FieldState>(["offered", "chooser", "weak"]);
 let current: Field | null = null;
+/** The box whose text says which code the current field takes: a change in it may switch the method (app ↔ SMS). */
+let currentBox: Element | null = null;
+/**
+ * Which code each field found takes, as the page said when last looked at:
+ * a code the site sent, or null (the authenticator app's, or nothing says).
+ */
+const channels = new WeakMap<HTMLInputElement, SentChannel | null>();
 let icon: InlineIcon | null = null;
 let chooser: Chooser | null = null;
 let lastContextTarget: HTMLInputElement | null = null;
@@ -93,9 +100,11 @@ function scan(offerNew = true, thorough = false): void {
   const now = firstInput(field);
   if (before === now) {
     current = field;
+    if (field) recheckChannel(field);
     return;
   }
   current = field;
+  currentBox = field ? channelBox(now!) : null;
   icon?.remove();
   icon = null;
   if (!field) {
@@ -114,6 +123,38 @@ function scan(offerNew = true, thorough = false): void {
   } else if (was !== "asking") {
     setState(was);
     if (ICON_STATES.has(was)) showInlineIcon(field);
+  }
+}
+
+/** Reads which code the page asks for in f now, and says it in the test hooks. */
+function readChannel(f: Field): SentChannel | null {
+  const c = measured(() => sentChannel(f, browserEnv));
+  channels.set(firstInput(f)!, c);
+  if (__OTPFILL_TEST_HOOKS__) root.setAttribute("data-otpfill-channel", c ?? "app");
+  return c;
+}
+
+/**
+ * The page changed around a field already offered: a page that lets the user
+ * switch method (authenticator app ↔ text message) is followed in its current
+ * state. Back to the app's code, a field not filled yet is offered again (and
+ * so may be auto-filled); to a sent code, the inline button says which.
+ */
+function recheckChannel(f: Field): void {
+  const input = firstInput(f)!;
+  if (!channels.has(input)) return;
+  const was = channels.get(input);
+  const state = known.get(input);
+  if (state === "asking" || state === "filled") return;
+  const c = readChannel(f);
+  if (c === was) return;
+  icon?.remove();
+  icon = null;
+  if (!c && state === "offered" && inputsEmpty(f)) {
+    known.set(input, "asking");
+    void offer(f);
+  } else if (state && ICON_STATES.has(state)) {
+    showInlineIcon(f);
   }
 }
 
@@ -136,19 +177,23 @@ const observer = new MutationObserver((records) => {
       if (r.type === "childList") {
         for (const n of Array.from(r.addedNodes)) if (n.nodeType === 1) pendingNodes.push(n as Element);
         relevant = true;
+      } else if (r.type === "characterData") {
+        // Text changed: it matters only where it says which code the field takes.
+        if (currentBox?.contains(r.target)) relevant = true;
       } else {
         const t = r.target as Element;
-        // A style or class change matters only where it can show or hide an input.
-        if (t.tagName === "INPUT" || t.getElementsByTagName("input").length) relevant = true;
+        // A style or class change matters only where it can show or hide an
+        // input, or show the text that says which code the field takes.
+        if (t.tagName === "INPUT" || t.getElementsByTagName("input").length || currentBox?.contains(t)) relevant = true;
       }
     }
     if (relevant) scheduleScan();
   });
 });
-const ATTRS = ["type", "hidden", "style", "class", "disabled", "readonly", "autocomplete", "maxlength", "inputmode"];
+const ATTRS = ["type", "hidden", "style", "class", "disabled", "readonly", "autocomplete", "maxlength", "inputmode", "aria-hidden"];
 function observe(n: Node): void {
   observed.add(n);
-  observer.observe(n, { childList: true, subtree: true, attributes: true, attributeFilter: ATTRS });
+  observer.observe(n, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ATTRS });
 }
 
 // ---- acting on the background's answer ----
@@ -210,7 +255,8 @@ async function offer(f: Field): Promise<void> {
   const confident = f.score >= CONFIDENT && inputsEmpty(f) && performance.now() - lastAutoFill > AUTOFILL_GAP_MS;
   let plan: FillPlan;
   try {
-    plan = await send({ type: "field-found", score: f.score, confident });
+    const channel = readChannel(f);
+    plan = await send({ type: "field-found", score: f.score, confident, ...(channel ? { channel } : {}) });
   } catch {
     return remember(f, "error");
   }
@@ -223,10 +269,22 @@ async function offer(f: Field): Promise<void> {
   await apply(f, plan, "auto");
 }
 
+const ASKED: Record<SentChannel, string> = {
+  sms: "sent by text message",
+  email: "sent by e-mail",
+  voice: "given by a voice call",
+  device: "shown on another device",
+};
+
+/** The inline button's title: which code it fills, and which one the page asked for when that is another. */
+function iconTitle(c: SentChannel | null): string {
+  return c ? `Fill the authenticator-app code (this page asked for a code ${ASKED[c]})` : "Fill 2FA code (otpfill)";
+}
+
 function showInlineIcon(f: Field): void {
   if (icon) return;
   const inputs = fieldInputs(f);
-  icon = showIcon(inputs[inputs.length - 1]!, () => {
+  icon = showIcon(inputs[inputs.length - 1]!, iconTitle(channels.get(inputs[0]!) ?? null), () => {
     void send({ type: "fill-request" })
       .then((plan) => apply(f, plan, "manual"))
       .catch(() => setState("error"));

@@ -130,6 +130,10 @@ export type FieldState =
   | "blocked" // frame is not same-site with the top page
   | "error"; // the host is missing or broken
 
+/** A code the site sent (or shows on another device), which is never the authenticator app's TOTP code. */
+export type SentChannel = "sms" | "email" | "voice" | "device";
+export const SENT_CHANNELS: ReadonlySet<SentChannel> = new Set(["sms", "email", "voice", "device"]);
+
 /** Answer to field-found and fill-request: either a code to fill now, or a state to show. */
 export type FillPlan =
   // origin: the document the code was picked for; the content script fills only if it is still that origin
@@ -173,7 +177,8 @@ export interface PopupInit {
 
 export type Message =
   // content -> background
-  | { type: "field-found"; score: number; confident: boolean }
+  // channel: the page asks for a code the site sent this way (content/detect.ts sentChannel)
+  | { type: "field-found"; score: number; confident: boolean; channel?: SentChannel }
   | { type: "field-lost" }
   | { type: "fill-request" } // the inline icon was clicked
   // background -> content
