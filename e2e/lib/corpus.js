@@ -70,6 +70,9 @@ export const entries = [
   // Two exact matches on one site: a chooser, never a guess.
   entry('notion.so/alice', 'www.notion.so', 'Notion'),
   entry('notion.so/work', 'www.notion.so', 'Notion', { account: 'alice@work.example' }),
+  // Two exact matches on one site, named by account: the page shows which one is signing in.
+  entry('live.com/alice@outlook.com', 'login.live.com', 'Microsoft'),
+  entry('live.com/bob@outlook.com', 'login.live.com', 'Microsoft'),
   // Issuer/account naming: a weak match for weakco.com, offered, not filled.
   entry('Weakco/bob', 'weakco.com', 'Weakco'),
   // An exact match served over plain http: never auto-filled there.
@@ -198,6 +201,8 @@ export const hostAliases = Object.fromEntries(lookalikeHosts.map((h) => [h, 'git
 
 export const special = {
   chooser: page('chooser', 'https://www.notion.so/login/2fa', 'notion.so/alice', 'two exact matches'),
+  // The same two-account site, with the account the page shows: that entry, filled (the other never).
+  account: page('account', 'https://login.live.com/ppsecure', 'live.com/bob@outlook.com', 'two exact matches; the page shows bob@outlook.com'),
   weak: page('weak', 'https://weakco.com/login/2fa', 'Weakco/bob', 'Issuer/account entry'),
   http: page('http', 'http://forum.retroboards.net/ucp.php?mode=2fa', 'retroboards.net/alice', 'plain http page with an exact match'),
   command: page('command', 'https://dashboard.render.com/login/2fa', 'render.com/alice', 'keyboard shortcut fill'),

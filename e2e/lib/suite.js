@@ -368,6 +368,22 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
         });
       });
 
+      test('two exact matches, the page showing which account signs in: that entry\'s code, auto-filled', async () => {
+        const p = special.account;
+        await pool.with(async (page) => {
+          await page.goto(p.url);
+          const outcome = await waitForOutcome(page, p.entry.digits);
+          assert.deepEqual(outcome, { filled: true, state: outcome.state }, `settled in state ${outcome.state} instead of filling bob's code`);
+          for (let t = Date.now(); Date.now() - t < 3_000 && (await page.evaluate(() => document.documentElement.getAttribute('data-otpfill-state'))) !== 'filled';) await sleep(50);
+          const s = await page.evaluate(snapshot);
+          await assertCode(p.entry, s.seen, 'the code of the account the page shows');
+          const other = await expectedCodes(entryByName.get('live.com/alice@outlook.com'));
+          assert.ok(!other.includes(s.seen), 'the other account\'s code was filled (or both share it this period)');
+          assert.equal(s.state, 'filled');
+          assert.deepEqual(s.fields.filter((f) => f.filled).map((f) => f.filled), ['auto']);
+        });
+      });
+
       test('two exact matches: the inline button opens the in-page chooser, which fills the entry picked', async () => {
         const p = special.chooser;
         await pool.with(async (page) => {

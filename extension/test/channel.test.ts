@@ -3,7 +3,7 @@
 // sent code must never get the TOTP code by itself: a wrong code burns an attempt.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { bestField, collectInputs, CONFIDENT, fieldInputs, sentChannel } from "../src/content/detect";
+import { bestField, collectInputs, CONFIDENT, fieldInputs, sentChannel, shownAccounts } from "../src/content/detect";
 import { page, testEnv } from "./dom";
 
 function field(doc: Document) {
@@ -146,5 +146,23 @@ describe("which code the page asks for", () => {
     doc.getElementById("app")!.hidden = false;
     assert.equal(sentChannel(f, testEnv), null, "back to the app");
     assert.equal(fieldInputs(f)[0], doc.getElementById("c"));
+  });
+});
+
+describe("which account is signing in", () => {
+  it("Microsoft's identity banner above the form", () => {
+    const doc = page(`<main><div class="logo">Microsoft</div><div class="identityBanner"><button aria-label="Back">←</button><div id="displayName">Bob@Outlook.com</div></div>
+      <div role="heading">Enter code</div><div>Enter the code displayed in the authenticator app on your mobile device</div>
+      <form><input name="otc" type="tel" maxlength="8" placeholder="Code" aria-label="Code"><input type="submit" value="Verify"></form></main>`);
+    assert.deepEqual(shownAccounts(field(doc), testEnv), ["bob@outlook.com"]);
+  });
+  it("Google's account chip inside the challenge", () => {
+    const doc = page(sent[1]!.html.replace("A text message with a 6-digit verification code was just sent to •••• ••• ••89", "Get a verification code from the Google Authenticator app"));
+    assert.deepEqual(shownAccounts(field(doc), testEnv), ["alice@gmail.com"]);
+  });
+  it("masked and hidden addresses are not accounts; links are left out", () => {
+    const doc = page(`<main><p>We sent a code to a•••••@example.com</p><p hidden>carol@example.com</p><a href="#">Not dave@example.com?</a>
+      <form><label for="c">Verification code</label><input id="c" name="code" autocomplete="one-time-code"></form></main>`);
+    assert.deepEqual(shownAccounts(field(doc), testEnv), []);
   });
 });

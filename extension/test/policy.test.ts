@@ -9,7 +9,7 @@ const weak = (name: string): MatchEntry => ({ name, store: "pass", strength: "we
 const gh = "https://github.com/sessions/two-factor";
 
 describe("auto-fill decision", () => {
-  const cases: { name: string; top?: string; frame?: string; confident?: boolean; channel?: SentChannel; matches: MatchEntry[]; autofill?: boolean; want: string }[] = [
+  const cases: { name: string; top?: string; frame?: string; confident?: boolean; channel?: SentChannel; accounts?: string[]; matches: MatchEntry[]; autofill?: boolean; want: string }[] = [
     { name: "one exact match on https", matches: [exact("github.com/alice")], want: "fill" },
     { name: "one exact match, weak ones beside it", matches: [exact("github.com/alice"), weak("GitHub/bob")], want: "fill" },
     { name: "two exact matches: chooser, never a guess", matches: [exact("github.com/alice"), exact("github.com/bob")], want: "chooser" },
@@ -29,17 +29,25 @@ describe("auto-fill decision", () => {
     { name: "a code on another device: offered", channel: "device", matches: [exact("github.com/alice")], want: "offered" },
     { name: "a sent code, two exact matches: still the chooser", channel: "sms", matches: [exact("github.com/alice"), exact("github.com/bob")], want: "chooser" },
     { name: "a sent code, no entry: no-match", channel: "sms", matches: [], want: "no-match" },
+    // Several accounts on one site: the one the page shows, when only one fits.
+    { name: "two accounts, the page shows one: filled", accounts: ["bob@outlook.com"], matches: [exact("live.com/alice@outlook.com"), exact("live.com/bob@outlook.com")], want: "fill:live.com/bob@outlook.com" },
+    { name: "two accounts, the address in another case: filled", accounts: ["bob@outlook.com"], matches: [exact("live.com/alice@outlook.com"), exact("live.com/Bob@Outlook.com")], want: "fill:live.com/Bob@Outlook.com" },
+    { name: "two accounts, the page shows both: chooser", accounts: ["bob@outlook.com", "alice@outlook.com"], matches: [exact("live.com/alice@outlook.com"), exact("live.com/bob@outlook.com")], want: "chooser" },
+    { name: "two accounts, the page shows another: chooser", accounts: ["carol@outlook.com"], matches: [exact("live.com/alice@outlook.com"), exact("live.com/bob@outlook.com")], want: "chooser" },
+    { name: "a local part alone is not the account: chooser", accounts: ["alice@work.example"], matches: [exact("notion.so/alice"), exact("notion.so/work")], want: "chooser" },
+    { name: "the shown account among weak matches only: still weak", accounts: ["bob@outlook.com"], matches: [weak("Microsoft/bob@outlook.com")], want: "weak" },
+    { name: "the shown account, but the page asks for a sent code: offered", channel: "sms", accounts: ["bob@outlook.com"], matches: [exact("live.com/alice@outlook.com"), exact("live.com/bob@outlook.com")], want: "offered" },
   ];
   for (const c of cases) {
     it(c.name, () => {
       const top = c.top ?? gh;
       const d = decide(
-        { topUrl: top, frameUrl: c.frame ?? top, confident: c.confident ?? true, ...(c.channel ? { channel: c.channel } : {}) },
+        { topUrl: top, frameUrl: c.frame ?? top, confident: c.confident ?? true, ...(c.channel ? { channel: c.channel } : {}), ...(c.accounts ? { accounts: c.accounts } : {}) },
         c.matches,
         { ...DEFAULT_OPTIONS, autofill: c.autofill ?? true },
       );
-      assert.equal("fill" in d ? "fill" : d.state, c.want);
-      if ("fill" in d) assert.equal(d.fill, c.matches.find((m) => m.strength === "exact"));
+      assert.equal("fill" in d ? (c.want.startsWith("fill:") ? `fill:${d.fill.name}` : "fill") : d.state, c.want);
+      if ("fill" in d && c.want === "fill") assert.equal(d.fill, c.matches.find((m) => m.strength === "exact"));
     });
   }
 });

@@ -59,7 +59,7 @@ function frameAllowed(sender: Sender): boolean {
 
 // ---- content script requests ----
 
-async function onFieldFound(sender: Sender, confident: boolean, score: number, channel: SentChannel | undefined): Promise<FillPlan> {
+async function onFieldFound(sender: Sender, confident: boolean, score: number, channel: SentChannel | undefined, accounts: string[]): Promise<FillPlan> {
   const tab = sender.tab!;
   if (!frameAllowed(sender)) return { action: "show", state: "blocked" };
   await recordField(tab.id!, sender.frameId ?? 0, score, sender.url ?? tab.url!, (sender as { documentId?: string }).documentId);
@@ -67,7 +67,7 @@ async function onFieldFound(sender: Sender, confident: boolean, score: number, c
   try {
     // Entries learnt to be HOTP are skipped before a `code` request could advance their counter.
     const entries = await withLearntTypes((await host.request("match", { url: topUrl })).entries);
-    const d = decide({ topUrl, frameUrl: sender.url ?? topUrl, confident, ...(channel ? { channel } : {}) }, entries, await loadOptions());
+    const d = decide({ topUrl, frameUrl: sender.url ?? topUrl, confident, accounts, ...(channel ? { channel } : {}) }, entries, await loadOptions());
     if ("state" in d) return { action: "show", state: d.state };
     const c = await freshCode({ name: d.fill.name, store: d.fill.store });
     if (c.type !== "totp") {
@@ -292,6 +292,11 @@ function fromOffscreen(sender: Sender): boolean {
   return sender.id === api.runtime.id && sender.tab === undefined && isOwnUrl(sender.url, "offscreen.html");
 }
 
+/** The addresses a content script reported, as strings (at most 10, each short); anything else is dropped. */
+function accountList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((a): a is string => typeof a === "string" && a.length <= 254).slice(0, 10) : [];
+}
+
 /** Whether a message of this type is taken from this sender. Anything else is ignored. */
 function allowed(type: MessageType, sender: Sender): boolean {
   if (CONTENT_TYPES.has(type)) return fromContentScript(sender);
@@ -304,7 +309,7 @@ function allowed(type: MessageType, sender: Sender): boolean {
 async function handle(msg: Message, sender: Sender): Promise<unknown> {
   switch (msg.type) {
     case "field-found":
-      return onFieldFound(sender, msg.confident, msg.score, SENT_CHANNELS.has(msg.channel as SentChannel) ? msg.channel : undefined);
+      return onFieldFound(sender, msg.confident, msg.score, SENT_CHANNELS.has(msg.channel as SentChannel) ? msg.channel : undefined, accountList(msg.accounts));
     case "field-lost":
       return forgetField(sender.tab!.id!, sender.frameId ?? 0);
     case "fill-request":

@@ -16,12 +16,31 @@ export interface FieldReport {
   confident: boolean;
   /** The page asks for a code the site sent (SMS, e-mail, voice call, another device): never the TOTP code by itself. */
   channel?: SentChannel;
+  /** E-mail addresses the page shows around the field (lower case): which account is signing in. */
+  accounts?: string[];
+}
+
+/**
+ * The one exact match whose name's account segment (after the last "/") is an
+ * address the page shows, when exactly one is; else none. Only the whole
+ * address counts: notion.so/alice is not alice@work.example.
+ */
+export function pickByAccount(exact: MatchEntry[], accounts: string[] | undefined): MatchEntry | undefined {
+  if (!accounts?.length) return undefined;
+  const shown = new Set(accounts.map((a) => a.toLowerCase()));
+  const hits = exact.filter((m) => shown.has(m.name.slice(m.name.lastIndexOf("/") + 1).toLowerCase()));
+  return hits.length === 1 ? hits[0] : undefined;
 }
 
 /** What to do with a field the content script found, given the host's matches. */
 export function decide(report: FieldReport, matches: MatchEntry[], options: Options): Decision {
-  const exact = matches.filter((m) => m.strength === "exact");
-  if (exact.length > 1) return { state: "chooser" };
+  let exact = matches.filter((m) => m.strength === "exact");
+  if (exact.length > 1) {
+    // Several accounts on the site: the one the page says is signing in, when only one fits.
+    const picked = pickByAccount(exact, report.accounts);
+    if (!picked) return { state: "chooser" };
+    exact = [picked];
+  }
   if (exact.length === 0) return { state: matches.some((m) => m.strength === "weak") ? "weak" : "no-match" };
   const only = exact[0]!;
   const may =

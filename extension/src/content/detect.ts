@@ -402,3 +402,22 @@ export function sentChannel(f: Field, env: Env): SentChannel | null {
   if (APP_CHANNEL.test(seen) || !SENT_VERB.test(seen)) return null;
   return channelIn(seen);
 }
+
+// ---- which account is signing in ----
+
+const EMAIL = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/gi;
+
+/**
+ * The e-mail addresses shown near field f (its box and up to its page's main
+ * part, visible text only), lower case: the account signing in, when a site has
+ * several. Masked ones ("a•••@example.com") are not addresses.
+ */
+export function shownAccounts(f: Field, env: Env): string[] {
+  const first = fieldInputs(f)[0]!;
+  let box = channelBox(first);
+  for (let i = 0; i < 3 && box?.parentElement && box.tagName !== "MAIN" && box.parentElement.tagName !== "HTML"; i++) box = box.parentElement;
+  if (!box || !(box.textContent ?? "").includes("@")) return [];
+  const out = new Set<string>();
+  for (const m of visibleText(box, env).matchAll(EMAIL)) out.add(m[0].toLowerCase());
+  return [...out];
+}

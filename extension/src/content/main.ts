@@ -7,7 +7,7 @@
 import { api, send } from "../shared/api";
 import type { FieldState, FillHow, FillPlan, Message, SentChannel } from "../shared/messages";
 import { isMessage } from "../shared/messages";
-import { bestField, browserEnv, channelBox, CONFIDENT, sentChannel, eligible, type Field, fieldInputs, findShadowRoots, collectInputs } from "./detect";
+import { bestField, browserEnv, channelBox, CONFIDENT, sentChannel, shownAccounts, eligible, type Field, fieldInputs, findShadowRoots, collectInputs } from "./detect";
 import { fillSingle, fillSplit, submitForm } from "./fill";
 import { type Chooser, showChooser } from "./chooser";
 import { type InlineIcon, showIcon } from "./icon";
@@ -256,7 +256,8 @@ async function offer(f: Field): Promise<void> {
   let plan: FillPlan;
   try {
     const channel = readChannel(f);
-    plan = await send({ type: "field-found", score: f.score, confident, ...(channel ? { channel } : {}) });
+    const accounts = measured(() => shownAccounts(f, browserEnv));
+    plan = await send({ type: "field-found", score: f.score, confident, ...(channel ? { channel } : {}), ...(accounts.length ? { accounts } : {}) });
   } catch {
     return remember(f, "error");
   }

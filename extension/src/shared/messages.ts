@@ -178,7 +178,8 @@ export interface PopupInit {
 export type Message =
   // content -> background
   // channel: the page asks for a code the site sent this way (content/detect.ts sentChannel)
-  | { type: "field-found"; score: number; confident: boolean; channel?: SentChannel }
+  // accounts: e-mail addresses shown near the field (content/detect.ts shownAccounts)
+  | { type: "field-found"; score: number; confident: boolean; channel?: SentChannel; accounts?: string[] }
   | { type: "field-lost" }
   | { type: "fill-request" } // the inline icon was clicked
   // background -> content
