@@ -81,9 +81,12 @@ rounds native \
 
 echo "== save end to end (encrypt, rename, git commit) against pass otp insert"
 pass git init >/dev/null
-uri='otpauth://totp/Example:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Example'
-"$frame" "{\"id\":\"1\",\"action\":\"save\",\"url\":\"https://example.com/\",\"uri\":\"$uri\",\"name\":\"bench/save\",\"overwrite\":true}" > "$work/save.req"
+uri='otpauth://totp/Example:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Example'
+# The entry is named after the request's site: a save may replace only an
+# entry of the site it comes from (site binding), so every run really writes.
+"$frame" "{\"id\":\"1\",\"action\":\"save\",\"url\":\"https://example.com/\",\"uri\":\"$uri\",\"name\":\"bench/example.com\",\"overwrite\":true}" > "$work/save.req"
 printf '%s\n' "$uri" > "$work/uri.txt"
+"$otpfill" chrome-extension://x/ < "$work/save.req" | grep -aq '"ok":true' || { echo "bench: the save request is refused:" >&2; "$otpfill" chrome-extension://x/ < "$work/save.req" | tr -c '[:print:]' ' ' >&2; exit 1; }
 hyperfine -N --warmup 2 --runs 20 --export-json "$out/save.json" \
   -n 'otpfill save' "sh -c '$otpfill chrome-extension://x/ < $work/save.req'" \
   -n 'pass otp insert -f' "sh -c 'pass otp insert -f bench/passsave < $work/uri.txt'"
