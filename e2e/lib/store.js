@@ -106,6 +106,19 @@ export async function suiteStore(world, folder, uris = {}) {
   return { env, world: browserWorld };
 }
 
+/** The codes of an entry's recovery-codes block, as `pass show` prints it (the host's format: a header, then the codes indented). */
+export function recoveryBlock(text) {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => l.trim().toLowerCase() === 'recovery-codes:');
+  if (at < 0) return [];
+  const out = [];
+  for (const l of lines.slice(at + 1)) {
+    if (!/^\s+\S/.test(l)) break;
+    out.push(l.trim());
+  }
+  return out;
+}
+
 /**
  * expectedCodes returns oathtool's codes for the time step at `at` and its
  * neighbours (the extension may wait for the next code when the current one

@@ -20,7 +20,7 @@ import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
 import { bank, evilCodes, pages, regeneratedCodes } from '../lib/hostile.js';
 import { run, skipReason, sleep } from '../lib/proc.js';
 import { keyURI, recoveryCodes } from '../lib/setup-corpus.js';
-import { expectedCodes, suiteStore } from '../lib/store.js';
+import { expectedCodes, recoveryBlock, suiteStore } from '../lib/store.js';
 import { paths, setupWorld, toolRequirements } from '../lib/world.js';
 
 const extensionBuilt = (dir) => (fs.existsSync(path.join(dir, 'manifest.json')) ? dir : '');
@@ -44,19 +44,6 @@ if (!chromiumSkip || !firefoxSkip) {
 async function assertCode(key, value, what) {
   const codes = await expectedCodes(key);
   assert.ok(codes.includes(value), `${what}: got ${JSON.stringify(value)}, oathtool says ${codes.join(' / ')}`);
-}
-
-/** The codes of an entry's recovery-codes block, as `pass show` prints it. */
-function recoveryBlock(text) {
-  const lines = text.split('\n');
-  const at = lines.findIndex((l) => l.trim().toLowerCase() === 'recovery-codes:');
-  if (at < 0) return [];
-  const out = [];
-  for (const l of lines.slice(at + 1)) {
-    if (!/^\s+\S/.test(l)) break;
-    out.push(l.trim());
-  }
-  return out;
 }
 
 /** Whatever an extension page could send the background to get a code or entry names (run in that page). */

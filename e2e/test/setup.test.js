@@ -14,7 +14,7 @@ import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
 import { speedPages } from '../lib/corpus.js';
 import { run, skipReason, sleep } from '../lib/proc.js';
 import { existingEntries, keyURI, noOfferPages, setupPages, setupSpecial } from '../lib/setup-corpus.js';
-import { expectedCodes, suiteStore } from '../lib/store.js';
+import { expectedCodes, recoveryBlock, suiteStore } from '../lib/store.js';
 import { artifactsDir, paths, setupWorld, toolRequirements } from '../lib/world.js';
 
 const extensionBuilt = (dir) => (fs.existsSync(path.join(dir, 'manifest.json')) ? dir : '');
@@ -65,19 +65,6 @@ function storeTools(env) {
       return files.sort();
     },
   };
-}
-
-/** The codes of an entry's recovery-codes block, as `pass show` prints it (the host's format: a header, then the codes indented). */
-function recoveryBlock(text) {
-  const lines = text.split('\n');
-  const at = lines.findIndex((l) => l.trim().toLowerCase() === 'recovery-codes:');
-  if (at < 0) return [];
-  const out = [];
-  for (const l of lines.slice(at + 1)) {
-    if (!/^\s+\S/.test(l)) break;
-    out.push(l.trim());
-  }
-  return out;
 }
 
 async function assertCode(key, value, what) {

@@ -19,6 +19,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/otpfill/otpfill/host/internal/realstore"
 	"time"
 
 	"github.com/otpfill/otpfill/host/otp"
@@ -466,32 +468,9 @@ func TestGoogleIndependent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := zbarimg(t, pngData); len(got) != 1 || got[0] != u {
+		if got := realstore.Zbarimg(t, pngData); len(got) != 1 || got[0] != u {
 			t.Errorf("zbarimg reads code %d as %q, want the payload", i, got)
 		}
-	}
-}
-
-// zbarimg decodes every QR code of an image with the zbar tool.
-func zbarimg(t *testing.T, img []byte) []string {
-	t.Helper()
-	requireTool(t, "zbarimg")
-	file := filepath.Join(t.TempDir(), "qr.png")
-	os.WriteFile(file, img, 0o600)
-	out, err := exec.Command("zbarimg", "--quiet", "--raw", file).Output()
-	if err != nil {
-		t.Fatalf("zbarimg: %v", err)
-	}
-	return strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
-}
-
-func requireTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is required in CI", name)
-		}
-		t.Skipf("%s not installed", name)
 	}
 }
 
@@ -553,7 +532,7 @@ func checkSelfContained(t *testing.T, page string) {
 // qrencode draws text as a PNG with the qrencode tool.
 func qrencode(t *testing.T, text string, args ...string) []byte {
 	t.Helper()
-	requireTool(t, "qrencode")
+	realstore.Require(t, "qrencode")
 	out, err := exec.Command("qrencode", append([]string{"-o", "-", "-t", "PNG"}, append(args, text)...)...).Output()
 	if err != nil {
 		t.Fatalf("qrencode: %v", err)

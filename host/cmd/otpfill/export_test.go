@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/otpfill/otpfill/host/internal/realstore"
 )
 
 // exportExtra are entries added to the fixture for the export tests: the
@@ -215,13 +217,13 @@ func TestCLIExportRoundTrip(t *testing.T) {
 		t.Fatalf("google PNGs: exit %d, files %q", code, pngs)
 	}
 	pngData := checkSecretFile(t, pngs[0])
-	if got := zbarimg(t, pngData); len(got) != 1 || !strings.HasPrefix(got[0], "otpauth-migration://offline?data=") {
+	if got := realstore.Zbarimg(t, pngData); len(got) != 1 || !strings.HasPrefix(got[0], "otpauth-migration://offline?data=") {
 		t.Errorf("zbarimg reads the Google PNG as %q", got)
 	}
 	e.importCompare("google PNG", "", googleWant, pngs...)
 
 	// A picture of one key, drawn by qrencode.
-	requireTool(t, "qrencode")
+	realstore.Require(t, "qrencode")
 	qrFile := filepath.Join(dir, "alice.png")
 	if out, err := exec.Command("qrencode", "-s", "5", "-o", qrFile, byName[alice.name]).CombinedOutput(); err != nil {
 		t.Fatalf("qrencode: %v: %s", err, out)
@@ -244,31 +246,6 @@ func TestCLIExportRoundTrip(t *testing.T) {
 	e.importCompare("JPEG", "", []string{byName[alice.name]}, jpgFile)
 }
 
-// zbarimg decodes every QR code of an image file's content.
-func zbarimg(t *testing.T, img []byte) []string {
-	t.Helper()
-	requireTool(t, "zbarimg")
-	file := filepath.Join(t.TempDir(), "qr.png")
-	os.WriteFile(file, img, 0o600)
-	out, err := exec.Command("zbarimg", "--quiet", "--raw", file).Output()
-	if err != nil {
-		t.Fatalf("zbarimg: %v", err)
-	}
-	return strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
-}
-
-func requireTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is required in CI", name)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
-
 // chromium finds the browser the e2e tests use.
 func chromium(t *testing.T) string {
 	t.Helper()
@@ -278,7 +255,9 @@ func chromium(t *testing.T) string {
 	if _, err := os.Stat("/usr/lib/chromium/chromium"); err == nil {
 		return "/usr/lib/chromium/chromium"
 	}
-	return requireTool(t, "chromium")
+	realstore.Require(t, "chromium")
+	p, _ := exec.LookPath("chromium")
+	return p
 }
 
 // TestCLIPaperKit: the paper kit of the whole store, rendered by headless
@@ -319,7 +298,7 @@ func TestCLIPaperKit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := zbarimg(t, data)
+	got := realstore.Zbarimg(t, data)
 	slices.Sort(got)
 	if want := sortedValues(byName); !slices.Equal(got, want) {
 		t.Errorf("zbarimg reads the rendered kit as\n%s\nwant every entry's URI\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -41,6 +41,22 @@ func Require(t testing.TB, programs ...string) {
 	}
 }
 
+// Zbarimg decodes every QR code of an image with the zbar tool, an
+// implementation independent of otpfill's own reader.
+func Zbarimg(t testing.TB, img []byte) []string {
+	t.Helper()
+	Require(t, "zbarimg")
+	file := filepath.Join(t.TempDir(), "qr.png")
+	if err := os.WriteFile(file, img, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("zbarimg", "--quiet", "--raw", file).Output()
+	if err != nil {
+		t.Fatalf("zbarimg: %v", err)
+	}
+	return strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+}
+
 // New makes a GNUPGHOME (under a short /tmp path: gpg-agent's socket path is
 // length-limited) and an empty HOME; the store folder is HOME/store, not yet
 // initialised. The agent is stopped at cleanup.
