@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -163,6 +164,10 @@ func TestDirectFallsBack(t *testing.T) {
 	})
 	t.Run("no agent running", func(t *testing.T) {
 		e.Run("", "gpgconf", "--kill", "gpg-agent")
+		// gpgconf returns once the agent has been told to stop; until it
+		// has closed its socket a dial may still reach it (and then fail
+		// mid-request, which is a plain fallback, not a moved agent).
+		waitSocketGone(t, strings.TrimSpace(e.Run("", "gpgconf", "--list-dirs", "agent-socket")))
 		got, n := decrypt(t, newDirectEngine(e, gpg, cache), binary)
 		if got != plain || n != 1 {
 			t.Fatalf("got %q with %d gpg runs, want gpg (which starts the agent) once", got, n)
@@ -371,5 +376,23 @@ func BenchmarkDecrypt(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// waitSocketGone waits until nothing accepts connections at the Unix socket
+// path.
+func waitSocketGone(t *testing.T, path string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial("unix", path)
+		if err != nil {
+			return
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatalf("gpg-agent still accepts connections at %s 10 s after gpgconf --kill", path)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
