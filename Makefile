@@ -17,12 +17,8 @@ all: build
 
 build: host extension
 
-# The host is one short process per request that never runs a GC cycle. Go
-# 1.26's default GC (Green Tea) keeps each small span's mark bits at the end of
-# the span, so every span touched at start-up costs a second page fault: ~37
-# more faults and 1.5-3 ms per request on this project's test VM (see
-# docs/DECISIONS.md). Build without it while the toolchain still offers the
-# choice; a toolchain that does not know the experiment builds with its default.
+# Static, and without Go 1.26's Green Tea GC while the toolchain still offers
+# the choice: why is "The host is built for a short life" in docs/DECISIONS.md.
 HOST_GOEXPERIMENT ?= $(shell GOEXPERIMENT=nogreenteagc $(GO) env GOEXPERIMENT 2>/dev/null)
 
 host:

@@ -20,7 +20,7 @@ export GOTOOLCHAIN=local LC_ALL=C
 VERSION=${VERSION:-$(git describe --tags --always --dirty)}
 SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct)}
 export SOURCE_DATE_EPOCH
-# As `make host`: without the Green Tea GC where the toolchain still has the choice (see Makefile).
+# As `make host`: static, without the Green Tea GC where the toolchain still has the choice (docs/DECISIONS.md).
 goexp=$(GOEXPERIMENT=nogreenteagc "$GO" env GOEXPERIMENT 2>/dev/null || true)
 
 rm -rf "$out"
