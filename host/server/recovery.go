@@ -1,0 +1,112 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"unicode"
+
+	"github.com/otpfill/otpfill/host/entry"
+	"github.com/otpfill/otpfill/host/match"
+	"github.com/otpfill/otpfill/host/store"
+	"github.com/otpfill/otpfill/protocol"
+)
+
+// save_recovery: a site's recovery codes, kept in its entry.
+
+const (
+	maxRecoveryCodes   = 64
+	maxRecoveryCodeLen = 64
+)
+
+func (s *Server) saveRecovery(ctx context.Context, p protocol.SaveRecoveryParams) (protocol.SaveRecoveryResult, error) {
+	if len(p.Codes) == 0 {
+		return protocol.SaveRecoveryResult{}, badRequest(`"codes" must list at least one recovery code`)
+	}
+	if len(p.Codes) > maxRecoveryCodes {
+		return protocol.SaveRecoveryResult{}, badRequest(`"codes" lists more than %d codes`, maxRecoveryCodes)
+	}
+	codes := make([]string, 0, len(p.Codes))
+	for i, c := range p.Codes {
+		c = strings.TrimSpace(c)
+		if c == "" || len(c) > maxRecoveryCodeLen || strings.IndexFunc(c, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) >= 0 {
+			return protocol.SaveRecoveryResult{}, badRequest(`recovery code %d is empty, longer than %d characters, or holds control characters`, i+1, maxRecoveryCodeLen)
+		}
+		codes = append(codes, c)
+	}
+	if p.URL == "" {
+		return protocol.SaveRecoveryResult{}, badRequest(`"url" is missing`)
+	}
+	site, err := match.ParseSite(p.URL)
+	if err != nil {
+		return protocol.SaveRecoveryResult{}, err
+	}
+	name := p.Name
+	if name == "" {
+		ref, err := s.exactOne(ctx, p.URL)
+		if err != nil {
+			return protocol.SaveRecoveryResult{}, err
+		}
+		name = ref.Name
+	}
+	if err := store.ValidateName(name); err != nil {
+		return protocol.SaveRecoveryResult{}, err
+	}
+	targets, err := s.writers(p.Store)
+	if err != nil {
+		return protocol.SaveRecoveryResult{}, err
+	}
+	res := protocol.SaveRecoveryResult{Name: name}
+	var steps []undoStep
+	for i, w := range targets {
+		step, replaced, err := s.saveRecoveryOne(ctx, w, name, codes, site)
+		if err != nil {
+			if i == 0 {
+				return protocol.SaveRecoveryResult{}, err
+			}
+			s.Log.Warn().Str("store", w.ID()).Str("entry", name).Err(err).Msg("backup copy of recovery codes not saved")
+			continue
+		}
+		if len(steps) == 0 {
+			res.Replaced = replaced
+		}
+		steps = append(steps, step)
+		res.Stores = append(res.Stores, w.ID())
+	}
+	res.Undo = s.undos.add(name, steps)
+	return res, nil
+}
+
+// saveRecoveryOne puts codes into one store's entry, which must be bound to
+// site if it exists. It returns how to undo that, and how many codes the
+// entry held before.
+func (s *Server) saveRecoveryOne(ctx context.Context, w store.Writer, name string, codes []string, site match.Site) (undoStep, int, error) {
+	unlock, err := s.lock(w.ID(), name)
+	if err != nil {
+		return undoStep{}, 0, err
+	}
+	defer unlock()
+	old, err := w.Read(ctx, name)
+	exists := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return undoStep{}, 0, err
+	}
+	if exists {
+		if err := s.checkBound(site, w.ID(), name); err != nil {
+			clear(old)
+			return undoStep{}, 0, err
+		}
+	}
+	updated := entry.SetRecoveryCodes(old, codes)
+	defer clear(updated)
+	if err := w.Write(ctx, name, updated, exists); err != nil {
+		clear(old)
+		return undoStep{}, 0, err
+	}
+	step := undoStep{w: w, name: name, prev: old, created: !exists}
+	if !exists {
+		s.made.add(w.ID(), name, site)
+	}
+	step.stamp, step.stampErr = s.stamp(ctx, w, name)
+	return step, len(entry.RecoveryCodes(old)), nil
+}
