@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/otpfill/otpfill/host/backup"
@@ -35,30 +36,32 @@ func (s *Server) advanceBackup(ctx context.Context, storeID, name string, key *o
 	ctx, cancel := context.WithTimeout(ctx, backupTimeout)
 	defer cancel()
 	log := s.Log.With().Str("store", partnerID).Str("entry", name).Logger()
-	unlock, err := s.lock(partnerID, name)
-	if err != nil {
+	read := false
+	step, err := s.modify(ctx, w, name, change{
+		mustExist: true,
+		edit: func(content []byte, _ bool) ([]byte, bool, error) {
+			read = true
+			other, err := entry.Parse(content)
+			if err != nil || !backup.SameKey(key, other) {
+				log.Debug().Msg("the backup copy holds another key: left for `otpfill backup status`")
+				return nil, false, errNoChange
+			}
+			if other.Counter >= key.Counter {
+				return nil, false, errNoChange
+			}
+			other.Counter = key.Counter
+			return entry.SetURI(content, other.URI()), false, nil
+		},
+	})
+	clear(step.prev)
+	var lockErr *lockError
+	switch {
+	case err == nil:
+	case errors.As(err, &lockErr):
 		log.Warn().Err(err).Msg("the backup copy's HOTP counter was not advanced")
-		return
-	}
-	defer unlock()
-	content, err := w.Read(ctx, name)
-	if err != nil {
+	case !read:
 		log.Debug().Err(err).Msg("no backup copy to advance")
-		return
-	}
-	defer clear(content)
-	other, err := entry.Parse(content)
-	if err != nil || !backup.SameKey(key, other) {
-		log.Debug().Msg("the backup copy holds another key: left for `otpfill backup status`")
-		return
-	}
-	if other.Counter >= key.Counter {
-		return
-	}
-	other.Counter = key.Counter
-	updated := entry.SetURI(content, other.URI())
-	defer clear(updated)
-	if err := w.Write(ctx, name, updated, true); err != nil {
+	default:
 		log.Warn().Err(err).Msg("the backup copy's HOTP counter was not advanced (run `otpfill backup sync`)")
 	}
 }
@@ -95,5 +98,5 @@ func (s *Server) restamp(ctx context.Context, step *undoStep) {
 		return
 	}
 	defer unlock()
-	step.stamp, step.stampErr = s.stamp(ctx, step.w, step.name)
+	s.stampNow(ctx, step)
 }

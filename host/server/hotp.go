@@ -16,43 +16,44 @@ func (s *Server) nextHOTP(ctx context.Context, st store.Store, name string, save
 	if !ok {
 		return "", fmt.Errorf("%w: store %s is read-only, so its HOTP counters cannot advance", errForbidden, st.ID())
 	}
-	unlock, err := s.lock(st.ID(), name)
-	if err != nil {
-		return "", err
-	}
-	defer func() { unlock() }()
+	var code string
+	var key *otp.Key
 	// Read again under the lock: another process may have advanced it.
-	content, err := w.Read(ctx, name)
+	step, err := s.modify(ctx, w, name, change{
+		mustExist: true,
+		edit: func(content []byte, _ bool) ([]byte, bool, error) {
+			var err error
+			key, err = entry.Parse(content)
+			if err != nil {
+				return nil, false, fmt.Errorf("%s: %w", name, err)
+			}
+			if key.Type != otp.HOTP {
+				return nil, false, fmt.Errorf("%s: %w: the entry changed while being read", name, otp.ErrInvalidURI)
+			}
+			next, err := key.NextCounter()
+			if err != nil {
+				return nil, false, fmt.Errorf("%s: %w", name, err)
+			}
+			key.Counter = next
+			if code, err = key.HOTP(key.Counter); err != nil {
+				return nil, false, fmt.Errorf("%s: %w", name, err)
+			}
+			return entry.SetURI(content, key.URI()), false, nil
+		},
+		after: func(*undoStep) {
+			if saved != nil && saved.w.ID() == w.ID() && saved.name == name {
+				s.stampNow(ctx, saved)
+			}
+		},
+	})
+	clear(step.prev)
 	if err != nil {
+		if code != "" {
+			// The edit was made: its write failed.
+			return "", fmt.Errorf("cannot advance the HOTP counter of %s: %w", name, err)
+		}
 		return "", err
 	}
-	defer clear(content)
-	key, err := entry.Parse(content)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
-	}
-	if key.Type != otp.HOTP {
-		return "", fmt.Errorf("%s: %w: the entry changed while being read", name, otp.ErrInvalidURI)
-	}
-	next, err := key.NextCounter()
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
-	}
-	key.Counter = next
-	code, err := key.HOTP(key.Counter)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", name, err)
-	}
-	updated := entry.SetURI(content, key.URI())
-	defer clear(updated)
-	if err := w.Write(ctx, name, updated, true); err != nil {
-		return "", fmt.Errorf("cannot advance the HOTP counter of %s: %w", name, err)
-	}
-	if saved != nil && saved.w.ID() == w.ID() && saved.name == name {
-		saved.stamp, saved.stampErr = s.stamp(ctx, w, name)
-	}
-	unlock()
-	unlock = func() {}
 	s.advanceBackup(ctx, st.ID(), name, key)
 	return code, nil
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"unicode"
 
@@ -81,32 +80,24 @@ func (s *Server) saveRecovery(ctx context.Context, p protocol.SaveRecoveryParams
 // site if it exists. It returns how to undo that, and how many codes the
 // entry held before.
 func (s *Server) saveRecoveryOne(ctx context.Context, w store.Writer, name string, codes []string, site match.Site) (undoStep, int, error) {
-	unlock, err := s.lock(w.ID(), name)
+	step, err := s.modify(ctx, w, name, change{
+		edit: func(old []byte, found bool) ([]byte, bool, error) {
+			if found {
+				if err := s.checkBound(site, w.ID(), name); err != nil {
+					return nil, false, err
+				}
+			}
+			return entry.SetRecoveryCodes(old, codes), false, nil
+		},
+		after: func(step *undoStep) {
+			if step.created {
+				s.made.add(w.ID(), name, site)
+			}
+			s.stampNow(ctx, step)
+		},
+	})
 	if err != nil {
 		return undoStep{}, 0, err
 	}
-	defer unlock()
-	old, err := w.Read(ctx, name)
-	exists := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return undoStep{}, 0, err
-	}
-	if exists {
-		if err := s.checkBound(site, w.ID(), name); err != nil {
-			clear(old)
-			return undoStep{}, 0, err
-		}
-	}
-	updated := entry.SetRecoveryCodes(old, codes)
-	defer clear(updated)
-	if err := w.Write(ctx, name, updated, exists); err != nil {
-		clear(old)
-		return undoStep{}, 0, err
-	}
-	step := undoStep{w: w, name: name, prev: old, created: !exists}
-	if !exists {
-		s.made.add(w.ID(), name, site)
-	}
-	step.stamp, step.stampErr = s.stamp(ctx, w, name)
-	return step, len(entry.RecoveryCodes(old)), nil
+	return step, len(entry.RecoveryCodes(step.prev)), nil
 }

@@ -168,44 +168,26 @@ func (s *Server) saveKey(ctx context.Context, name string, key *otp.Key, target 
 // It returns how to undo the write: the entry's previous content (none if it
 // did not exist) and the stamp of what was written.
 func (s *Server) saveOne(ctx context.Context, w store.Writer, name, uri string, overwrite bool, site *match.Site) (undoStep, error) {
-	unlock, err := s.lock(w.ID(), name)
-	if err != nil {
-		return undoStep{}, err
-	}
-	defer unlock()
-	step := undoStep{w: w, name: name}
-	old, err := w.Read(ctx, name)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		if err := w.Write(ctx, name, []byte(uri+"\n"), false); err != nil {
-			return undoStep{}, err
-		}
-		step.created = true
-		if site != nil {
-			s.made.add(w.ID(), name, *site)
-		}
-		step.stamp, step.stampErr = s.stamp(ctx, w, name)
-		return step, nil
-	case err != nil:
-		return undoStep{}, err
-	}
-	if site != nil {
-		if err := s.checkBound(*site, w.ID(), name); err != nil {
-			clear(old)
-			return undoStep{}, err
-		}
-	}
-	if _, perr := entry.Parse(old); !errors.Is(perr, entry.ErrNoOTP) && !overwrite {
-		clear(old)
-		return undoStep{}, fmt.Errorf("%w: %s already holds an OTP secret (confirm to replace it)", store.ErrExists, name)
-	}
-	updated := entry.SetURI(old, uri)
-	defer clear(updated)
-	if err := w.Write(ctx, name, updated, true); err != nil {
-		clear(old)
-		return undoStep{}, err
-	}
-	step.prev = old
-	step.stamp, step.stampErr = s.stamp(ctx, w, name)
-	return step, nil
+	return s.modify(ctx, w, name, change{
+		edit: func(old []byte, found bool) ([]byte, bool, error) {
+			if !found {
+				return []byte(uri + "\n"), false, nil
+			}
+			if site != nil {
+				if err := s.checkBound(*site, w.ID(), name); err != nil {
+					return nil, false, err
+				}
+			}
+			if _, perr := entry.Parse(old); !errors.Is(perr, entry.ErrNoOTP) && !overwrite {
+				return nil, false, fmt.Errorf("%w: %s already holds an OTP secret (confirm to replace it)", store.ErrExists, name)
+			}
+			return entry.SetURI(old, uri), false, nil
+		},
+		after: func(step *undoStep) {
+			if step.created && site != nil {
+				s.made.add(w.ID(), name, *site)
+			}
+			s.stampNow(ctx, step)
+		},
+	})
 }

@@ -147,23 +147,18 @@ func (s *Server) undo(ctx context.Context, p protocol.UndoParams) (protocol.Undo
 	res := protocol.UndoResult{Name: rec.name}
 	var firstErr error
 	for _, st := range rec.steps {
-		err := func() error {
-			unlock, err := s.lock(st.w.ID(), st.name)
-			if err != nil {
-				return err
-			}
-			defer unlock()
+		_, err := s.modify(ctx, st.w, st.name, change{
 			// Checked again under the lock: the check above ran unlocked
 			// between stores.
-			if err := s.unchanged(ctx, st, true); err != nil {
-				return err
-			}
-			if st.created {
-				s.made.forget(st.w.ID(), st.name)
-				return st.w.Remove(ctx, st.name)
-			}
-			return st.w.Write(ctx, st.name, st.prev, true)
-		}()
+			check: func() error { return s.unchanged(ctx, st, true) },
+			blind: true,
+			edit: func([]byte, bool) ([]byte, bool, error) {
+				if st.created {
+					s.made.forget(st.w.ID(), st.name)
+				}
+				return st.prev, st.created, nil
+			},
+		})
 		if err != nil {
 			s.Log.Warn().Str("store", st.w.ID()).Str("entry", st.name).Err(err).Msg("undo failed")
 			if firstErr == nil {
