@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/otpfill/otpfill/host/pgp"
+	"github.com/otpfill/otpfill/host/pgp/agent"
 )
 
 // DefaultTimeout bounds one gpg run. Decryption may wait for the user at a
@@ -71,9 +72,9 @@ type Engine struct {
 	env     []string // nil: inherit
 	timeout time.Duration
 	log     zerolog.Logger
-	// cacheDir holds the direct path's key table; "" disables that path.
-	cacheDir string
-	direct   direct
+	// agentEngine is the agent path, tried first (nil: disabled). It is
+	// embedded so that its key table is the engine's.
+	*agentEngine
 }
 
 // Options configure an Engine.
@@ -84,7 +85,7 @@ type Options struct {
 	Timeout time.Duration // 0: DefaultTimeout
 	Log     zerolog.Logger
 	// CacheDir, when set, lets Decrypt ask a running gpg-agent directly
-	// (see direct.go), keeping a table of public key data there. Empty
+	// (see agentEngine), keeping a table of public key data there. Empty
 	// always runs gpg.
 	CacheDir string
 }
@@ -95,7 +96,11 @@ func New(o Options) *Engine {
 	if t == 0 {
 		t = DefaultTimeout
 	}
-	return &Engine{binary: o.Binary, opts: strings.Fields(o.Opts), env: o.Env, timeout: t, log: o.Log, cacheDir: o.CacheDir}
+	e := &Engine{binary: o.Binary, opts: strings.Fields(o.Opts), env: o.Env, timeout: t, log: o.Log}
+	if agentEnabled(o) {
+		e.agentEngine = &agentEngine{gpg: e, cacheDir: o.CacheDir}
+	}
+	return e
 }
 
 // Name implements pgp.Engine.
@@ -131,18 +136,21 @@ func (e *Engine) baseArgs(quiet bool) []string {
 	return append(args, "--yes", "--compress-algo=none", "--no-encrypt-to", "--batch", "--use-agent", "--status-fd=2")
 }
 
-// Decrypt implements pgp.Engine. gpg's stderr goes to the debug log only.
+// Decrypt implements pgp.Engine: through gpg-agent directly when it can
+// (agentEngine), else by running gpg.
 func (e *Engine) Decrypt(ctx context.Context, ciphertext []byte) ([]byte, error) {
-	if e.directEnabled() {
-		plain, err := e.decryptDirect(ctx, ciphertext)
-		if err == nil {
-			return plain, nil
-		}
-		if final := errorForDirect(err); final != nil {
-			return nil, final
+	if e.agentEngine != nil {
+		plain, err := e.agentEngine.Decrypt(ctx, ciphertext)
+		if !errors.Is(err, agent.ErrUnsupported) {
+			return plain, err
 		}
 		e.log.Debug().Err(err).Msg("running gpg: the direct gpg-agent path cannot decrypt this")
 	}
+	return e.decryptGPG(ctx, ciphertext)
+}
+
+// decryptGPG runs gpg --decrypt. gpg's stderr goes to the debug log only.
+func (e *Engine) decryptGPG(ctx context.Context, ciphertext []byte) ([]byte, error) {
 	if len(bytes.TrimSpace(ciphertext)) == 0 {
 		return nil, fmt.Errorf("%w: the entry file is empty (restore it from the store's git history)", pgp.ErrDecrypt)
 	}
@@ -370,4 +378,45 @@ func explainEncrypt(status []string, err error) string {
 		return err.Error()
 	}
 	return fmt.Sprintf("gpg failed: %v (run with OTPFILL_LOG=debug to see gpg's messages)", err)
+}
+
+// getenv reads gpg's environment.
+func (e *Engine) getenv(name string) string {
+	if e.env == nil {
+		return os.Getenv(name)
+	}
+	for i := len(e.env) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(e.env[i], name+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// gnupgHome is the folder gpg uses.
+func (e *Engine) gnupgHome() string {
+	if h := e.getenv("GNUPGHOME"); h != "" {
+		return h
+	}
+	home := e.getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	return filepath.Join(home, ".gnupg")
+}
+
+// output runs a gpg tool (gpg, gpgconf) with gpg's environment and timeout,
+// and returns its output; its messages go to the debug log.
+func (e *Engine) output(ctx context.Context, name string, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = e.env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if stderr.Len() > 0 {
+		e.log.Debug().Str("stderr", strings.TrimSpace(stderr.String())).Str("program", filepath.Base(name)).Msg("gpg said")
+	}
+	return out, err
 }
