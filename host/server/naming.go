@@ -6,6 +6,8 @@ import (
 	"unicode"
 
 	"github.com/otpfill/otpfill/host/match"
+	"github.com/otpfill/otpfill/host/otp"
+	"github.com/otpfill/otpfill/host/store"
 )
 
 // EntryName derives the name a saved secret gets: the site's registrable
@@ -44,4 +46,24 @@ func sanitizeSegment(s string) string {
 		s = strings.TrimSuffix(s, "…")
 	}
 	return s
+}
+
+// newEntry reads what a save (or its preview) is given: the page's site,
+// the key, and the entry's name, given or else derived from both.
+func newEntry(rawURL, uri, name string) (match.Site, *otp.Key, string, error) {
+	site, err := match.ParseSite(rawURL)
+	if err != nil {
+		return match.Site{}, nil, "", err
+	}
+	key, err := otp.ParseURI(uri)
+	if err != nil {
+		return match.Site{}, nil, "", err
+	}
+	if name == "" {
+		name = EntryName(site, key.Account)
+	}
+	if err := store.ValidateName(name); err != nil {
+		return match.Site{}, nil, "", err
+	}
+	return site, key, name, nil
 }

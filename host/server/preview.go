@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"github.com/otpfill/otpfill/host/entry"
-	"github.com/otpfill/otpfill/host/match"
 	"github.com/otpfill/otpfill/host/otp"
 	"github.com/otpfill/otpfill/host/store"
 	"github.com/otpfill/otpfill/protocol"
@@ -17,19 +16,8 @@ func (s *Server) preview(ctx context.Context, p protocol.PreviewParams) (protoco
 	if p.URI == "" || p.URL == "" {
 		return protocol.PreviewResult{}, badRequest(`"url" and "uri" are required`)
 	}
-	site, err := match.ParseSite(p.URL)
+	_, key, name, err := newEntry(p.URL, p.URI, p.Name)
 	if err != nil {
-		return protocol.PreviewResult{}, err
-	}
-	key, err := otp.ParseURI(p.URI)
-	if err != nil {
-		return protocol.PreviewResult{}, err
-	}
-	name := p.Name
-	if name == "" {
-		name = EntryName(site, key.Account)
-	}
-	if err := store.ValidateName(name); err != nil {
 		return protocol.PreviewResult{}, err
 	}
 	targets, err := s.writers(p.Store)

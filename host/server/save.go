@@ -69,19 +69,8 @@ func (s *Server) save(ctx context.Context, p protocol.SaveParams) (protocol.Save
 	if p.URL == "" {
 		return protocol.SaveResult{}, badRequest(`"url" is missing`)
 	}
-	site, err := match.ParseSite(p.URL)
+	site, key, name, err := newEntry(p.URL, p.URI, p.Name)
 	if err != nil {
-		return protocol.SaveResult{}, err
-	}
-	key, err := otp.ParseURI(p.URI)
-	if err != nil {
-		return protocol.SaveResult{}, err
-	}
-	name := p.Name
-	if name == "" {
-		name = EntryName(site, key.Account)
-	}
-	if err := store.ValidateName(name); err != nil {
 		return protocol.SaveResult{}, err
 	}
 	stores, steps, err := s.saveKey(ctx, name, key, p.Store, p.Overwrite, &site)
