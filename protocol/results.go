@@ -73,6 +73,10 @@ type MatchEntry struct {
 	// name. Absent when it has one or when that is unknown (the backup
 	// store could not be listed). Nothing is decrypted to tell.
 	Backup *bool `json:"backup,omitempty"`
+	// Type is "totp" or "hotp" when the host knows it without decrypting:
+	// it read or wrote the entry before and its file has not changed since
+	// (see PROTOCOL.md). Absent when unknown: never a guess.
+	Type string `json:"type,omitempty"`
 }
 
 // Match strengths.

@@ -52,15 +52,16 @@ func newServer(env Env, log zerolog.Logger) (*server.Server, error) {
 		}
 	}
 	return &server.Server{
-		Version:  version(),
-		Stores:   st.list,
-		Aliases:  aliases,
-		Optional: st.optional,
-		SaveTo:   cfg.SaveTo,
-		Backup:   st.backup,
-		AddAlias: func(site, target string) error { return config.AddAlias(cenv, site, target) },
-		Lock:     entryLock(env),
-		Log:      log,
+		Version:   version(),
+		Stores:    st.list,
+		Aliases:   aliases,
+		Optional:  st.optional,
+		SaveTo:    cfg.SaveTo,
+		Backup:    st.backup,
+		AddAlias:  func(site, target string) error { return config.AddAlias(cenv, site, target) },
+		Lock:      entryLock(env),
+		TypeIndex: filepath.Join(logging.StateDir(env.Getenv), "types.json"),
+		Log:       log,
 	}, nil
 }
 

@@ -40,6 +40,7 @@ func (s *Server) code(ctx context.Context, p protocol.CodeParams) (protocol.Code
 // when saved is the undo step of the save that wrote the entry, its stamp
 // then takes in that write too, which is part of the save.
 func (s *Server) codeFor(ctx context.Context, name, storeID string, saved *undoStep) (protocol.CodeResult, error) {
+	stamps := s.stampsBefore(name, storeID) // for the type index, before reading
 	content, st, err := s.readEntry(ctx, name, storeID)
 	if err != nil {
 		return protocol.CodeResult{}, err
@@ -62,6 +63,7 @@ func (s *Server) codeFor(ctx context.Context, name, storeID string, saved *undoS
 	if err != nil {
 		return protocol.CodeResult{}, fmt.Errorf("%s: %w", name, err)
 	}
+	s.noteType(st.ID(), name, key.Type, stamps[st.ID()])
 	res.Code, res.Period, res.ExpiresAt = code, key.Period, expires.UnixMilli()
 	return res, nil
 }

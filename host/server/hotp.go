@@ -44,6 +44,8 @@ func (s *Server) nextHOTP(ctx context.Context, st store.Store, name string, save
 			if saved != nil && saved.w.ID() == w.ID() && saved.name == name {
 				s.stampNow(ctx, saved)
 			}
+			// Still under the lock: the file is the one this write left.
+			s.noteType(w.ID(), name, otp.HOTP, s.entryStamp(w.ID(), name))
 		},
 	})
 	clear(step.prev)

@@ -69,9 +69,10 @@ func (s *Server) match(ctx context.Context, p protocol.MatchParams) (protocol.Ma
 		listed[l.store] = set
 	}
 	noBackup := s.noBackup(listed)
+	typeOf := s.typeLookup()
 	res := protocol.MatchResult{Entries: make([]protocol.MatchEntry, len(results))}
 	for i, r := range results {
-		res.Entries[i] = protocol.MatchEntry{Name: r.Name, Store: r.Store, Strength: string(r.Strength), Backup: noBackup(r.Store, r.Name)}
+		res.Entries[i] = protocol.MatchEntry{Name: r.Name, Store: r.Store, Strength: string(r.Strength), Backup: noBackup(r.Store, r.Name), Type: typeOf(r.Store, r.Name)}
 	}
 	return res, nil
 }

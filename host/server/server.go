@@ -45,8 +45,11 @@ type Server struct {
 	// Lock serialises read-modify-write cycles on one entry across host
 	// processes (HOTP counters); nil uses an in-process lock only.
 	Lock func(storeID, name string) (unlock func(), err error)
-	Now  func() time.Time
-	Log  zerolog.Logger
+	// TypeIndex is the file of the entry-type index (see types.go), in
+	// the state folder; "" keeps none, and match then never says a type.
+	TypeIndex string
+	Now       func() time.Time
+	Log       zerolog.Logger
 
 	undos undoLog
 	made  madeLog
