@@ -11,11 +11,17 @@ export GOTOOLCHAIN := local
 # No stray daemons or files in the user's home during tests.
 TESTENV  := env -u DBUS_SESSION_BUS_ADDRESS
 
-.PHONY: all build host extension extension-e2e deps check test test-go test-extension test-e2e stress bench fuzz lint install uninstall clean dist dist-check sign-firefox
+.PHONY: all generate build host extension extension-e2e deps check test test-go test-extension test-e2e stress bench fuzz lint install uninstall clean dist dist-check sign-firefox
 
 all: build
 
 build: host extension
+
+# The protocol's schema (protocol/schema.json) and the extension's types
+# (extension/src/shared/protocol.gen.ts), from the Go types in protocol/.
+# A test in `make check` fails when they are not current.
+generate:
+	cd protocol && $(GO) generate .
 
 # Static, and without Go 1.26's Green Tea GC while the toolchain still offers
 # the choice: why is "The host is built for a short life" in docs/DECISIONS.md.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -27,7 +28,10 @@ func TestProtocolDoc(t *testing.T) {
 			t.Errorf("the error code table has no row for %q", c)
 		}
 	}
-	actions := []string{ActionHello, ActionList, ActionMatch, ActionCode, ActionSave, ActionSaveRecovery, ActionAlias, ActionPreview, ActionUndo}
+	var actions []string
+	for _, a := range Actions {
+		actions = append(actions, a.Action)
+	}
 	for _, a := range actions {
 		if !strings.Contains(text, "| `"+a+"` |") {
 			t.Errorf("the action table has no row for %q", a)
@@ -83,19 +87,8 @@ func TestProtocolDoc(t *testing.T) {
 // missing, nothing extra.
 func checkResultExample(t *testing.T, action string, example []byte) {
 	t.Helper()
-	results := map[string]func() any{
-		ActionHello:        func() any { return &HelloResult{} },
-		ActionList:         func() any { return &ListResult{} },
-		ActionMatch:        func() any { return &MatchResult{} },
-		ActionCode:         func() any { return &CodeResult{} },
-		ActionSave:         func() any { return &SaveResult{} },
-		ActionSaveRecovery: func() any { return &SaveRecoveryResult{} },
-		ActionAlias:        func() any { return &AliasResult{} },
-		ActionPreview:      func() any { return &PreviewResult{} },
-		ActionUndo:         func() any { return &UndoResult{} },
-	}
-	newResult, ok := results[action]
-	if !ok {
+	i := slices.IndexFunc(Actions, func(a ActionSpec) bool { return a.Action == action })
+	if i < 0 {
 		t.Errorf("success example after a request for %q", action)
 		return
 	}
@@ -111,7 +104,7 @@ func checkResultExample(t *testing.T, action string, example []byte) {
 		delete(fields, "protocol")
 	}
 	obj, _ := json.Marshal(fields)
-	result := newResult()
+	result := reflect.New(reflect.TypeOf(Actions[i].Result)).Interface()
 	dec := json.NewDecoder(strings.NewReader(string(obj)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(result); err != nil {

@@ -16,7 +16,7 @@ type ListParams struct {
 // MatchParams are the parameters of "match".
 type MatchParams struct {
 	// URL is the tab's URL, as the browser reports it.
-	URL string `json:"url"`
+	URL string `json:"url" schema:"required"`
 }
 
 // CodeParams are the parameters of "code": Name (and optionally Store), or
@@ -29,9 +29,9 @@ type CodeParams struct {
 
 // SaveParams are the parameters of "save".
 type SaveParams struct {
-	URL string `json:"url"`
+	URL string `json:"url" schema:"required"`
 	// URI is the otpauth URI captured on the page. It is a secret.
-	URI  string `json:"uri"`
+	URI  string `json:"uri" schema:"required"`
 	Name string `json:"name"`
 	// Store is "pass", "keyring" or "both" ("" lets the host choose).
 	Store     string `json:"store"`
@@ -48,9 +48,9 @@ func (p SaveParams) GoString() string { return p.String() }
 
 // SaveRecoveryParams are the parameters of "save_recovery".
 type SaveRecoveryParams struct {
-	URL string `json:"url"`
+	URL string `json:"url" schema:"required"`
 	// Codes are the site's recovery codes. They are secrets.
-	Codes []string `json:"codes"`
+	Codes []string `json:"codes" schema:"required"`
 	Name  string   `json:"name"`
 	Store string   `json:"store"`
 }
@@ -65,16 +65,16 @@ func (p SaveRecoveryParams) GoString() string { return p.String() }
 
 // AliasParams are the parameters of "alias".
 type AliasParams struct {
-	URL   string `json:"url"`
-	Name  string `json:"name"`
+	URL   string `json:"url" schema:"required"`
+	Name  string `json:"name" schema:"required"`
 	Store string `json:"store"`
 }
 
 // PreviewParams are the parameters of "preview": what a save of URI on the
 // site at URL would write, without writing. The URI is a secret.
 type PreviewParams struct {
-	URL   string `json:"url"`
-	URI   string `json:"uri"`
+	URL   string `json:"url" schema:"required"`
+	URI   string `json:"uri" schema:"required"`
 	Name  string `json:"name"`
 	Store string `json:"store"`
 }
@@ -89,6 +89,6 @@ func (p PreviewParams) GoString() string { return p.String() }
 // and (optional, added with site binding) the tab's URL: when given, the
 // entry must belong to that site.
 type UndoParams struct {
-	Token string `json:"token"`
+	Token string `json:"token" schema:"required"`
 	URL   string `json:"url"`
 }

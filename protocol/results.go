@@ -13,7 +13,7 @@ import (
 type StoreStatus struct {
 	ID string `json:"id"`
 	// Kind is "pass" or "keyring".
-	Kind string `json:"kind"`
+	Kind string `json:"kind" schema:"enum=StoreKind"`
 	OK   bool   `json:"ok"`
 	// Error says, in words a user can act on, why the store is not OK.
 	Error string `json:"error,omitempty"`
@@ -67,7 +67,7 @@ type MatchEntry struct {
 	Name  string `json:"name"`
 	Store string `json:"store"`
 	// Strength is "exact" or "weak"; weak matches are never auto-filled.
-	Strength string `json:"strength"`
+	Strength string `json:"strength" schema:"enum=Strength"`
 	// Backup is false when the entry has no second copy by name: its store
 	// has no backup store, or the backup store was listed and lacks the
 	// name. Absent when it has one or when that is unknown (the backup
@@ -76,7 +76,7 @@ type MatchEntry struct {
 	// Type is "totp" or "hotp" when the host knows it without decrypting:
 	// it read or wrote the entry before and its file has not changed since
 	// (see PROTOCOL.md). Absent when unknown: never a guess.
-	Type string `json:"type,omitempty"`
+	Type string `json:"type,omitempty" schema:"enum=OtpType"`
 }
 
 // Match strengths.
@@ -107,7 +107,7 @@ type CodeResult struct {
 	Name  string `json:"name"`
 	Store string `json:"store"`
 	// Type is "totp" or "hotp".
-	Type   string `json:"type"`
+	Type   string `json:"type" schema:"enum=OtpType"`
 	Code   string `json:"code"`
 	Digits int    `json:"digits"`
 	// Period is the TOTP period in seconds (absent for HOTP).
@@ -202,7 +202,7 @@ func nonNil[S ~[]E, E any](s S) S {
 // secret (a save there needs overwrite).
 type PreviewResult struct {
 	Name      string   `json:"name"`
-	Type      string   `json:"type"`
+	Type      string   `json:"type" schema:"enum=OtpType"`
 	Issuer    string   `json:"issuer"`
 	Account   string   `json:"account"`
 	Algorithm string   `json:"algorithm"`
