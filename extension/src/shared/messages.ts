@@ -5,109 +5,31 @@
 /** The native-messaging host name registered by `otpfill install`. */
 export const HOST_NAME = "io.github.otpfill";
 
-/** Host protocol version this extension speaks. */
-export const PROTOCOL = 1;
-
 // ---- Host protocol v1 -------------------------------------------------------
+// Generated from the Go types in protocol/ (protocol.gen.ts, `make generate`):
+// only the names the extension uses are made here.
 
-export type Strength = "exact" | "weak";
-export type OtpType = "totp" | "hotp";
-export type StoreKind = "pass" | "keyring";
+import type { ActionParams, ActionResults, CodeResult, EntryRef, ErrorBody, ErrorCode, MatchEntry, OtpType, StoreKind, StoreStatus, Strength } from "./protocol.gen";
+import { PROTOCOL_VERSION } from "./protocol.gen";
 
-/** An entry as the host names it. Nothing secret: names only. */
-export interface EntryRef {
-  name: string;
-  store: string;
-  /** false: no second copy of this entry (by name) in a backup store; see protocol/PROTOCOL.md. */
-  backup?: false;
-}
+export type { CodeResult, EntryRef, MatchEntry, OtpType, StoreKind, StoreStatus, Strength };
 
-export interface MatchEntry extends EntryRef {
-  strength: Strength;
-  /** Not in protocol v1; used when a host sends it, to skip HOTP entries before asking for a code. */
-  type?: OtpType;
-}
-
-export interface StoreStatus {
-  id: string;
-  kind: StoreKind;
-  ok: boolean;
-  error?: string;
-  /** A default store the user never configured: its absence is normal. */
-  optional?: boolean;
-}
+/** Host protocol version this extension speaks. */
+export const PROTOCOL = PROTOCOL_VERSION;
 
 /** Parameters of each action (the request is `{id, action, ...params}`). */
-export interface HostParams {
-  hello: Record<string, never>;
-  list: { store?: string; cursor?: string };
-  match: { url: string };
-  code: { name: string; store?: string } | { url: string };
-  save: { url: string; uri: string; name?: string; store?: "pass" | "keyring" | "both"; overwrite?: boolean };
-  save_recovery: { url: string; codes: string[]; name?: string; store?: string };
-  alias: { url: string; name: string; store?: string };
-  preview: { url: string; uri: string; name?: string; store?: "pass" | "keyring" | "both" };
-  /** url: the tab's URL; the host refuses an undo of another site's entry (site binding). */
-  undo: { token: string; url?: string };
-}
+export type HostParams = ActionParams;
 
 /** Result fields of each action (the response is `{id, ok: true, protocol, ...result}`). */
-export interface HostResults {
-  hello: { version: string; protocol: number; stores: StoreStatus[] };
-  list: { entries: EntryRef[]; cursor?: string };
-  match: { entries: MatchEntry[] };
-  code: CodeResult;
-  /** warning: the save is kept, but something the user should know failed (e.g. the git commit); never a secret. */
-  save: { name: string; stores: string[]; code: string; expires_at?: number; undo?: string; warning?: string };
-  /** replaced: how many codes the entry held before (absent: none); undo: a token that puts the entry back. */
-  save_recovery: { name: string; stores: string[]; replaced?: number; undo?: string; warning?: string };
-  alias: { site: string };
-  preview: {
-    name: string;
-    type: OtpType;
-    issuer: string;
-    account: string;
-    algorithm: string;
-    digits: number;
-    period?: number;
-    stores: string[];
-    exists?: string[];
-  };
-  undo: { name: string; stores: string[]; warning?: string };
-}
+export type HostResults = ActionResults;
 
 export type HostAction = keyof HostParams;
 
-export interface CodeResult extends EntryRef {
-  type: OtpType;
-  code: string;
-  digits: number;
-  period?: number;
-  /** Unix milliseconds. */
-  expires_at?: number;
-}
-
 /** Stable, append-only error codes of protocol v1. */
-export type HostErrorCode =
-  | "bad_request"
-  | "too_large"
-  | "unknown_action"
-  | "not_found"
-  | "ambiguous"
-  | "exists"
-  | "invalid_uri"
-  | "invalid_name"
-  | "store_unavailable"
-  | "decrypt_failed"
-  | "encrypt_failed"
-  | "forbidden"
-  | "internal";
+export type HostErrorCode = ErrorCode;
 
-export interface HostErrorBody {
-  code: HostErrorCode | string;
-  message: string;
-  candidates?: EntryRef[];
-}
+/** An error object; a newer host may send a code this extension does not know. */
+export type HostErrorBody = Omit<ErrorBody, "code"> & { code: HostErrorCode | string };
 
 export type HostRequest<A extends HostAction = HostAction> = { id: string; action: A } & HostParams[A];
 

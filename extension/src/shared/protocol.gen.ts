@@ -291,7 +291,7 @@ export interface ErrorBody {
 }
 
 /** Each action's params. */
-export interface ActionParamss {
+export interface ActionParams {
   hello: HelloParams;
   list: ListParams;
   match: MatchParams;
@@ -303,7 +303,7 @@ export interface ActionParamss {
   undo: UndoParams;
 }
 
-/** Each action's result. */
+/** Each action's results. */
 export interface ActionResults {
   hello: HelloResult;
   list: ListResult;

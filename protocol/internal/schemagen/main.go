@@ -422,11 +422,11 @@ func (m *model) typescript() []byte {
 		}
 		b.WriteString("}\n")
 	}
-	for _, kind := range []string{"Params", "Result"} {
-		fmt.Fprintf(&b, "\n/** Each action's %s. */\nexport interface Action%ss {\n", strings.ToLower(kind), kind)
+	for _, kind := range []string{"Params", "Results"} {
+		fmt.Fprintf(&b, "\n/** Each action's %s. */\nexport interface Action%s {\n", strings.ToLower(kind), kind)
 		for _, a := range protocol.Actions {
 			v := a.Params
-			if kind == "Result" {
+			if kind == "Results" {
 				v = a.Result
 			}
 			fmt.Fprintf(&b, "  %s: %s;\n", a.Action, reflect.TypeOf(v).Name())
