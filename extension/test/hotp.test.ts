@@ -110,3 +110,55 @@ describe("the code fetched before the type was known", () => {
     assert.equal(hotp.takeKept({ url: page }, 1000), undefined);
   });
 });
+
+describe("the type match says (a host with an entry-type index)", () => {
+  beforeEach(() => {
+    failStorage = false;
+  });
+  const fetcher = (answer: (name: string) => CodeResult) => {
+    const asked: string[] = [];
+    return { asked, fetch: async (e: { name: string }) => (asked.push(e.name), answer(e.name)) };
+  };
+
+  it("hotp: auto-fill offers the field and never asks for a code, so no counter is spent", async () => {
+    const entries = await hotp.withLearntTypes([exact("example.com/token", "hotp")]);
+    const d = autofill(entries);
+    assert.deepEqual(d, { state: "offered" });
+    const f = fetcher((n) => code(n, "hotp"));
+    assert.equal(await hotp.autofillCode(page, exact("example.com/token", "hotp"), f.fetch), undefined);
+    assert.deepEqual(f.asked, [], "no code request for an entry match says is HOTP");
+  });
+
+  it("totp: filled with one code request, nothing learnt or kept first", async () => {
+    const entries = await hotp.withLearntTypes([exact("example.com/app", "totp")]);
+    const d = autofill(entries);
+    assert.ok("fill" in d);
+    const f = fetcher((n) => code(n, "totp", "654321"));
+    assert.equal((await hotp.autofillCode(page, d.fill, f.fetch))?.code, "654321");
+    assert.deepEqual(f.asked, ["example.com/app"]);
+    assert.equal(hotp.takeKept({ url: page }), undefined);
+  });
+
+  it("no type: asked once; an HOTP answer is kept for the user's fill, not filled", async () => {
+    const f = fetcher((n) => code(n, "hotp", "777777"));
+    assert.equal(await hotp.autofillCode(page, exact("example.com/unknown"), f.fetch), undefined);
+    assert.deepEqual(f.asked, ["example.com/unknown"]);
+    assert.equal(hotp.takeKept({ entry: { name: "example.com/unknown", store: "pass" } })?.code, "777777");
+  });
+
+  it("hotp is remembered: a later match that cannot say (the file was touched) still does not ask", async () => {
+    await hotp.withLearntTypes([exact("example.com/remembered", "hotp")]);
+    assert.ok((stored.hotpEntries as string[]).includes("pass\u0000example.com/remembered"));
+    const later = await hotp.withLearntTypes([exact("example.com/remembered")]);
+    assert.deepEqual(autofill(later), { state: "offered" });
+  });
+
+  it("totp forgets what was learnt: an entry re-saved as TOTP is filled, and stays so when a later match cannot say", async () => {
+    await hotp.learn(code("example.com/resaved", "hotp"));
+    const now = await hotp.withLearntTypes([exact("example.com/resaved", "totp")]);
+    assert.ok("fill" in autofill(now));
+    assert.ok(!(stored.hotpEntries as string[]).includes("pass\u0000example.com/resaved"));
+    const later = await hotp.withLearntTypes([exact("example.com/resaved")]);
+    assert.ok("fill" in autofill(later));
+  });
+});

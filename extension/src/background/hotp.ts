@@ -1,8 +1,11 @@
-// HOTP entries and auto-fill. Protocol v1's `match` does not say an entry's
-// type, and the one way to learn it, `code`, advances an HOTP counter. So the
-// background remembers which entries turned out to be HOTP (storage.local:
-// learnt once per entry, not once per page load) and auto-fill skips them
-// before asking; and the code it could not help asking for the first time is
+// HOTP entries and auto-fill. Each `code` request of an HOTP entry advances
+// its counter, so auto-fill must know an entry's type before asking. The host
+// says it in `match` entries when it knows it (it decrypted or wrote the entry
+// before and the file has not changed since: protocol/PROTOCOL.md); else the
+// background goes by what it learnt: which entries turned out to be HOTP, from
+// `code` answers and from `match` types (storage.local: learnt once per entry,
+// not once per page load), and auto-fill skips them before asking. The code
+// it could not help asking for the first time (no type known anywhere) is
 // kept, so the user's next fill (or the popup) uses it instead of advancing
 // the counter again. The kept code lives in memory only: if the Chromium
 // service worker is stopped before the user fills, it is lost, and with it
@@ -26,9 +29,21 @@ async function load(): Promise<Set<string>> {
   return hotp;
 }
 
-/** The entries with the types learnt so far; a type the host sent is kept. */
+/**
+ * The entries with the types learnt so far. A type the host sent is kept, and
+ * learnt: an entry it says is HOTP stays skipped when a later `match` cannot
+ * say (the file was touched since); one it says is TOTP is forgotten as HOTP.
+ */
 export async function withLearntTypes(entries: MatchEntry[]): Promise<MatchEntry[]> {
   const known = await load();
+  let changed = false;
+  for (const e of entries) {
+    if (e.type === undefined || (e.type === "hotp") === known.has(keyOf(e))) continue;
+    if (e.type === "hotp") known.add(keyOf(e));
+    else known.delete(keyOf(e));
+    changed = true;
+  }
+  if (changed) await api.storage.local.set({ [KEY]: [...known] }).catch(() => {});
   return entries.map((e) => (e.type === undefined && known.has(keyOf(e)) ? { ...e, type: "hotp" } : e));
 }
 
@@ -70,5 +85,19 @@ export function takeKept(want: { entry: EntryRef } | { url: string }, now = Date
       return v.code;
     }
   }
+  return undefined;
+}
+
+/**
+ * Auto-fill's code for the entry it decided to fill: a TOTP code to fill, or
+ * undefined (the field is only offered). An entry known to be HOTP is never
+ * asked for a code (that would spend a counter without the user's action); a
+ * code that turns out to be HOTP (no type was known) is kept for the next fill.
+ */
+export async function autofillCode(url: string, entry: MatchEntry, fetch: (e: EntryRef) => Promise<CodeResult>): Promise<CodeResult | undefined> {
+  if (entry.type === "hotp") return undefined;
+  const c = await fetch({ name: entry.name, store: entry.store });
+  if (c.type === "totp") return c;
+  keep(url, c); // the counter moved: the user's next fill (or the popup) gets this code
   return undefined;
 }

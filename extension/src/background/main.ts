@@ -10,7 +10,7 @@ import { loadOptions } from "../shared/options";
 import { checkChooser, grantChooser, isCandidate } from "./chooser";
 import { clearLater, closeOffscreen } from "./clipboard";
 import { bestFrame, forgetField, forgetTab, frameTarget, originOf, recordField } from "./frames";
-import { keep, learn, takeKept, withLearntTypes } from "./hotp";
+import { autofillCode, learn, takeKept, withLearntTypes } from "./hotp";
 import { errorText, HostClient, HostError } from "./host";
 import { decide, waitBeforeFill } from "./policy";
 import { fromContentScript, fromPopup, framedPage } from "./senders";
@@ -69,11 +69,8 @@ async function onFieldFound(sender: Sender, confident: boolean, score: number, c
     const entries = await withLearntTypes((await host.request("match", { url: topUrl })).entries);
     const d = decide({ topUrl, frameUrl: sender.url ?? topUrl, confident, accounts, ...(channel ? { channel } : {}) }, entries, await loadOptions());
     if ("state" in d) return { action: "show", state: d.state };
-    const c = await freshCode({ name: d.fill.name, store: d.fill.store });
-    if (c.type !== "totp") {
-      keep(topUrl, c); // the counter moved: the user's next fill (or the popup) gets this code
-      return { action: "show", state: "offered" };
-    }
+    const c = await autofillCode(topUrl, d.fill, freshCode);
+    if (!c) return { action: "show", state: "offered" };
     return { action: "fill", code: c.code, submit: await submitFor(topUrl), origin: originOf(sender.url ?? topUrl) };
   } catch (e) {
     return e instanceof HostError && e.code === "not_found" ? { action: "show", state: "no-match" } : hostProblem(e);
