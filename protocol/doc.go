@@ -25,5 +25,6 @@
 // without it.
 //
 // PROTOCOL.md, beside this file, documents every action with examples and
-// tabulates the error codes.
+// tabulates the error codes. schema.json and the extension's TypeScript types
+// are generated from this package's types (see Actions, and `make generate`).
 package protocol
