@@ -46,6 +46,9 @@ type EntryRef struct {
 	// Backup, in list answers, is false when the entry has no second copy
 	// by name (see MatchEntry.Backup); absent otherwise.
 	Backup *bool `json:"backup,omitempty"`
+	// Type, in list answers, is as in MatchEntry.Type: "totp" or "hotp"
+	// when the host knows it without decrypting, else absent.
+	Type string `json:"type,omitempty" schema:"enum=OtpType"`
 }
 
 // ListResult is the result of "list": one page of entries.

@@ -36,6 +36,7 @@ func (s *Server) list(ctx context.Context, p protocol.ListParams) (protocol.List
 		return protocol.ListResult{}, err
 	}
 	noBackup := s.noBackup(listed)
+	typeOf := s.typeLookup()
 	start := 0
 	if p.Cursor != "" {
 		after, err := decodeCursor(p.Cursor)
@@ -56,12 +57,12 @@ func (s *Server) list(ctx context.Context, p protocol.ListParams) (protocol.List
 	res := protocol.ListResult{Entries: []protocol.EntryRef{}}
 	size := 0
 	for i := start; i < len(all); i++ {
-		// Room for `,"backup":false`, which is added below.
+		// Room for `,"backup":false` and the type, which are added below.
 		enc, err := json.Marshal(all[i])
 		if err != nil {
 			return protocol.ListResult{}, err
 		}
-		cost := len(enc) + 1 + len(`,"backup":false`) // and a comma
+		cost := len(enc) + 1 + len(`,"backup":false,"type":"totp"`) // and a comma
 		if size+cost > pageBudget && len(res.Entries) > 0 {
 			res.Cursor = encodeCursor(res.Entries[len(res.Entries)-1])
 			break
@@ -69,6 +70,7 @@ func (s *Server) list(ctx context.Context, p protocol.ListParams) (protocol.List
 		size += cost
 		e := all[i]
 		e.Backup = noBackup(e.Store, e.Name)
+		e.Type = typeOf(e.Store, e.Name)
 		res.Entries = append(res.Entries, e)
 	}
 	return res, nil

@@ -63,6 +63,11 @@ export interface EntryRef {
    * by name (see MatchEntry.Backup); absent otherwise.
    */
   backup?: boolean;
+  /**
+   * Type, in list answers, is as in MatchEntry.Type: "totp" or "hotp"
+   * when the host knows it without decrypting, else absent.
+   */
+  type?: OtpType;
 }
 
 /** ListResult is the result of "list": one page of entries. */

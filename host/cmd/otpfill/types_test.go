@@ -26,8 +26,8 @@ func typesOf(t *testing.T, resp map[string]any) map[string]string {
 	return types
 }
 
-// TestMatchType: `match` says an entry's type once the host has decrypted
-// it (a `code`), through the entry-type index in the state folder; an edit
+// TestMatchType: `match` (and `list`) say an entry's type once the host has
+// decrypted it (a `code`), through the entry-type index in the state folder; an edit
 // of the entry by pass makes it unknown until the next code, and a corrupt
 // index is ignored and written anew. Nothing is decrypted for `match`.
 func TestMatchType(t *testing.T) {
@@ -42,6 +42,11 @@ func TestMatchType(t *testing.T) {
 	h.ok(req("code", "name", bob.name))
 	if got := typesOf(t, h.ok(req("match", "url", gitlab)))[bob.name]; got != "totp" {
 		t.Errorf("after a code, match says %s is %q, want totp", bob.name, got)
+	}
+	// list says it the same way, for the entries the host has read only.
+	listed := typesOf(t, h.ok(req("list")))
+	if listed[bob.name] != "totp" || listed[alice.name] != "" || len(listed) != len(fixtureNames) {
+		t.Errorf("list types after one code: %v", listed)
 	}
 	// HOTP: the code writes the counter back; the type holds for the file it wrote.
 	for range 2 {
