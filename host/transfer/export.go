@@ -241,10 +241,15 @@ func GoogleExportOf(keys []*otp.Key) *GoogleExport {
 	batchID := int32(binary.BigEndian.Uint32(randomBytes(4)) & 0x7fffffff)
 	// Split into batches of at most GoogleBatchSize whose URIs fit one
 	// scannable QR code; batch_size is known only once all are cut.
+	// Each cut is measured with the largest batch_size, batch_index and
+	// batch_id it could get (zero fields are left out of the payload, and a
+	// varint grows with its value), so filling them in cannot push a URI
+	// over the limit.
+	most := int32(len(params))
 	var batches [][]int // ranges into params: [start, end)
 	for start := 0; start < len(params); {
 		end := min(start+GoogleBatchSize, len(params))
-		for end > start+1 && len(googleURI(params[start:end], 0, 0, 0)) > googleMaxURI {
+		for end > start+1 && len(googleURI(params[start:end], most, most, 0x7fffffff)) > googleMaxURI {
 			end--
 		}
 		batches = append(batches, []int{start, end})
