@@ -32,6 +32,8 @@ const ENTRIES = {
   // setup capture: the scanner is injected on demand, the offer is framed on the page
   setup: "src/setup/scan.ts",
   offer: "src/offer/offer.ts",
+  // teaching a field: the selector of the input the user filled by hand, injected on demand
+  teach: "src/content/pick.ts",
 };
 const STATIC = ["src/popup/popup.html", "src/popup/popup.css", "src/options/options.html", "src/options/options.css", "src/offscreen/offscreen.html", "src/offer/offer.html", "src/offer/offer.css"];
 const ICON_SIZES = [16, 32, 48, 96, 128];

@@ -37,8 +37,10 @@ describe("manifests", () => {
   it("keeps the content script small", () => {
     // It runs in every frame of every page: field finding and filling aim at
     // 15 KB, the setup-page probe (src/setup/probe.ts) shares the rest, and
-    // reading which code a page asks for (app or sent: about 2.5 KB) one more KiB.
+    // reading which code a page asks for (app or sent: about 2.5 KB) one more KiB,
+    // and the fields the user taught (reading this site's and finding them,
+    // about 1 KB; building a selector is injected on demand, teach.js) one more.
     const size = readFileSync("dist/chromium/content.js").length;
-    assert.ok(size < 21 * 1024, `content.js is ${size} bytes`);
+    assert.ok(size < 22 * 1024, `content.js is ${size} bytes`);
   });
 });

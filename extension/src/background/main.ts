@@ -4,7 +4,7 @@
 
 import { isOwnUrl } from "../shared/exturl";
 import { api } from "../shared/api";
-import type { CodeResult, EntryRef, FillPlan, HostParams, Message, MessageType, PopupInit, Reply, SentChannel } from "../shared/messages";
+import type { CodeResult, EntryRef, FillPlan, HostParams, Message, MessageType, PopupInit, Reply, SentChannel, TeachOffer } from "../shared/messages";
 import { isMessage, SENT_CHANNELS } from "../shared/messages";
 import { loadOptions } from "../shared/options";
 import { checkChooser, grantChooser, isCandidate } from "./chooser";
@@ -16,6 +16,8 @@ import { decide, waitBeforeFill } from "./policy";
 import { fromContentScript, fromPopup, framedPage } from "./senders";
 import { registrableDomain, sameSite, siteOf } from "./site";
 import { registerSetup } from "./setup";
+import { noteUsed } from "./recent";
+import { dropPending, notePending, pendingFor, rememberPending } from "./teach";
 import "./clock"; // the sites' clocks from their Date headers (src/background/clock.ts)
 
 const host = new HostClient();
@@ -71,6 +73,7 @@ async function onFieldFound(sender: Sender, confident: boolean, score: number, c
     if ("state" in d) return { action: "show", state: d.state };
     const c = await autofillCode(topUrl, d.fill, freshCode);
     if (!c) return { action: "show", state: "offered" };
+    void noteUsed(c);
     return { action: "fill", code: c.code, submit: await submitFor(topUrl), origin: originOf(sender.url ?? topUrl) };
   } catch (e) {
     return e instanceof HostError && e.code === "not_found" ? { action: "show", state: "no-match" } : hostProblem(e);
@@ -131,6 +134,7 @@ async function onFillRequest(sender: Sender): Promise<FillPlan> {
     void openPopup();
     return p;
   }
+  void noteUsed(r.code);
   return { action: "fill", code: r.code.code, submit: await submitFor(url), origin: originOf(sender.url ?? url) };
 }
 
@@ -144,6 +148,10 @@ async function onFillRequest(sender: Sender): Promise<FillPlan> {
  * all when the tab or the frame shows another site now. The content script
  * is injected only into the top frame, only while it still shows the origin
  * the code was picked for.
+ *
+ * When the content script filled an input it had not detected (it answers
+ * with a selector for it), the field is pending for the tab: the popup offers
+ * to remember it (teach.ts), and the offer is returned.
  */
 async function fillTab(
   tabId: number,
@@ -152,31 +160,65 @@ async function fillTab(
   target: "best" | "context",
   matchedUrl: string,
   frameUrl?: string,
-): Promise<boolean> {
+): Promise<{ filled: boolean; teach?: TeachOffer }> {
+  const no = { filled: false };
   const tab = await api.tabs.get(tabId);
   const url = tab.url ?? "";
-  if (!siteOf(url) || originOf(url) !== originOf(matchedUrl)) return false; // the tab moved on since the code was picked
+  if (!siteOf(url) || originOf(url) !== originOf(matchedUrl)) return no; // the tab moved on since the code was picked
   const t = await frameTarget(tabId, frameId);
   const origin = t.origin ?? (t.frameId === 0 ? originOf(url) : originOf(frameUrl));
-  if (!origin || (t.frameId !== 0 && !sameSite(t.url ?? frameUrl, url))) return false;
+  if (!origin || (t.frameId !== 0 && !sameSite(t.url ?? frameUrl, url))) return no;
   const submit = await submitFor(url);
   const msg: Message = { type: "fill", code, how: "manual", submit, target, origin };
+  // The filled document's URL as the browser reported it: a taught field is remembered for its site and path.
+  const docUrl = t.frameId === 0 ? url : (t.url ?? frameUrl ?? "");
+  const answered = async (r: Reply<"fill"> | undefined) => {
+    if (r?.filled !== true) return no;
+    if (r.teach !== true || originOf(docUrl) !== origin) return { filled: true };
+    const selector = await selectorOfFilled(tabId, t.frameId, origin);
+    const offer = selector ? await notePending(tabId, docUrl, selector) : null;
+    return offer ? { filled: true, teach: offer } : { filled: true };
+  };
   try {
-    const r = (await api.tabs.sendMessage(tabId, msg, t.options)) as Reply<"fill"> | undefined;
-    return r?.filled === true;
+    return await answered((await api.tabs.sendMessage(tabId, msg, t.options)) as Reply<"fill"> | undefined);
   } catch {
     // No content script in that document: the tab was open before the extension
     // was installed or reloaded. Inject it into the top frame (the user asked for
     // this fill) if it still shows the origin the code is for, and try once more.
-    if (t.frameId !== 0 || t.documentId) return false;
+    if (t.frameId !== 0 || t.documentId) return no;
     try {
-      if (originOf((await api.tabs.get(tabId)).url) !== origin) return false;
+      if (originOf((await api.tabs.get(tabId)).url) !== origin) return no;
       await api.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: ["content.js"] });
-      const r = (await api.tabs.sendMessage(tabId, msg, { frameId: 0 })) as Reply<"fill"> | undefined;
-      return r?.filled === true;
+      return await answered((await api.tabs.sendMessage(tabId, msg, { frameId: 0 })) as Reply<"fill"> | undefined);
     } catch {
-      return false; // a page the extension may not touch (browser pages, the web store)
+      return no; // a page the extension may not touch (browser pages, the web store)
     }
+  }
+}
+
+/**
+ * The selector of the input the content script of that frame just filled by
+ * hand (it keeps the input for this): teach.js builds it in the frame's
+ * isolated world, which the page cannot reach. null when the frame shows
+ * another origin now, or no selector finds the input.
+ */
+async function selectorOfFilled(tabId: number, frameId: number, origin: string): Promise<string | null> {
+  try {
+    const target = { tabId, frameIds: [frameId] };
+    await api.scripting.executeScript({ target, files: ["teach.js"] });
+    const [res] = await api.scripting.executeScript({
+      target,
+      func: () => {
+        const g = globalThis as { otpfillTeachSelector?: string | null };
+        const selector = g.otpfillTeachSelector ?? null;
+        g.otpfillTeachSelector = null;
+        return { selector, origin: location.origin };
+      },
+    });
+    const got = res?.result as { selector: string | null; origin: string } | undefined;
+    return got && got.origin === origin && typeof got.selector === "string" ? got.selector : null;
+  } catch {
+    return null; // the frame went away, or is a page the extension may not script
   }
 }
 
@@ -185,7 +227,9 @@ async function fillActiveTab(): Promise<void> {
   if (tab?.id === undefined || !siteOf(tab.url)) return;
   const r = await manualCode(tab.url!);
   if ("plan" in r) return openPopup();
-  await fillTab(tab.id, undefined, r.code.code, "best", tab.url!);
+  const done = await fillTab(tab.id, undefined, r.code.code, "best", tab.url!);
+  if (done.filled) void noteUsed(r.code);
+  if (done.teach) await openPopup(); // the popup offers to remember the field
 }
 
 async function onMenuClick(info: chrome.contextMenus.OnClickData, tab?: chrome.tabs.Tab): Promise<void> {
@@ -194,7 +238,9 @@ async function onMenuClick(info: chrome.contextMenus.OnClickData, tab?: chrome.t
   if ((info.frameId ?? 0) !== 0 && !sameSite(frameUrl, tab.url)) return;
   const r = await manualCode(tab.url);
   if ("plan" in r) return openPopup();
-  await fillTab(tab.id, info.frameId ?? 0, r.code.code, "context", tab.url, frameUrl);
+  const done = await fillTab(tab.id, info.frameId ?? 0, r.code.code, "context", tab.url, frameUrl);
+  if (done.filled) void noteUsed(r.code);
+  if (done.teach) await openPopup(); // the popup offers to remember the field
 }
 
 // ---- popup ----
@@ -259,6 +305,8 @@ async function popupInit(tabId: number): Promise<PopupInit> {
     }
   }
   init.hasField = (await bestFrame(tabId)) !== undefined;
+  const p = await pendingFor(tabId, url);
+  if (p) init.teach = { site: p.site, path: p.path };
   return init;
 }
 
@@ -269,8 +317,10 @@ async function popupFill(tabId: number, frameId: number | undefined, entry: Entr
     const usable =
       given && given.name === entry.name && given.store === entry.store && (given.type === "hotp" || !waitBeforeFill(given.expires_at, Date.now()));
     const code = usable ? given : (takeKept({ entry }) ?? (await freshCode({ name: entry.name, store: entry.store })));
-    const filled = await fillTab(tabId, frameId, code.code, "best", url);
-    return { filled, code };
+    const { filled, teach } = await fillTab(tabId, frameId, code.code, "best", url);
+    if (filled) void noteUsed(code);
+    // Only the toolbar popup (no frameId) offers to remember a field; the inline chooser is on the page.
+    return { filled, code, ...(teach && frameId === undefined ? { teach } : {}) };
   } catch (e) {
     return { filled: false, error: errorText(e) };
   }
@@ -280,7 +330,7 @@ async function popupFill(tabId: number, frameId: number | undefined, entry: Entr
 
 const CONTENT_TYPES = new Set<MessageType>(["field-found", "field-lost", "fill-request"]);
 /** The toolbar popup's messages: taken from the popup alone (senders.ts). */
-const POPUP_TYPES = new Set<MessageType>(["popup-init", "list", "code", "popup-fill", "alias", "clipboard-copied"]);
+const POPUP_TYPES = new Set<MessageType>(["popup-init", "list", "code", "popup-fill", "alias", "teach", "clipboard-copied"]);
 /** The inline chooser's: from chooser.html framed in a tab, each with its token. */
 const CHOOSER_TYPES = new Set<MessageType>(["chooser-init", "chooser-fill", "chooser-cancel", "chooser-code"]);
 
@@ -337,7 +387,13 @@ async function handle(msg: Message, sender: Sender): Promise<unknown> {
         .request("alias", { url: tab.url!, name: msg.entry.name, store: msg.entry.store })
         .catch((e) => ({ error: errorText(e) }));
     }
+    case "teach": {
+      const tab = await api.tabs.get(msg.tabId);
+      return rememberPending(msg.tabId, tab.url ?? "");
+    }
     case "clipboard-copied": {
+      const e = msg.entry;
+      if (e && typeof e.name === "string" && typeof e.store === "string") void noteUsed(e);
       if (!(await loadOptions()).clipboardClear) return;
       // HOTP codes do not expire: clear them after a period's worth of time.
       return clearLater(msg.code, msg.expiresAt ?? Date.now() + 30_000);
@@ -374,7 +430,10 @@ api.runtime.onInstalled.addListener(async () => {
   api.contextMenus.create({ id: MENU_ID, title: "Fill 2FA code", contexts: ["editable"] });
 });
 
-api.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
+api.tabs.onRemoved.addListener((tabId) => {
+  void forgetTab(tabId);
+  void dropPending(tabId);
+});
 api.tabs.onUpdated.addListener((tabId, change) => {
   if (change.status === "loading" && change.url) void forgetTab(tabId);
 });

@@ -5,13 +5,15 @@
 // never which entry or which code.
 
 import { api, send } from "../shared/api";
-import type { FieldState, FillHow, FillPlan, Message, SentChannel } from "../shared/messages";
+import type { FieldState, FillHow, FillPlan, Message, Reply, SentChannel } from "../shared/messages";
 import { isMessage } from "../shared/messages";
 import { bestField, browserEnv, channelBox, CONFIDENT, sentChannel, shownAccounts, eligible, type Field, fieldInputs, findShadowRoots, collectInputs } from "./detect";
 import { fillSingle, fillSplit, submitForm } from "./fill";
 import { type Chooser, showChooser } from "./chooser";
 import { type InlineIcon, showIcon } from "./icon";
 import { startSetupProbe } from "../setup/probe";
+import { parseTaught, pathMatches, taughtKeys } from "../shared/taught";
+import { findTaught, TAUGHT_SCORE } from "./teach";
 
 const root = document.documentElement;
 const shadowRoots = new Set<ShadowRoot>();
@@ -43,6 +45,8 @@ let lastContextTarget: HTMLInputElement | null = null;
  */
 let lastAutoFill = -Infinity;
 const AUTOFILL_GAP_MS = 30_000;
+/** Selectors of the fields the user taught for this site and path (src/shared/taught.ts). */
+let taught: string[] = [];
 
 // ---- cost accounting (read by the e2e speed report) ----
 // Only the outermost measurement counts: nested ones would count twice, and
@@ -94,7 +98,13 @@ function scan(offerNew = true, thorough = false): void {
       if (!sr.host.isConnected) shadowRoots.delete(sr);
       else if (!observed.has(sr)) observe(sr);
     }
-    return bestField(collectInputs([document, ...shadowRoots]), browserEnv);
+    const found = bestField(collectInputs([document, ...shadowRoots]), browserEnv);
+    // A field the user taught for this page counts as a confident one, where detection has none.
+    if (taught.length && !(found && found.score >= CONFIDENT)) {
+      const el = findTaught(document, taught);
+      if (el && eligible(el, browserEnv)) return { kind: "single", input: el, score: TAUGHT_SCORE } satisfies Field;
+    }
+    return found;
   });
   const before = firstInput(current);
   const now = firstInput(field);
@@ -299,7 +309,7 @@ function deepActiveInput(): HTMLInputElement | null {
   return a?.tagName === "INPUT" ? (a as HTMLInputElement) : null;
 }
 
-async function fillCommand(msg: Extract<Message, { type: "fill" }>): Promise<{ filled: boolean }> {
+async function fillCommand(msg: Extract<Message, { type: "fill" }>): Promise<Reply<"fill">> {
   // The background picked the code for a document of this origin: a frame that
   // navigated to another site since must not receive it (docs/DECISIONS.md).
   if (msg.origin !== location.origin) return { filled: false };
@@ -316,7 +326,24 @@ async function fillCommand(msg: Extract<Message, { type: "fill" }>): Promise<{ f
   if (!f) return { filled: false };
   const filled = await fillField(f, msg.code, msg.how);
   if (filled && msg.submit) submitForm(fieldInputs(f)[0]!);
+  // Filled by hand where detection found no confident field: the user may teach it. The
+  // background injects teach.js (content/pick.ts), which builds its selector from this.
+  if (filled && f.kind === "single" && f.score < CONFIDENT && f.input.getRootNode() === document) {
+    (globalThis as { otpfillTeachInput?: HTMLInputElement }).otpfillTeachInput = f.input;
+    return { filled, teach: true };
+  }
   return { filled };
+}
+
+/** Reads the fields taught for this site (its own storage key only) and path; a scan follows when there are any. */
+async function loadTaught(): Promise<void> {
+  const keys = taughtKeys(location.hostname);
+  const got = (await api.storage.local.get(keys).catch(() => ({}))) as Record<string, unknown>;
+  const found: string[] = [];
+  for (const k of keys) for (const t of parseTaught(got[k])) if (pathMatches(t.path, location.pathname)) found.push(t.selector);
+  if (!found.length) return;
+  taught = found;
+  scheduleScan();
 }
 
 // ---- start (once per frame, even if the background injects us again) ----
@@ -347,6 +374,7 @@ function start(): void {
     observe(document);
     scan();
   });
+  void loadTaught();
   // A custom element may attach its shadow root after we looked, without any
   // DOM change we would see: look at those elements again a little later.
   setTimeout(() => {

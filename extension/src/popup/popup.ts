@@ -1,10 +1,14 @@
 // The popup: the current site's entries with live codes, a search over every
-// entry, fill and copy. `popup.html?tab=ID` targets another tab, so tests can
-// open the popup as a normal page. The same page is the inline chooser
-// (chooser.html?token=…): this site's exact matches only, fill only.
+// entry, fill and copy. On a site with no exact match it lists, as
+// authenticator apps do, the recently used entries and then all of them: the
+// names at once (from `list`, nothing decrypted), a row's code only once the
+// row is in view or selected. `popup.html?tab=ID` targets another tab, so
+// tests can open the popup as a normal page. The same page is the inline
+// chooser (chooser.html?token=…): this site's exact matches only, fill only.
 
 import { api, send } from "../shared/api";
-import type { CodeResult, EntryRef, MatchEntry, PopupInit } from "../shared/messages";
+import type { CodeResult, EntryRef, MatchEntry, PopupInit, TeachOffer } from "../shared/messages";
+import { parseRecent, presentRecent, RECENT_KEY } from "../shared/recent";
 import { showSetupOffer } from "./setup-offer";
 import { showClockWarning } from "./clock";
 
@@ -26,8 +30,22 @@ interface Row {
   bar: HTMLElement;
   code?: CodeResult;
   loading?: Promise<CodeResult | null> | undefined;
+  /** Its code is asked for only while it is in view (or selected); visible says whether it is. */
+  lazy?: boolean;
+  visible?: boolean;
+  /** Set while the row waits to have been in view long enough to ask for its code. */
+  timer?: number | undefined;
 }
 const rows: Row[] = [];
+const rowOfLi = new WeakMap<Element, Row>();
+
+/** How long a row must stay in view before its code is asked for: scrolling past entries decrypts none. */
+const IN_VIEW_MS = 150;
+/** Rows added to "All entries" at a time; more as the end of the list scrolls into view. */
+const CHUNK = 100;
+
+/** `code` requests sent (the e2e build shows the count on <body>: none until a row is in view). */
+let codeRequests = 0;
 
 function problem(text: string, doctor = true): void {
   const p = $("problem");
@@ -54,6 +72,10 @@ function groupCode(code: string): string {
 
 async function loadCode(row: Row): Promise<CodeResult | null> {
   if (row.code && (row.code.type === "hotp" || (row.code.expires_at ?? 0) > Date.now() + 500)) return row.code;
+  if (!row.loading) {
+    codeRequests++;
+    if (__OTPFILL_TEST_HOOKS__) document.body.dataset.codeRequests = String(codeRequests);
+  }
   // The inline chooser asks only for the entries its token was given for.
   row.loading ??= (inline ? send({ type: "chooser-code", token, entry: row.entry }) : send({ type: "code", entry: row.entry }))
     .then((r) => {
@@ -135,8 +157,52 @@ function makeRow(entry: EntryRef, strength?: MatchEntry["strength"]): Row {
   const row: Row = { entry, li, fill, codeEl, bar, ...(strength ? { strength } : {}) };
   fill.addEventListener("click", () => void fillRow(row));
   copy.addEventListener("click", () => void copyRow(row));
+  // A selected row shows its code at once, in view or not.
+  fill.addEventListener("focus", () => {
+    if (row.lazy) void loadCode(row);
+  });
   rows.push(row);
   return row;
+}
+
+// ---- codes only for rows in view ----
+const inView =
+  typeof IntersectionObserver === "function"
+    ? new IntersectionObserver((changes) => {
+        for (const c of changes) {
+          const row = rowOfLi.get(c.target);
+          if (!row) continue;
+          row.visible = c.isIntersecting;
+          clearTimeout(row.timer);
+          row.timer = undefined;
+          if (c.isIntersecting) {
+            row.timer = setTimeout(() => {
+              row.timer = undefined;
+              if (row.visible) void loadCode(row);
+            }, IN_VIEW_MS) as unknown as number;
+          }
+        }
+      })
+    : null;
+
+/** A row whose code is asked for only once it is in view or selected. */
+function lazyRow(entry: EntryRef): Row {
+  const row = makeRow(entry);
+  row.lazy = true;
+  row.visible = false;
+  rowOfLi.set(row.li, row);
+  inView?.observe(row.li);
+  return row;
+}
+
+function dropRows(list: HTMLElement): void {
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const r = rows[i]!;
+    if (r.li.parentElement !== list) continue;
+    inView?.unobserve(r.li);
+    clearTimeout(r.timer);
+    rows.splice(i, 1);
+  }
 }
 
 async function fillRow(row: Row): Promise<void> {
@@ -151,6 +217,7 @@ async function fillRow(row: Row): Promise<void> {
     row.code = r.code;
     paint(row);
   }
+  if ("teach" in r && r.teach) return offerTeach(r.teach, "Filled.");
   if (!r.filled) {
     notice("No 2FA field to fill on this page. Use Copy instead.");
     return;
@@ -167,7 +234,7 @@ async function copyRow(row: Row): Promise<void> {
   const code = await loadCode(row);
   if (!code) return;
   await navigator.clipboard.writeText(code.code);
-  await send({ type: "clipboard-copied", code: code.code, ...(code.expires_at ? { expiresAt: code.expires_at } : {}) });
+  await send({ type: "clipboard-copied", code: code.code, entry: { name: row.entry.name, store: row.entry.store }, ...(code.expires_at ? { expiresAt: code.expires_at } : {}) });
   if (row.strength === "weak" && !inline) return offerRemember(row, "Copied.");
   notice("Copied. It will be cleared from the clipboard when it expires.");
 }
@@ -189,9 +256,34 @@ function offerRemember(row: Row, done: string): void {
   b.focus();
 }
 
+/**
+ * After a fill by hand into a field otpfill did not recognise: offer to
+ * remember it for the site, so it is filled by itself next time. Only here,
+ * in the browser's own popup, which no page can cover or click for the user.
+ */
+function offerTeach(t: TeachOffer, done?: string): void {
+  const box = $("teach");
+  $("teach-text").textContent = `${done ? done + " " : ""}otpfill did not recognise this field on ${t.site}. Fill it by itself next time?`;
+  box.hidden = false;
+  const remember = $<HTMLButtonElement>("teach-remember");
+  remember.onclick = async () => {
+    if (!init) return;
+    const r = await send({ type: "teach", tabId: init.tabId });
+    box.hidden = true;
+    if ("error" in r) return problem(r.error, false);
+    notice(`Remembered: this field on ${r.site} is filled by itself from now on. Options lists it, with Forget.`);
+  };
+  $<HTMLButtonElement>("teach-dismiss").onclick = () => {
+    box.hidden = true;
+  };
+  remember.focus();
+}
+
 function tickAll(): void {
   for (const row of rows) {
     if (!row.code) continue;
+    // A row out of view keeps its last code until it is seen again.
+    if (row.lazy && !row.visible && document.activeElement !== row.fill) continue;
     if (row.code.type === "totp" && (row.code.expires_at ?? 0) <= Date.now()) void loadCode(row);
     else paint(row);
   }
@@ -217,16 +309,60 @@ async function loadAll(): Promise<EntryRef[]> {
   return out;
 }
 
+/** Whether this popup lists recent and all entries (no exact match for the site). */
+let browsing = false;
+
 async function search(q: string): Promise<void> {
   const list = $("results");
   const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+  // While searching, the results stand in for the recent and all lists.
+  $("recent-section").hidden = !browsing || words.length > 0 || !$("recent").childElementCount;
+  $("all-section").hidden = !browsing || words.length > 0;
+  dropRows(list);
   if (!words.length) {
     list.replaceChildren();
     return;
   }
   const entries = (await loadAll()).filter((e) => words.every((w) => e.name.toLowerCase().includes(w)));
-  for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.li.parentElement === list) rows.splice(i, 1);
-  list.replaceChildren(...entries.slice(0, 50).map((e) => makeRow(e).li));
+  dropRows(list);
+  list.replaceChildren(...entries.slice(0, 50).map((e) => lazyRow(e).li));
+}
+
+// ---- recent, then all entries ----
+let listed: EntryRef[] = [];
+let shown = 0;
+
+function showMore(): void {
+  const next = listed.slice(shown, shown + CHUNK);
+  shown += next.length;
+  $("all").append(...next.map((e) => lazyRow(e).li));
+  $("more").hidden = shown >= listed.length;
+}
+
+/** Lists the recently used entries, then every entry: names only, codes as rows come into view. */
+async function browse(): Promise<void> {
+  browsing = true;
+  const [entries, got] = await Promise.all([loadAll(), api.storage.local.get(RECENT_KEY).catch(() => ({}))]);
+  listed = entries;
+  const recent = presentRecent(parseRecent((got as Record<string, unknown>)[RECENT_KEY]), entries);
+  $("recent").replaceChildren(...recent.map((e) => lazyRow(e).li));
+  const searching = $<HTMLInputElement>("search").value.trim() !== "";
+  $("recent-section").hidden = searching || !recent.length;
+  $("all-section").hidden = searching;
+  showMore();
+  if (__OTPFILL_TEST_HOOKS__) {
+    document.body.dataset.entries = String(entries.length);
+    document.body.dataset.namesMs = performance.now().toFixed(1);
+    requestAnimationFrame(() => {
+      document.body.dataset.namesPaintedMs = performance.now().toFixed(1);
+    });
+  }
+  // The next rows once the end of those shown comes into view.
+  if (typeof IntersectionObserver === "function") {
+    new IntersectionObserver((changes) => {
+      if (changes.some((c) => c.isIntersecting) && shown < listed.length) showMore();
+    }).observe($("more"));
+  }
 }
 
 // ---- keyboard ----
@@ -242,12 +378,22 @@ document.addEventListener("keydown", (e) => {
   if (e.key === "ArrowDown" || e.key === "ArrowUp") {
     e.preventDefault();
     const step = e.key === "ArrowDown" ? 1 : -1;
+    if (step > 0 && i === buttons.length - 1 && shown < listed.length) {
+      showMore();
+      buttons.splice(0, buttons.length, ...fillButtons());
+    }
     const next = i < 0 ? (step > 0 ? 0 : buttons.length - 1) : i + step;
     if (next < 0) $("search").focus();
     else buttons[Math.min(next, buttons.length - 1)]?.focus();
   } else if (e.key === "Enter" && active?.id === "search") {
     e.preventDefault();
-    buttons.find((b) => $("results").contains(b))?.click();
+    const first = rows.find((r) => $("results").contains(r.fill));
+    if (first && browsing && !init?.hasField) void copyRow(first);
+    else first?.fill.click();
+  } else if (e.key === "Enter" && browsing && !init?.hasField && rowOf()?.lazy && active?.classList.contains("fill")) {
+    // No 2FA field on the page: Enter copies the selected entry's code instead.
+    e.preventDefault();
+    void copyRow(rowOf()!);
   } else if (e.key === "Escape" && inline && init) {
     void send({ type: "chooser-cancel", token });
   } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "c" && rowOf()) {
@@ -305,7 +451,10 @@ async function start(): Promise<void> {
   // Live codes for this site's entries (a handful at most).
   for (const row of rows.slice(0, 8)) void loadCode(row);
   setInterval(tickAll, 250);
-  (fillButtons()[0] ?? $("search")).focus();
+  if (init.teach && !inline) offerTeach(init.teach);
+  else (fillButtons()[0] ?? $("search")).focus();
+  // No exact match: the recent entries, then all, as an authenticator app lists them.
+  if (!inline && !init.exact.length) await browse();
 }
 
 $("search").addEventListener("input", (e) => void search((e.target as HTMLInputElement).value));

@@ -95,6 +95,14 @@ export interface PopupInit {
   hasField: boolean;
   /** Set when this is the inline chooser: it fills that frame only. */
   frameId?: number;
+  /** A field on this tab the user just filled by hand where none was detected: the popup offers to remember it. */
+  teach?: TeachOffer;
+}
+
+/** A field that may be taught: the site (registrable domain) and path pattern it would be remembered for. */
+export interface TeachOffer {
+  site: string;
+  path: string;
 }
 
 export type Message =
@@ -123,7 +131,10 @@ export type Message =
   // url: the tab's URL the popup showed its entries for; the fill is refused if the tab shows another origin now
   | { type: "popup-fill"; tabId: number; url: string; entry: EntryRef; code?: CodeResult }
   | { type: "alias"; tabId: number; entry: EntryRef }
-  | { type: "clipboard-copied"; code: string; expiresAt?: number }
+  // the user's "remember this field" for the field last filled by hand on that tab (PopupInit.teach)
+  | { type: "teach"; tabId: number }
+  // entry: which entry's code was copied (names it in the recent list, src/shared/recent.ts)
+  | { type: "clipboard-copied"; code: string; expiresAt?: number; entry?: EntryRef }
   // background -> offscreen document (Chromium only)
   | { type: "offscreen-clear-later"; code: string; clearAt: number }
   // offscreen -> background
@@ -138,18 +149,20 @@ export interface Replies extends SetupReplies {
   "field-found": FillPlan;
   "field-lost": void;
   "fill-request": FillPlan;
-  fill: { filled: boolean };
+  // teach: the input filled was not a confidently detected field; the background may ask teach.js for its selector
+  fill: { filled: boolean; teach?: true };
   "set-state": void;
   "close-chooser": void;
   "chooser-cancel": void;
   "popup-init": PopupInit;
   "chooser-init": PopupInit | { error: string };
-  "chooser-fill": { filled: boolean; code?: CodeResult; error?: string };
+  "chooser-fill": { filled: boolean; code?: CodeResult; error?: string; teach?: TeachOffer };
   "chooser-code": CodeResult | { error: string };
   list: { entries: EntryRef[]; cursor?: string } | { error: string };
   code: CodeResult | { error: string };
-  "popup-fill": { filled: boolean; code?: CodeResult; error?: string };
+  "popup-fill": { filled: boolean; code?: CodeResult; error?: string; teach?: TeachOffer };
   alias: { site: string } | { error: string };
+  teach: TeachOffer | { error: string };
   "clipboard-copied": void;
   "offscreen-clear-later": void;
   "offscreen-done": void;
