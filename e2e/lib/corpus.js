@@ -84,6 +84,9 @@ export const entries = [
   entry('steampowered.com/alice', 'store.steampowered.com', 'Steam', { digits: 5, encoder: 'steam' }),
   // A 10 s period so the clipboard test sees a code expire quickly.
   entry('sentry.io/alice', 'sentry.io', 'Sentry', { period: 10 }),
+  // Teaching a field: sites whose 2FA field detection does not find.
+  entry('contoso.com/alice', 'gateway.contoso.com', 'Contoso Gateway'),
+  entry('fabrikam.com/alice', 'dsm.fabrikam.com', 'Synology DSM'),
 ];
 
 export const entryByName = new Map(entries.map((e) => [e.name, e]));
@@ -213,6 +216,29 @@ export const special = {
   skewedClock: page('skewed-clock', 'https://store.steampowered.com/login/?e2e-skew=300', 'steampowered.com/alice', 'Date header 5 minutes ahead'),
 };
 
+/**
+ * Pages whose 2FA field detection does not find (no field, nothing filled),
+ * each with the single exact entry of its site: the user fills by the context
+ * menu, teaches the field in the popup, and it is auto-filled from then on.
+ * field: the input the user right-clicks; selector: what is remembered.
+ */
+export const teachPages = [
+  page('teach-citrix', 'https://gateway.contoso.com/logon/LogonPoint/tmindex.html', 'contoso.com/alice',
+    'NetScaler Gateway nFactor dual password: a type=password passwd1 labelled "Password 2:"',
+    { field: '#passwd1', selector: 'input[id="passwd1"]', site: 'contoso.com', path: '/logon/LogonPoint/tmindex.html' }),
+  page('teach-synology', 'https://dsm.fabrikam.com/webman/index.cgi', 'fabrikam.com/alice',
+    'Synology DSM ExtJS widget: generated id, no name, prompt drawn by CSS',
+    {
+      field: '#ext-comp-1043',
+      selector: '[id="sds-login-dialog-form"] > div:nth-of-type(1) > div:nth-of-type(2) > div:nth-of-type(1) > input:nth-of-type(1)',
+      site: 'fabrikam.com',
+      path: '/webman/index.cgi',
+    }),
+];
+
+/** A page with no 2FA field on a site with no entry: the popup lists recent, then all entries. */
+export const noMatchPage = 'https://news.ycombinator.com/news?popup';
+
 /** Pages for the speed figures: no OTP field, and a 10,000-element page. */
 export const speedPages = {
   noField: 'https://news.ycombinator.com/news',
@@ -222,7 +248,7 @@ export const speedPages = {
 /** Every host the servers answer for (and the certificate names). */
 export function allHosts() {
   const hosts = new Set();
-  for (const p of [...fillPages, ...decoyPages, ...sentCodePages, switchPage, ...Object.values(special)]) {
+  for (const p of [...fillPages, ...decoyPages, ...sentCodePages, switchPage, ...Object.values(special), ...teachPages]) {
     hosts.add(new URL(p.url).hostname);
     if (p.frameHost) hosts.add(p.frameHost);
   }

@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { closeDriver } from './browsers.js';
-import { decoyPages, entryByName, fillPages, lookalikeHosts, sentCodePages, special, speedPages, switchPage } from './corpus.js';
+import { decoyPages, entries, entryByName, fillPages, lookalikeHosts, noMatchPage, sentCodePages, special, speedPages, switchPage, teachPages } from './corpus.js';
 import { sleep } from './proc.js';
-import { expectedCodes } from './store.js';
+import { expectedCodes, otpauthURI, randomSecret, suiteStore } from './store.js';
 import { artifactsDir } from './world.js';
 
 /** The context menu item and command the extension documents (extension/README.md, "Test hooks"). */
@@ -515,6 +515,173 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
         });
       });
 
+      /** The popup's rows in a list, with whether each is inside the viewport now. */
+      function listed(sel) {
+        return popup.evaluate((sel) => [...document.querySelectorAll(`${sel} li.entry`)].map((li) => {
+          const r = li.getBoundingClientRect();
+          return {
+            name: li.dataset.name,
+            code: li.querySelector('.code')?.textContent.replace(/\s+/g, '') ?? '',
+            left: Number(li.querySelector('.bar')?.getAttribute('aria-valuenow')),
+            inView: r.bottom > 0 && r.top < window.innerHeight,
+          };
+        }), sel);
+      }
+
+      test('a site with no match: the popup lists recent entries, then all, names at once; codes only for rows in view or selected', async () => {
+        await pool.with(async (page) => {
+          await page.goto(noMatchPage);
+          await waitForQuiet(page, 500);
+          // Use an entry from the popup, as a user would: search, Enter (no 2FA field on the page: it copies).
+          await openPopupFor(page);
+          const names = await popup.waitFor(() => document.body.dataset.entries, null, { timeout: 10_000 });
+          assert.equal(Number(names), entries.length, 'the popup should name every entry in the store');
+          await popup.bringToFront();
+          await popup.click('#search');
+          await popup.raw.keyboard.type('zoom');
+          await popup.waitFor(() => document.querySelector('#results li.entry[data-name="zoom.us/alice"]') && document.querySelector('#all-section').hidden, null, { timeout: 5_000 });
+          await popup.press('Enter');
+          const copied = await popup.waitFor(async () => {
+            const t = await navigator.clipboard.readText().catch(() => '');
+            return /^\d{6}$/.test(t) && t;
+          }, null, { timeout: 5_000 });
+          await assertCode(entryByName.get('zoom.us/alice'), copied, 'the code Enter copied');
+          await ext.waitFor(async () => {
+            const api = globalThis.browser ?? globalThis.chrome;
+            return (await api.storage.local.get('recentEntries')).recentEntries?.[0]?.name === 'zoom.us/alice';
+          }, null, { timeout: 5_000 });
+          const stored = await ext.evaluate(async () => {
+            const api = globalThis.browser ?? globalThis.chrome;
+            return (await api.storage.local.get('recentEntries')).recentEntries;
+          });
+          assert.ok(stored.every((r) => Object.keys(r).sort().join() === 'at,name,store'), `the recent list holds more than names and times: ${JSON.stringify(stored)}`);
+
+          // Open it again: recent first (the one just used on top), then all.
+          await openPopupFor(page);
+          await popup.waitFor(() => document.body.dataset.entries, null, { timeout: 10_000 });
+          const atNames = await popup.evaluate(() => ({ ...document.body.dataset }));
+          assert.equal(atNames.codeRequestsAtNames, '0', 'codes were asked for before any row was in view');
+          assert.equal(await popup.evaluate(() => document.querySelector('#none').hidden), false, 'the popup should say no entry matches');
+          const recent = await listed('#recent');
+          assert.deepEqual(recent.map((r) => r.name), stored.map((r) => r.name), 'the recent section lists the recent entries, last used first');
+          assert.equal(recent[0].name, 'zoom.us/alice');
+          const all = await listed('#all');
+          assert.deepEqual(all.map((r) => r.name).sort(), entries.map((e) => e.name).sort(), 'the all section lists every entry');
+          const order = await popup.evaluate(() => {
+            const r = document.querySelector('#recent-section');
+            const a = document.querySelector('#all-section');
+            return !r.hidden && !a.hidden && (r.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+          });
+          assert.ok(order, 'recent is shown before all');
+
+          // Rows in view get their codes; rows below the fold none.
+          await popup.waitFor(() => Number(document.body.dataset.codeRequests ?? 0) > 0, null, { timeout: 5_000 });
+          await sleep(700);
+          const settled = [...await listed('#recent'), ...await listed('#all')];
+          const requests = Number(await popup.evaluate(() => document.body.dataset.codeRequests));
+          const withCode = settled.filter((r) => r.code);
+          assert.ok(withCode.length > 0 && withCode.every((r) => r.inView), `codes shown for rows out of view: ${withCode.filter((r) => !r.inView).map((r) => r.name)}`);
+          const outOfView = settled.filter((r) => !r.inView);
+          assert.ok(outOfView.length > 10, 'the test needs rows below the fold');
+          assert.ok(outOfView.every((r) => !r.code), 'a row out of view has a code');
+          assert.ok(requests <= settled.length - outOfView.length, `${requests} code requests for ${settled.length - outOfView.length} rows in view`);
+          speed.popupNoMatch = { entries: entries.length, namesMs: Number(atNames.namesMs), codeRequestsAtNames: 0, codeRequestsSettled: requests, rowsInView: settled.length - outOfView.length };
+          for (const r of withCode.slice(0, 3)) await assertCode(entryByName.get(r.name), r.code, `the popup's code for ${r.name}`);
+
+          // Scrolled into view: the last row gets its code, with a countdown.
+          const last = all[all.length - 1];
+          await popup.evaluate(() => document.querySelector('#all li.entry:last-child').scrollIntoView());
+          const got = await popup.waitFor(() => {
+            const li = document.querySelector('#all li.entry:last-child');
+            const code = li.querySelector('.code').textContent.replace(/\s+/g, '');
+            return code && { code, left: Number(li.querySelector('.bar').getAttribute('aria-valuenow')) };
+          }, null, { timeout: 5_000 });
+          await assertCode(entryByName.get(last.name), got.code, `the code of ${last.name}, scrolled into view`);
+          assert.ok(got.left > 0 && got.left <= entryByName.get(last.name).period, `countdown ${got.left}`);
+
+          // Selected with the keyboard: the row's code and a countdown that moves.
+          await popup.evaluate(() => window.scrollTo(0, 0));
+          await popup.click('#search');
+          await popup.press('ArrowDown');
+          const sel = await popup.waitFor(() => {
+            const li = document.activeElement?.closest('li.entry');
+            const code = li?.querySelector('.code').textContent.replace(/\s+/g, '');
+            return code && { name: li.dataset.name, code, left: Number(li.querySelector('.bar').getAttribute('aria-valuenow')) };
+          }, null, { timeout: 5_000 });
+          assert.equal(sel.name, 'zoom.us/alice', 'ArrowDown from the search box selects the first recent entry');
+          await assertCode(entryByName.get(sel.name), sel.code, 'the selected entry\'s code');
+          await sleep(1_100);
+          const later = await popup.evaluate(() => {
+            const li = document.activeElement.closest('li.entry');
+            return { code: li.querySelector('.code').textContent.replace(/\s+/g, ''), left: Number(li.querySelector('.bar').getAttribute('aria-valuenow')) };
+          });
+          assert.ok(later.left < sel.left || later.code !== sel.code, `the countdown did not move: ${sel.left} then ${later.left}`);
+        });
+      });
+
+      for (const p of teachPages) {
+        test(`teach a field: ${p.id}: ${p.url} — ${p.note}: not detected; filled from the context menu, remembered in the popup, auto-filled after reload; forgotten in options, not filled`, async () => {
+          await pool.with(async (page) => {
+            const storedRules = () => ext.evaluate(async (key) => {
+              const api = globalThis.browser ?? globalThis.chrome;
+              return (await api.storage.local.get(key))[key] ?? null;
+            }, `taught:${p.site}`);
+            await page.goto(p.url);
+            await waitForQuiet(page);
+            let s = await page.evaluate(snapshot);
+            assertUntouched(s, `${p.id} before teaching`);
+            assert.equal(s.state, 'no-field', `${p.id}: detection found a field; the page proves nothing about teaching`);
+
+            await driver.contextMenuFill(page, p.field, MENU_ID);
+            const seen = await page.waitFor((digits) => window.__seen && window.__seen.length >= digits && window.__seen, p.entry.digits, { timeout: 10_000 });
+            await assertCode(p.entry, seen, `${p.id}: the code filled from the context menu`);
+
+            await openPopupFor(page);
+            const offer = await popup.waitFor(() => {
+              const t = document.querySelector('#teach');
+              return t && !t.hidden && t.textContent;
+            }, null, { timeout: 5_000 }).catch(async (err) => {
+              throw new Error(`${p.id}: the popup offers no "remember this field" after the fill (${await popup.evaluate(() => document.body.innerText.slice(0, 400))}): ${err.message}`);
+            });
+            assert.match(offer, new RegExp(p.site.replace('.', '\\.')));
+            assert.equal(await storedRules(), null, 'remembered before the user said so');
+            await popup.click('#teach-remember');
+            await popup.waitFor(() => /Remembered/.test(document.querySelector('#notice')?.textContent ?? ''), null, { timeout: 5_000 });
+            const rules = await storedRules();
+            assert.deepEqual(rules.map((r) => [r.path, r.selector]), [[p.path, p.selector]], `${p.id}: what was remembered`);
+
+            // Next visit: the taught field is a confident one: auto-filled once, with the site's code.
+            await page.goto(p.url);
+            const outcome = await waitForOutcome(page, p.entry.digits);
+            assert.deepEqual(outcome, { filled: true, state: outcome.state }, `${p.id}: not auto-filled after teaching (state ${outcome.state})`);
+            for (let t = Date.now(); Date.now() - t < 3_000 && (await page.evaluate(() => document.documentElement.getAttribute('data-otpfill-state'))) !== 'filled';) await sleep(50);
+            s = await page.evaluate(snapshot);
+            await assertCode(p.entry, s.seen, `${p.id}: the code auto-filled into the taught field`);
+            assert.equal(s.state, 'filled');
+            assert.deepEqual(s.fields.filter((f) => f.filled).map((f) => [f.id, f.filled]), [[p.field.slice(1), 'auto']], `${p.id}: only the taught field is filled`);
+            assert.equal(s.submits, 0);
+
+            // Forget it in the options page: the next visit is not filled.
+            await driver.openExtensionPage(ext, `options.html?forget=${p.id}`);
+            const item = `#taught li[data-site="${p.site}"][data-path="${p.path}"] button.forget`;
+            await ext.waitFor((item) => !!document.querySelector(item), item, { timeout: 5_000 }).catch(async (err) => {
+              const shown = await ext.evaluate(() => `${location.href}: ${document.querySelector('#taught')?.outerHTML}`).catch((e) => e.message);
+              throw new Error(`${p.id}: the options page lists no taught field for ${p.site}${p.path} (${shown}): ${err.message}`);
+            });
+            await ext.click(item);
+            await ext.waitFor(async (key) => {
+              const api = globalThis.browser ?? globalThis.chrome;
+              return !(key in await api.storage.local.get(key));
+            }, `taught:${p.site}`, { timeout: 5_000 });
+            await page.goto(p.url);
+            await waitForQuiet(page);
+            s = await page.evaluate(snapshot);
+            assertUntouched(s, `${p.id} after Forget`);
+            assert.equal(s.state, 'no-field');
+          });
+        });
+      }
+
       test('an http page with an exact match is not auto-filled', async () => {
         const p = special.http;
         await pool.with(async (page) => {
@@ -610,6 +777,64 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
           assert.equal(cleared.t, '', 'the clipboard should be emptied, not replaced');
           speed.clipboardClearedAfterMs = Date.now() - copiedAt;
         });
+      });
+    });
+
+    describe('the popup on a 1,000-entry store, on a site with no match (a short-lived browser of its own)', () => {
+      const BULK = 1000;
+      const seed = { name: 'a-seed.example/alice', issuer: 'Seed', account: 'alice', algorithm: 'SHA1', digits: 6, period: 30, secret: randomSecret() };
+      let bulk;
+      before(async () => {
+        // One real pass-otp entry, copied under 999 more names: `list` reads names only,
+        // and every copy decrypts to the same key, so any row's code can be checked.
+        const { env, world } = await suiteStore(getWorld(), `bulk-${name}`, { [seed.name]: otpauthURI(seed) });
+        const dir = env.PASSWORD_STORE_DIR;
+        const file = path.join(dir, `${seed.name}.gpg`);
+        for (let i = 1; i < BULK; i++) {
+          const to = path.join(dir, `site${String(i).padStart(4, '0')}.example`, 'alice.gpg');
+          fs.mkdirSync(path.dirname(to), { recursive: true });
+          fs.copyFileSync(file, to);
+        }
+        bulk = await launch(world);
+      });
+      after(async () => {
+        await closeDriver(bulk);
+      });
+
+      test('names at once, paged; code requests only for the rows in view', async () => {
+        const site = await bulk.newPage();
+        await site.goto(noMatchPage);
+        const ext = await bulk.newPage();
+        await bulk.openExtensionPage(ext, 'options.html');
+        const id = await tabId(ext, site.url());
+        await bulk.openExtensionPage(ext, `popup.html?tab=${id}`);
+        const at = await ext.waitFor(() => document.body.dataset.entries && document.body.dataset.namesPaintedMs && { ...document.body.dataset }, null, { timeout: 15_000 });
+        assert.equal(Number(at.entries), BULK, 'entries listed');
+        assert.equal(at.codeRequestsAtNames, '0', 'code requests when the names were shown');
+        const shown = await ext.evaluate(() => document.querySelectorAll('#all li.entry').length);
+        assert.equal(shown, 100, 'the first page of rows');
+        await ext.waitFor(() => /\d{6}/.test(document.querySelector('#all li.entry .code')?.textContent.replace(/\s+/g, '') ?? ''), null, { timeout: 15_000 });
+        await sleep(500);
+        const settled = await ext.evaluate(() => {
+          const lis = [...document.querySelectorAll('li.entry')];
+          const inView = lis.filter((li) => { const r = li.getBoundingClientRect(); return r.bottom > 0 && r.top < window.innerHeight; });
+          return { requests: Number(document.body.dataset.codeRequests ?? 0), inView: inView.length, code: inView[0]?.querySelector('.code').textContent.replace(/\s+/g, '') };
+        });
+        assert.ok(settled.requests > 0 && settled.requests <= settled.inView, `${settled.requests} code requests for ${settled.inView} rows in view`);
+        await assertCode(seed, settled.code, 'a code in the 1,000-entry popup');
+        // The end of the rows shown scrolls into view: the next page of names.
+        await ext.evaluate(() => document.querySelector('#more').scrollIntoView());
+        await ext.waitFor(() => document.querySelectorAll('#all li.entry').length >= 200, null, { timeout: 5_000 });
+        speed.popup1000 = {
+          entries: BULK,
+          namesMs: Number(at.namesMs),
+          namesPaintedMs: Number(at.namesPaintedMs),
+          codeRequestsAtNames: 0,
+          codeRequestsSettled: settled.requests,
+          rowsInView: settled.inView,
+        };
+        await ext.close();
+        await site.close();
       });
     });
 

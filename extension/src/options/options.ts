@@ -100,6 +100,10 @@ async function start(): Promise<void> {
   options = await loadOptions();
   render();
   await renderTaught();
+  // A field taught in the popup meanwhile shows up here at once.
+  api.storage.onChanged.addListener((changes, area) => {
+    if (area === "local" && Object.keys(changes).some((k) => k.startsWith(TAUGHT_PREFIX))) void renderTaught();
+  });
   $("autofill").addEventListener("change", (e) => {
     options.autofill = (e.target as HTMLInputElement).checked;
     void save(options.autofill ? "auto-fill on" : "auto-fill off");

@@ -352,6 +352,7 @@ async function browse(): Promise<void> {
   showMore();
   if (__OTPFILL_TEST_HOOKS__) {
     document.body.dataset.entries = String(entries.length);
+    document.body.dataset.codeRequestsAtNames = String(codeRequests);
     document.body.dataset.namesMs = performance.now().toFixed(1);
     requestAnimationFrame(() => {
       document.body.dataset.namesPaintedMs = performance.now().toFixed(1);
