@@ -521,7 +521,7 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
           const r = li.getBoundingClientRect();
           return {
             name: li.dataset.name,
-            code: li.querySelector('.code')?.textContent.replace(/\s+/g, '') ?? '',
+            code: /^[0-9A-Z]{5,10}$/.exec(li.querySelector('.code')?.textContent.replace(/\s+/g, '') ?? '')?.[0] ?? '',
             left: Number(li.querySelector('.bar')?.getAttribute('aria-valuenow')),
             inView: r.bottom > 0 && r.top < window.innerHeight,
           };

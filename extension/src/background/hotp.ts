@@ -13,12 +13,10 @@
 
 import { api } from "../shared/api";
 import type { CodeResult, EntryRef, MatchEntry } from "../shared/messages";
+import { HOTP_KEY as KEY, hotpKeyOf as keyOf } from "../shared/hotp";
 import { siteOf } from "./site";
 
-const KEY = "hotpEntries";
 let hotp: Set<string> | null = null;
-
-const keyOf = (e: EntryRef) => `${e.store}\u0000${e.name}`;
 
 // Bookkeeping: when storage fails, what was learnt stays in memory and no fill fails for it.
 async function load(): Promise<Set<string>> {

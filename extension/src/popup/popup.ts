@@ -8,6 +8,7 @@
 
 import { api, send } from "../shared/api";
 import type { CodeResult, EntryRef, MatchEntry, PopupInit, TeachOffer } from "../shared/messages";
+import { HOTP_KEY, hotpKeyOf } from "../shared/hotp";
 import { parseRecent, presentRecent, RECENT_KEY } from "../shared/recent";
 import { showSetupOffer } from "./setup-offer";
 import { showClockWarning } from "./clock";
@@ -35,6 +36,19 @@ interface Row {
   visible?: boolean;
   /** Set while the row waits to have been in view long enough to ask for its code. */
   timer?: number | undefined;
+  /** A lazy row of an HOTP entry: its code only on Fill or Copy (each code advances the counter). */
+  hotp?: boolean;
+}
+
+/** The entries learnt to be HOTP (read once): a list's rows never ask their codes by themselves. */
+let hotpKnown: Set<string> | null = null;
+
+async function knownHotp(): Promise<Set<string>> {
+  if (!hotpKnown) {
+    const got = ((await api.storage.local.get(HOTP_KEY).catch(() => ({}))) as Record<string, unknown>)[HOTP_KEY];
+    hotpKnown = new Set(Array.isArray(got) ? got.filter((k): k is string => typeof k === "string") : []);
+  }
+  return hotpKnown;
 }
 const rows: Row[] = [];
 const rowOfLi = new WeakMap<Element, Row>();
@@ -85,6 +99,7 @@ async function loadCode(row: Row): Promise<CodeResult | null> {
         return null;
       }
       row.code = r;
+      if (r.type === "hotp") row.hotp = true;
       paint(row);
       return r;
     })
@@ -159,7 +174,7 @@ function makeRow(entry: EntryRef, strength?: MatchEntry["strength"]): Row {
   copy.addEventListener("click", () => void copyRow(row));
   // A selected row shows its code at once, in view or not.
   fill.addEventListener("focus", () => {
-    if (row.lazy) void loadCode(row);
+    if (row.lazy && !row.hotp) void loadCode(row);
   });
   rows.push(row);
   return row;
@@ -178,7 +193,7 @@ const inView =
           if (c.isIntersecting) {
             row.timer = setTimeout(() => {
               row.timer = undefined;
-              if (row.visible) void loadCode(row);
+              if (row.visible && !row.hotp) void loadCode(row);
             }, IN_VIEW_MS) as unknown as number;
           }
         }
@@ -190,6 +205,11 @@ function lazyRow(entry: EntryRef): Row {
   const row = makeRow(entry);
   row.lazy = true;
   row.visible = false;
+  if (hotpKnown?.has(hotpKeyOf(entry))) {
+    row.hotp = true;
+    row.codeEl.textContent = "•••";
+    row.codeEl.title = "A counter-based code: made when you fill or copy it";
+  }
   rowOfLi.set(row.li, row);
   inView?.observe(row.li);
   return row;
@@ -324,6 +344,7 @@ async function search(q: string): Promise<void> {
     return;
   }
   const entries = (await loadAll()).filter((e) => words.every((w) => e.name.toLowerCase().includes(w)));
+  await knownHotp();
   dropRows(list);
   list.replaceChildren(...entries.slice(0, 50).map((e) => lazyRow(e).li));
 }
@@ -342,7 +363,7 @@ function showMore(): void {
 /** Lists the recently used entries, then every entry: names only, codes as rows come into view. */
 async function browse(): Promise<void> {
   browsing = true;
-  const [entries, got] = await Promise.all([loadAll(), api.storage.local.get(RECENT_KEY).catch(() => ({}))]);
+  const [entries, got] = await Promise.all([loadAll(), api.storage.local.get(RECENT_KEY).catch(() => ({})), knownHotp()]);
   listed = entries;
   const recent = presentRecent(parseRecent((got as Record<string, unknown>)[RECENT_KEY]), entries);
   $("recent").replaceChildren(...recent.map((e) => lazyRow(e).li));
