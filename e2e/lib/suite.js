@@ -627,7 +627,7 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
               return (await api.storage.local.get(key))[key] ?? null;
             }, `taught:${p.site}`);
             await page.goto(p.url);
-            await waitForQuiet(page);
+            await waitForQuiet(page, 1_700); // after the content script's 1.5 s second look
             let s = await page.evaluate(snapshot);
             assertUntouched(s, `${p.id} before teaching`);
             assert.equal(s.state, 'no-field', `${p.id}: detection found a field; the page proves nothing about teaching`);
@@ -674,7 +674,7 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
               return !(key in await api.storage.local.get(key));
             }, `taught:${p.site}`, { timeout: 5_000 });
             await page.goto(p.url);
-            await waitForQuiet(page);
+            await waitForQuiet(page, 1_700);
             s = await page.evaluate(snapshot);
             assertUntouched(s, `${p.id} after Forget`);
             assert.equal(s.state, 'no-field');

@@ -205,7 +205,7 @@ function lazyRow(entry: EntryRef): Row {
   const row = makeRow(entry);
   row.lazy = true;
   row.visible = false;
-  if (hotpKnown?.has(hotpKeyOf(entry))) {
+  if (entry.type === "hotp" || (entry.type === undefined && hotpKnown?.has(hotpKeyOf(entry)))) {
     row.hotp = true;
     row.codeEl.textContent = "•••";
     row.codeEl.title = "A counter-based code: made when you fill or copy it";
