@@ -42,6 +42,9 @@ const (
 	CodeForbidden Code = "forbidden"
 	// CodeInternal: a bug or an unexpected failure in the host.
 	CodeInternal Code = "internal"
+	// CodeRecoveryOnly: the entry keeps a site's recovery codes and no 2FA
+	// key, so it has no code (added with recovery-codes-only entries).
+	CodeRecoveryOnly Code = "recovery_only"
 )
 
 // Actions of protocol v1 (the request's "action" field).

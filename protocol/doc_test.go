@@ -22,7 +22,7 @@ func TestProtocolDoc(t *testing.T) {
 	codes := []Code{CodeBadRequest, CodeTooLarge, CodeUnknownAction, CodeNotFound,
 		CodeAmbiguous, CodeExists, CodeInvalidURI, CodeInvalidName,
 		CodeStoreUnavailable, CodeDecryptFailed, CodeEncryptFailed, CodeForbidden,
-		CodeInternal}
+		CodeInternal, CodeRecoveryOnly}
 	for _, c := range codes {
 		if !strings.Contains(text, "| `"+string(c)+"` |") {
 			t.Errorf("the error code table has no row for %q", c)

@@ -53,11 +53,15 @@ type SaveRecoveryParams struct {
 	Codes []string `json:"codes" schema:"required"`
 	Name  string   `json:"name"`
 	Store string   `json:"store"`
+	// Create asks for a new entry only: a name that already exists is
+	// `exists`, and nothing is written (added with recovery-codes-only
+	// entries).
+	Create bool `json:"create"`
 }
 
 // String leaves out the codes, which are secrets.
 func (p SaveRecoveryParams) String() string {
-	return fmt.Sprintf("save_recovery url=%q name=%q store=%q codes=%d REDACTED", p.URL, p.Name, p.Store, len(p.Codes))
+	return fmt.Sprintf("save_recovery url=%q name=%q store=%q create=%t codes=%d REDACTED", p.URL, p.Name, p.Store, p.Create, len(p.Codes))
 }
 
 // GoString keeps %#v from printing the codes.

@@ -106,6 +106,9 @@ type Summary struct {
 	Uncommitted      int `json:"uncommitted"`
 	CountersDiffer   int `json:"hotp_counters_differ"`
 	RecoveryOnlyOnce int `json:"recovery_codes_in_one_copy"`
+	// RecoveryOnly counts the entries of recovery codes only (no key),
+	// which are among Keys: their codes need a second copy too.
+	RecoveryOnly int `json:"recovery_only"`
 }
 
 // OK reports whether every key has a second copy holding the same key.
@@ -134,6 +137,9 @@ func (r *Report) Line() string {
 	add(s.Uncommitted, "not committed to git")
 	add(s.CountersDiffer, "with HOTP counters to reconcile")
 	line := fmt.Sprintf("%d of %d 2FA keys have a second copy", s.Covered, s.Keys)
+	if s.RecoveryOnly > 0 {
+		line = fmt.Sprintf("%d of %d 2FA keys (%d of them recovery codes only) have a second copy", s.Covered, s.Keys, s.RecoveryOnly)
+	}
 	if len(parts) > 0 {
 		line += "; " + strings.Join(parts, ", ")
 	}
@@ -332,7 +338,7 @@ func evaluate(e *Entry, u unit, a, b copyState) bool {
 		e.State, e.Message = Error, strings.Join(errs, "; ")
 		return true
 	case len(e.Copies) == 0:
-		return false
+		return evaluateRecoveryOnly(e, u, a, b)
 	case u.b == nil:
 		e.State, e.Message = NoBackup, fmt.Sprintf("store %s has no backup store", u.a.ID())
 	case len(e.Copies) == 1:
@@ -401,6 +407,9 @@ func (k *Checker) Status(ctx context.Context) *Report {
 			s.NoBackup++
 		case Error:
 			s.Errors++
+		}
+		if e.Type == RecoveryOnly {
+			s.RecoveryOnly++
 		}
 		if e.State != Error && len(e.RecoveryCodes) == 0 {
 			s.NoRecoveryCodes++

@@ -134,6 +134,9 @@ func (k *Checker) syncOne(ctx context.Context, u unit, to string) ([]Change, *Le
 		if to != "" && dst.ID() != to {
 			return nil, leave(Missing, fmt.Sprintf("no copy in %s (sync without --to, or with --to %s, copies it)", dst.ID(), dst.ID()))
 		}
+		if src.key == nil {
+			return syncRecoveryOnly(ctx, u.name, src, dst, dstCopy, leave)
+		}
 		content := copyContent(u.name, src.key, src.recovery)
 		defer func() { clear(content) }()
 		if dstCopy.present {
@@ -149,6 +152,9 @@ func (k *Checker) syncOne(ctx context.Context, u unit, to string) ([]Change, *Le
 			return nil, leave(Error, fmt.Sprintf("cannot copy %s into %s: %v", u.name, dst.ID(), err))
 		}
 		return []Change{{Name: u.name, Store: dst.ID(), What: "copied"}}, nil
+	}
+	if e.Type == RecoveryOnly {
+		return nil, nil // covered: both copies hold the same codes
 	}
 	// Covered: counters and recovery codes.
 	var changes []Change

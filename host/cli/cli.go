@@ -68,6 +68,7 @@ const usage = `otpfill: 2FA codes from your pass store or OS keyring, in your br
 Usage:
   otpfill code NAME|URL          print the current code
   otpfill list [--json]          list entries (names only; nothing is decrypted)
+  otpfill show NAME              print an entry's recovery codes, and what key it holds
   otpfill add NAME               save a secret (otpauth URI or base32, read from stdin)
   otpfill export NAME --uri|--qr show a secret again, to add it to another app
   otpfill export --all --format uri|aegis|google [--out FILE] [--encrypt]
@@ -121,6 +122,8 @@ func Main(env Env) int {
 		err = c.code(rest)
 	case "list":
 		err = c.list(rest)
+	case "show":
+		err = c.show(rest)
 	case "add":
 		err = c.add(rest)
 	case "export":

@@ -73,7 +73,7 @@ func (c *command) export(args []string) error {
 	if err != nil {
 		return err
 	}
-	picked, failed, err := c.gather(srv, *all, pos, *storeID)
+	picked, failed, err := c.gather(srv, *all, pos, *storeID, *paper != "")
 	if err != nil {
 		return explain(srv, err)
 	}
@@ -189,7 +189,11 @@ type pickedEntry struct {
 // is named on stderr and counted in failed; with --all, entries without an
 // OTP key (plain passwords) are passed over silently, and a configured
 // store that cannot be listed is a failure (a default one, a note).
-func (c *command) gather(srv *server.Server, all bool, names []string, storeID string) (picked []pickedEntry, failed int, err error) {
+//
+// An entry of recovery codes only is picked for the paper kit (withCodesOnly),
+// whose card prints its codes; the other formats hold keys only, so it is
+// left out with a note (with --all) or as a failure (named).
+func (c *command) gather(srv *server.Server, all bool, names []string, storeID string, withCodesOnly bool) (picked []pickedEntry, failed int, err error) {
 	type ref struct{ name, store string }
 	var refs []ref
 	if all {
@@ -229,13 +233,25 @@ func (c *command) gather(srv *server.Server, all bool, names []string, storeID s
 		}
 	}
 	for _, r := range refs {
-		key, codes, st, err := srv.ReadEntry(c.ctx, r.name, r.store)
+		key, codes, st, err := srv.ReadRecovery(c.ctx, r.name, r.store)
 		if err != nil {
 			if all && errors.Is(err, entry.ErrNoOTP) {
 				continue
 			}
 			fmt.Fprintf(c.env.Stderr, "failed %s: %v\n", r.name, explain(srv, err))
 			failed++
+			continue
+		}
+		if key == nil {
+			switch {
+			case withCodesOnly:
+				picked = append(picked, pickedEntry{name: r.name, store: st, codes: codes})
+			case all:
+				fmt.Fprintf(c.env.Stderr, "left out %s: it keeps recovery codes only, no 2FA key (`otpfill show %s` prints them; --paper puts them on a card)\n", r.name, r.name)
+			default:
+				fmt.Fprintf(c.env.Stderr, "failed %s: it keeps recovery codes only, no 2FA key to export (`otpfill show %s` prints them; --paper puts them on a card)\n", r.name, r.name)
+				failed++
+			}
 			continue
 		}
 		labelled(key, r.name)

@@ -24,6 +24,7 @@ package entry
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/otpfill/otpfill/host/otp"
@@ -31,6 +32,11 @@ import (
 
 // ErrNoOTP: the entry has neither an otpauth line nor a totp/otp field.
 var ErrNoOTP = errors.New("entry holds no otpauth URI or totp field")
+
+// ErrRecoveryOnly: the entry holds a site's recovery codes and no key (a
+// site whose 2FA is by SMS, or whose key is kept elsewhere). It wraps
+// ErrNoOTP: whatever treats an entry without a key as such still does.
+var ErrRecoveryOnly = fmt.Errorf("entry holds recovery codes only, no 2FA key: %w", ErrNoOTP)
 
 // line is one line of an entry: content excludes the terminator ("\n" or
 // "\r\n"), which is kept apart so that edits preserve it.
@@ -103,6 +109,9 @@ func Parse(content []byte) (*otp.Key, error) {
 			return nil, err
 		}
 		return otp.NewTOTP(secret), nil
+	}
+	if start, end, ok := recoveryBlock(lines); ok && end > start+1 {
+		return nil, ErrRecoveryOnly
 	}
 	return nil, ErrNoOTP
 }

@@ -178,11 +178,35 @@ func TestRecoveryCodesEdgeCases(t *testing.T) {
 // A recovery code is never taken for the key, whatever it looks like.
 func TestRecoveryCodesAreNotTheKey(t *testing.T) {
 	content := "pw\nrecovery-codes:\n  otpauth://totp/x?secret=MFRGG\n  totp: MFRGG\n"
-	if k, err := Parse([]byte(content)); err != ErrNoOTP {
-		t.Errorf("Parse = %+v, %v; want ErrNoOTP", k, err)
+	if k, err := Parse([]byte(content)); err != ErrRecoveryOnly || !errors.Is(err, ErrNoOTP) {
+		t.Errorf("Parse = %+v, %v; want ErrRecoveryOnly (an ErrNoOTP)", k, err)
 	}
 	got := string(SetURI([]byte(content), uriA))
 	if got != content+uriA+"\n" {
 		t.Errorf("SetURI replaced a recovery code: %q", got)
+	}
+}
+
+// An entry of recovery codes alone (save_recovery of a site with no key) is
+// ErrRecoveryOnly, which is an ErrNoOTP; an empty block is not codes; a
+// key added later (a TOTP save, as `pass otp append`) is read and the codes
+// stay.
+func TestRecoveryOnlyEntry(t *testing.T) {
+	content := SetRecoveryCodes(nil, []string{"8f3k-2m9q", "x7p4-ld0w"})
+	if string(content) != "recovery-codes:\n  8f3k-2m9q\n  x7p4-ld0w\n" {
+		t.Fatalf("a new recovery-only entry = %q", content)
+	}
+	if k, err := Parse(content); err != ErrRecoveryOnly || !errors.Is(err, ErrNoOTP) {
+		t.Errorf("Parse = %+v, %v; want ErrRecoveryOnly", k, err)
+	}
+	if _, err := Parse([]byte("pw\nrecovery-codes:\nnote: x\n")); err != ErrNoOTP {
+		t.Errorf("an empty recovery block: %v, want ErrNoOTP", err)
+	}
+	merged := SetURI(content, uriA)
+	if k, err := Parse(merged); err != nil || k.Issuer != "GitHub" {
+		t.Errorf("after SetURI: %v, %v", k, err)
+	}
+	if got := RecoveryCodes(merged); len(got) != 2 || got[1] != "x7p4-ld0w" {
+		t.Errorf("codes after SetURI = %q", got)
 	}
 }

@@ -48,7 +48,7 @@ func (s *Server) codeFor(ctx context.Context, name, storeID string, saved *undoS
 	key, err := entry.Parse(content)
 	clear(content)
 	if err != nil {
-		return protocol.CodeResult{}, fmt.Errorf("%s: %w", name, err)
+		return protocol.CodeResult{}, noKeyError(name, err)
 	}
 	res := protocol.CodeResult{Name: name, Store: st.ID(), Type: string(key.Type), Digits: key.Digits, Encoder: string(key.Encoder)}
 	if key.Type == otp.HOTP {

@@ -58,7 +58,7 @@ func (s *Server) saveRecovery(ctx context.Context, p protocol.SaveRecoveryParams
 	res := protocol.SaveRecoveryResult{Name: name}
 	var steps []undoStep
 	for i, w := range targets {
-		step, replaced, err := s.saveRecoveryOne(ctx, w, name, codes, site)
+		step, replaced, err := s.saveRecoveryOne(ctx, w, name, codes, site, p.Create && i == 0)
 		if err != nil {
 			if i == 0 {
 				return protocol.SaveRecoveryResult{}, err
@@ -79,9 +79,14 @@ func (s *Server) saveRecovery(ctx context.Context, p protocol.SaveRecoveryParams
 // saveRecoveryOne puts codes into one store's entry, which must be bound to
 // site if it exists. It returns how to undo that, and how many codes the
 // entry held before.
-func (s *Server) saveRecoveryOne(ctx context.Context, w store.Writer, name string, codes []string, site match.Site) (undoStep, int, error) {
+//
+// With create, the entry must not exist yet (see createOnly).
+func (s *Server) saveRecoveryOne(ctx context.Context, w store.Writer, name string, codes []string, site match.Site, create bool) (undoStep, int, error) {
 	step, err := s.modify(ctx, w, name, change{
 		edit: func(old []byte, found bool) ([]byte, bool, error) {
+			if found && create {
+				return nil, false, createOnly(w.ID(), name)
+			}
 			if found {
 				if err := s.checkBound(site, w.ID(), name); err != nil {
 					return nil, false, err

@@ -237,6 +237,8 @@ func (s *Server) describe(err error) (protocol.Code, string, map[string]any) {
 		return protocol.CodeBadRequest, err.Error(), nil
 	case errors.Is(err, store.ErrInvalidName):
 		return protocol.CodeInvalidName, err.Error(), nil
+	case errors.Is(err, entry.ErrRecoveryOnly):
+		return protocol.CodeRecoveryOnly, err.Error(), nil
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, entry.ErrNoOTP), errors.Is(err, errNoMatch):
 		return protocol.CodeNotFound, err.Error(), nil
 	case errors.Is(err, store.ErrExists):

@@ -13,8 +13,10 @@ import (
 
 // PaperEntry is one card of the paper kit.
 type PaperEntry struct {
-	Name          string // the entry's name in the store
-	Store         string // the store it was read from
+	Name  string // the entry's name in the store
+	Store string // the store it was read from
+	// Key is nil for an entry of recovery codes only: its card has the
+	// codes, and no QR code or secret.
 	Key           *otp.Key
 	RecoveryCodes []string
 }
@@ -33,6 +35,7 @@ type paperCard struct {
 	QR                           template.HTML // inline SVG built from numbers only
 	Codes                        []string
 	Continued                    bool // a continuation card: recovery codes only
+	RecoveryOnly                 bool // the entry holds recovery codes and no key
 	Part, Parts                  int
 }
 
@@ -50,6 +53,10 @@ type paperCard struct {
 func PaperKit(entries []PaperEntry, generated time.Time) ([]byte, error) {
 	var cards []paperCard
 	for _, e := range entries {
+		if e.Key == nil {
+			cards = append(cards, recoveryOnlyCards(e)...)
+			continue
+		}
 		k := e.Key
 		uri := k.URI()
 		svg, err := qrSVG(uri)
@@ -92,6 +99,24 @@ func PaperKit(entries []PaperEntry, generated time.Time) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// recoveryOnlyCards are the cards of an entry that keeps a site's recovery
+// codes and no key (the site's 2FA is by SMS, or its key is kept
+// elsewhere): the codes, no QR code, no secret.
+func recoveryOnlyCards(e PaperEntry) []paperCard {
+	codes := e.RecoveryCodes
+	first := codes[:min(len(codes), paperCodesFirst)]
+	rest := codes[len(first):]
+	parts := 1 + (len(rest)+paperCodesMore-1)/paperCodesMore
+	cards := []paperCard{{Name: e.Name, Store: e.Store, Params: "recovery codes only: no 2FA key kept in otpfill",
+		Codes: first, RecoveryOnly: true, Part: 1, Parts: parts}}
+	for p := 2; len(rest) > 0; p++ {
+		chunk := rest[:min(len(rest), paperCodesMore)]
+		rest = rest[len(chunk):]
+		cards = append(cards, paperCard{Name: e.Name, Store: e.Store, Codes: chunk, Continued: true, Part: p, Parts: parts})
+	}
+	return cards
 }
 
 // qrSVG draws text as an inline SVG QR code: one path of unit squares in a
@@ -198,16 +223,20 @@ var paperTemplate = template.Must(template.New("paper").Parse(`<!DOCTYPE html>
   </div>
 </section>
 {{- else}}
-<section class="card">
+<section class="card{{if .RecoveryOnly}} recovery-only{{end}}">
+  {{- if not .RecoveryOnly}}
   {{.QR}}
+  {{- end}}
   <div class="side">
     <div class="info">
       <div class="name">{{.Name}}</div>
       <div class="meta">{{if .Issuer}}Issuer: {{.Issuer}}{{end}}{{if and .Issuer .Account}} · {{end}}{{if .Account}}Account: {{.Account}}{{end}}</div>
       <div class="params">{{.Params}}{{if .Store}} · from {{.Store}}{{end}}{{if gt .Parts 1}} · <span class="part">card 1 of {{.Parts}}</span>{{end}}</div>
     </div>
+    {{- if not .RecoveryOnly}}
     <div class="label">Secret (base32)</div>
     <div class="secret">{{.Secret}}</div>
+    {{- end}}
     <div class="label">Recovery codes</div>
     {{- if .Codes}}
     <ul class="codes">{{range .Codes}}<li>{{.}}</li>{{end}}</ul>
