@@ -22,10 +22,21 @@ import (
 // protocol code, recovery_only), or no OTP data at all (not_found).
 func noKeyError(name string, err error) error {
 	if errors.Is(err, entry.ErrRecoveryOnly) {
-		return fmt.Errorf("%s: %w: there is no code to fill (`otpfill show %s` prints its recovery codes; saving the site's 2FA key adds it to this entry)", name, err, name)
+		return &recoveryOnlyError{name}
 	}
 	return fmt.Errorf("%s: %w", name, err)
 }
+
+// recoveryOnlyError is entry.ErrRecoveryOnly (so recovery_only), in words
+// that say what to do.
+type recoveryOnlyError struct{ name string }
+
+func (e *recoveryOnlyError) Error() string {
+	return fmt.Sprintf("%s keeps recovery codes only, no 2FA key: there is no code to fill "+
+		"(`otpfill show %s` prints the recovery codes; saving the site's 2FA key adds it to this entry)", e.name, e.name)
+}
+
+func (e *recoveryOnlyError) Unwrap() error { return entry.ErrRecoveryOnly }
 
 // createOnly refuses save_recovery's "create" for a name that exists: the
 // user meant a new entry, and the codes of the one there must not be

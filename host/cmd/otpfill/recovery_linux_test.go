@@ -63,7 +63,7 @@ func TestRecoveryOnlyEntry(t *testing.T) {
 		t.Errorf("match lacks %s: %v", name, m["entries"])
 	}
 	msg := h.fail(req("code", "name", name), protocol.CodeRecoveryOnly)["message"].(string)
-	if !strings.Contains(msg, "recovery codes only") {
+	if !strings.Contains(msg, name+" keeps recovery codes only, no 2FA key") {
 		t.Errorf("code of a recovery-only entry says %q", msg)
 	}
 	h.fail(req("code", "url", "https://secure.nordbank.com/login/sms"), protocol.CodeRecoveryOnly)
