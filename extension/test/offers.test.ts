@@ -49,6 +49,7 @@ class FakeHost {
       }
       case "save_recovery": {
         const name = p.name as string;
+        if (p.create && (this.existing.has(name) || name in this.recovery)) throw new HostError({ code: "exists", message: `${name} exists` });
         const before = this.recovery[name];
         this.recovery[name] = (p.codes as string[]).slice();
         // As the host since site binding: an undo token always, `replaced` when codes were there.
@@ -81,6 +82,8 @@ function world() {
   const posted: { port: unknown; cmd: unknown }[] = [];
   const fills: { tabId: number; code: string; origin: string }[] = [];
   let t = 0;
+  /** What the machine said about entries of recovery codes only ("+store:name" on, "-store:name" off). */
+  const noted: string[] = [];
   const m = new OfferMachine({
     host,
     tabUrl: async (id) => urls.get(id) ?? "",
@@ -94,13 +97,14 @@ function world() {
     sleep: async () => {},
     post: (port, cmd) => posted.push({ port, cmd }),
     errorText: (e) => String(e),
+    noteRecoveryOnly: (e, on) => noted.push(`${on ? "+" : "-"}${e.store}:${e.name}`),
   });
   /** A page loads in a tab: its scanner connects. */
   const load = (tabId: number, url: string): Offer => {
     urls.set(tabId, url);
     return m.open(tabId, { tab: tabId, url }, url);
   };
-  return { m, host, urls, clock, posted, fills, load };
+  return { m, host, urls, clock, posted, fills, load, noted };
 }
 
 const frame = (tabId: number, frameId: number, documentId?: string): Caller => ({ kind: "frame", tabId, frameId, ...(documentId ? { documentId } : {}) });
@@ -277,10 +281,12 @@ describe("recovery codes", () => {
     const o = w.load(1, "https://evil.example/recovery");
     assert.equal(await w.m.recoveryFound(o, CODES), true);
     const v = await w.m.viewOf(o);
-    assert.equal(v.recovery?.target, undefined, "no entry named");
-    const r = await w.m.saveRecovery(o, frame(1, 5), false);
-    assert.ok("error" in r);
-    assert.equal(w.host.count("save_recovery"), 0, "nothing sent to the host");
+    assert.deepEqual(v.recovery, { count: 2, target: "evil.example", create: true }, "a new entry of evil.example's own, never github.com/alice");
+    // Even a typed name only ever asks the host for a NEW entry: github.com/alice exists, so nothing is written.
+    const r = await w.m.saveRecovery(o, frame(1, 5), false, "github.com/alice");
+    assert.ok("error" in r && /already exists/.test(r.error), JSON.stringify(r));
+    assert.equal(w.host.calls.find((c) => c.action === "save_recovery")?.params.create, true);
+    assert.equal(w.host.recovery["github.com/alice"], undefined, "github.com/alice got no codes");
   });
 
   it("a page of the same site in the same tab, within RECENT_MS: one click into the entry just created", async () => {
@@ -316,11 +322,9 @@ describe("recovery codes", () => {
     assert.deepEqual(w.host.recovery["github.com/alice"], CODES);
   });
 
-  it("a site with no single exact match gets no target (no entry, or several)", async () => {
+  it("a site with several exact matches gets no target", async () => {
     const w = world();
     const o = w.load(1, "https://gitlab.com/recovery");
-    await w.m.recoveryFound(o, CODES);
-    assert.equal((await w.m.viewOf(o)).recovery?.target, undefined);
     w.host.entries["gitlab.com"] = [
       { name: "gitlab.com/a", store: "pass", strength: "exact" },
       { name: "gitlab.com/b", store: "pass", strength: "exact" },
@@ -331,12 +335,53 @@ describe("recovery codes", () => {
     assert.equal(w.host.count("save_recovery"), 0);
   });
 
-  it("a weak match is never a target", async () => {
+  it("a weak match is never a target: a new entry is proposed instead", async () => {
     const w = world();
     w.host.entries["gitlab.com"] = [{ name: "github.com/alice", store: "pass", strength: "weak" }];
     const o = w.load(1, "https://gitlab.com/recovery");
+    await w.m.recoveryFound(o, CODES, "bob");
+    assert.deepEqual((await w.m.viewOf(o)).recovery, { count: 2, target: "gitlab.com/bob", create: true });
+  });
+
+  it("a site with no entry (2FA by SMS): a new entry named after the site and the page's account, one click, Undo", async () => {
+    const w = world();
+    const o = w.load(1, "https://secure.nordbank.com/settings/backup-codes");
+    assert.equal(await w.m.recoveryFound(o, CODES, "alice@example.com"), true);
+    assert.deepEqual((await w.m.viewOf(o)).recovery, { count: 2, target: "nordbank.com/alice@example.com", create: true });
+    const r = await w.m.saveRecovery(o, frame(1, 5), false);
+    assert.ok(!("error" in r), JSON.stringify(r));
+    const call = w.host.calls.find((c) => c.action === "save_recovery")!;
+    assert.deepEqual(call.params, { url: "https://secure.nordbank.com/settings/backup-codes", codes: CODES, name: "nordbank.com/alice@example.com", store: "pass", create: true });
+    assert.deepEqual(r.recovery?.saved, { name: "nordbank.com/alice@example.com", stores: ["pass"], replaced: 0 });
+    assert.equal(r.recovery?.canUndo, true);
+    assert.deepEqual(w.noted, ["+pass:nordbank.com/alice@example.com"], "auto-fill is told: no code in it");
+    // Undo: the entry is gone, the site has none again, and the proposal is back.
+    const u = await w.m.undoRecovery(o);
+    assert.ok(!("error" in u) && u.recovery?.undone === true && u.recovery.create === true, JSON.stringify(u));
+    assert.equal(w.host.recovery["nordbank.com/alice@example.com"], undefined);
+    assert.deepEqual(w.noted, ["+pass:nordbank.com/alice@example.com", "-pass:nordbank.com/alice@example.com"]);
+  });
+
+  it("the name of a new entry is the user's to edit; no account on the page proposes the site alone", async () => {
+    const w = world();
+    const o = w.load(1, "https://www.instagram.com/accounts/two_factor_authentication/backup_codes/");
     await w.m.recoveryFound(o, CODES);
-    assert.equal((await w.m.viewOf(o)).recovery?.target, undefined);
+    assert.equal((await w.m.viewOf(o)).recovery?.target, "instagram.com");
+    const r = await w.m.saveRecovery(o, frame(1, 5), false, "  instagram.com/alice.k ");
+    assert.ok(!("error" in r), JSON.stringify(r));
+    assert.deepEqual(w.host.recovery["instagram.com/alice.k"], CODES);
+    // The page's account is only ever a proposal: slashes cannot reach another folder.
+    const p = w.load(2, "https://www.instagram.com/x");
+    await w.m.recoveryFound(p, CODES, "../github.com/alice");
+    assert.equal((await w.m.viewOf(p)).recovery?.target, "instagram.com/_github.com_alice");
+  });
+
+  it("a key saved later into the entry of recovery codes makes it fillable again", async () => {
+    const w = world();
+    const o = w.load(1, "https://github.com/settings/two_factor_authentication/setup/intro");
+    await w.m.found(o, GITHUB_URI, "img");
+    await w.m.save(o, "github.com/alice", "pass", false);
+    assert.deepEqual(w.noted, ["-pass:github.com/alice"]);
   });
 
   it("an entry that replaced an existing one, or already got codes from this tab, asks first; the replacement can be undone", async () => {
@@ -381,11 +426,12 @@ describe("recovery codes", () => {
     await saveGithub(w, 1);
     const other = w.load(2, "https://github.com/settings/auth/recovery-codes");
     await w.m.recoveryFound(other, CODES);
-    assert.equal((await w.m.viewOf(other)).recovery?.target, undefined, "tab 2 saved nothing, and the store has no exact match");
+    // Tab 2 saved nothing, and the store has no exact match: only a new entry of the codes is proposed.
+    assert.deepEqual((await w.m.viewOf(other)).recovery, { count: 2, target: "github.com", create: true }, "not tab 1's github.com/alice");
     w.m.closeTab(1);
     const again = w.load(1, "https://github.com/settings/auth/recovery-codes");
     await w.m.recoveryFound(again, CODES);
-    assert.equal((await w.m.viewOf(again)).recovery?.target, undefined);
+    assert.deepEqual((await w.m.viewOf(again)).recovery, { count: 2, target: "github.com", create: true });
   });
 
   it("the target is looked up again at the click: an undone save no longer takes the codes", async () => {
@@ -394,9 +440,10 @@ describe("recovery codes", () => {
     await w.m.recoveryFound(o, CODES);
     assert.equal((await w.m.viewOf(o)).recovery?.target, "github.com/alice");
     await w.m.undo(o);
-    assert.equal((await w.m.viewOf(o)).recovery?.target, undefined);
-    assert.ok("error" in (await w.m.saveRecovery(o, popup, true)));
-    assert.equal(w.host.count("save_recovery"), 0);
+    assert.deepEqual((await w.m.viewOf(o)).recovery, { count: 2, target: "github.com", create: true }, "the site has no entry again: a new one is proposed");
+    await w.m.saveRecovery(o, popup, true);
+    assert.equal(w.host.recovery["github.com/alice"], undefined, "the undone entry got nothing");
+    assert.equal(w.host.calls.find((c) => c.action === "save_recovery")?.params.create, true, "only ever a new entry");
   });
 
   it("refuses codes that are not a list of 1 to 64 strings", async () => {

@@ -4,7 +4,7 @@ import { decide, waitBeforeFill } from "../src/background/policy";
 import { registrableDomain, sameSite, secureForAutofill } from "../src/background/site";
 import { DEFAULT_OPTIONS, type MatchEntry, type SentChannel } from "../src/shared/messages";
 
-const exact = (name: string, type?: "totp" | "hotp"): MatchEntry => ({ name, store: "pass", strength: "exact", ...(type ? { type } : {}) });
+const exact = (name: string, type?: "totp" | "hotp" | "recovery"): MatchEntry => ({ name, store: "pass", strength: "exact", ...(type ? { type } : {}) });
 const weak = (name: string): MatchEntry => ({ name, store: "pass", strength: "weak" });
 const gh = "https://github.com/sessions/two-factor";
 
@@ -22,6 +22,10 @@ describe("auto-fill decision", () => {
     { name: "field not confident", confident: false, matches: [exact("github.com/alice")], want: "offered" },
     { name: "auto-fill turned off", autofill: false, matches: [exact("github.com/alice")], want: "offered" },
     { name: "hotp entry", matches: [exact("github.com/alice", "hotp")], want: "offered" },
+    // An entry of recovery codes only has no code: never filled, never a candidate.
+    { name: "recovery codes only: nothing to fill", matches: [exact("nordbank.com/alice", "recovery")], want: "no-match" },
+    { name: "recovery codes only beside a key: the key fills", matches: [exact("nordbank.com/alice", "recovery"), exact("2fa/nordbank.com")], want: "fill:2fa/nordbank.com" },
+    { name: "recovery codes only beside a weak match: weak", matches: [exact("nordbank.com/alice", "recovery"), weak("Nordbank/alice")], want: "weak" },
     // The page asks for a code the site sent: the TOTP code would burn an attempt.
     { name: "a code sent by SMS: offered, not filled", channel: "sms", matches: [exact("github.com/alice")], want: "offered" },
     { name: "a code sent by e-mail: offered, not filled", channel: "email", matches: [exact("github.com/alice", "totp")], want: "offered" },

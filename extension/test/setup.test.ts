@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { findKey, findUris, isOtpauth, normalizeKey, readableTexts } from "../src/setup/key";
 import { decodeOtpauth, layout } from "../src/setup/qr";
-import { findRecoveryCodes } from "../src/setup/recovery";
+import { findRecoveryCodes, shownAccount } from "../src/setup/recovery";
 import { page } from "./dom";
 
 describe("isOtpauth", () => {
@@ -106,6 +106,19 @@ describe("findRecoveryCodes", () => {
   ] as const) {
     it(`nothing: ${name}`, () => assert.equal(codes(html), null));
   }
+});
+
+describe("shownAccount (names a new entry of recovery codes)", () => {
+  const account = (html: string) => {
+    const d = page(html);
+    return shownAccount(readableTexts(d.body));
+  };
+  it("after Signed in as", () => assert.equal(account(`<header>Signed in as <b>Alice@Example.com</b></header><footer>help@bank.example</footer>`), "alice@example.com"));
+  it("a handle after Username:", () => assert.equal(account(`<dl><dt>Username:</dt><dd>@alice_k</dd></dl>`), "alice_k"));
+  it("the one address on the page", () => assert.equal(account(`<p>Codes for alice@example.com</p>`), "alice@example.com"));
+  it("two addresses and no label: nobody", () => assert.equal(account(`<p>alice@example.com</p><p>help@bank.example</p>`), undefined));
+  it("a masked address is not one", () => assert.equal(account(`<p>Sent to a•••@example.com</p>`), undefined));
+  it("nothing shown", () => assert.equal(account(`<h1>Backup codes</h1>`), undefined));
 });
 
 describe("QR decoding", () => {

@@ -11,6 +11,7 @@ import { checkChooser, grantChooser, isCandidate } from "./chooser";
 import { clearLater, closeOffscreen } from "./clipboard";
 import { bestFrame, forgetField, forgetTab, frameTarget, originOf, recordField } from "./frames";
 import { autofillCode, learn, takeKept, withLearntTypes } from "./hotp";
+import { noteRecoveryOnly, withRecoveryOnly } from "./recoveryonly";
 import { errorText, HostClient, HostError } from "./host";
 import { decide, waitBeforeFill } from "./policy";
 import { fromContentScript, fromPopup, framedPage } from "./senders";
@@ -31,8 +32,16 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A code that will still be valid for a few seconds once filled: near the end of its period, the next one. */
 async function freshCode(params: HostParams["code"]): Promise<CodeResult> {
-  let c = await host.request("code", params);
+  let c: CodeResult;
+  try {
+    c = await host.request("code", params);
+  } catch (e) {
+    // An entry of recovery codes only: remembered, so that auto-fill skips it from now on.
+    if (e instanceof HostError && e.code === "recovery_only" && "name" in params) await noteRecoveryOnly({ name: params.name, store: params.store ?? "" }, true);
+    throw e;
+  }
   await learn(c);
+  await noteRecoveryOnly(c, false); // it has a key now (saved since), if it had none
   if (c.type === "totp") {
     const wait = waitBeforeFill(c.expires_at, Date.now());
     if (wait) {
@@ -68,7 +77,8 @@ async function onFieldFound(sender: Sender, confident: boolean, score: number, c
   const topUrl = tab.url!;
   try {
     // Entries learnt to be HOTP are skipped before a `code` request could advance their counter.
-    const entries = await withLearntTypes((await host.request("match", { url: topUrl })).entries);
+    // Entries of recovery codes only are never filled (and never asked for a code).
+    const entries = await withRecoveryOnly(await withLearntTypes((await host.request("match", { url: topUrl })).entries));
     const d = decide({ topUrl, frameUrl: sender.url ?? topUrl, confident, accounts, ...(channel ? { channel } : {}) }, entries, await loadOptions());
     if ("state" in d) return { action: "show", state: d.state };
     const c = await autofillCode(topUrl, d.fill, freshCode);
@@ -76,7 +86,8 @@ async function onFieldFound(sender: Sender, confident: boolean, score: number, c
     void noteUsed(c);
     return { action: "fill", code: c.code, submit: await submitFor(topUrl), origin: originOf(sender.url ?? topUrl) };
   } catch (e) {
-    return e instanceof HostError && e.code === "not_found" ? { action: "show", state: "no-match" } : hostProblem(e);
+    // recovery_only: the site's one entry keeps recovery codes, no key: there is nothing to fill.
+    return e instanceof HostError && (e.code === "not_found" || e.code === "recovery_only") ? { action: "show", state: "no-match" } : hostProblem(e);
   }
 }
 
@@ -297,7 +308,7 @@ async function popupInit(tabId: number): Promise<PopupInit> {
   }
   if (site) {
     try {
-      const { entries } = await host.request("match", { url });
+      const entries = await withRecoveryOnly((await host.request("match", { url })).entries);
       init.exact = entries.filter((m) => m.strength === "exact");
       init.weak = entries.filter((m) => m.strength === "weak");
     } catch (e) {
@@ -366,7 +377,13 @@ async function handle(msg: Message, sender: Sender): Promise<unknown> {
     case "list":
       return host.request("list", msg.cursor ? { cursor: msg.cursor } : {}).catch((e) => ({ error: errorText(e) }));
     case "code":
-      return takeKept({ entry: msg.entry }) ?? freshCode({ name: msg.entry.name, store: msg.entry.store }).catch((e) => ({ error: errorText(e) }));
+      return (
+        takeKept({ entry: msg.entry }) ??
+        freshCode({ name: msg.entry.name, store: msg.entry.store }).catch((e) => ({
+          error: errorText(e),
+          ...(e instanceof HostError && e.code === "recovery_only" ? { recoveryOnly: true as const } : {}),
+        }))
+      );
     case "popup-fill":
       return popupFill(msg.tabId, undefined, msg.entry, msg.code, typeof msg.url === "string" ? msg.url : "");
     case "chooser-init":

@@ -16,7 +16,11 @@
 //   the first click met.
 // - Recovery codes go only to an entry of the same site: the one saved in this
 //   tab on this site (registrable domain) within RECENT_MS, else the site's
-//   single exact match. The offer names it. Codes are written with one click
+//   single exact match. The offer names it. A site with no exact match at all
+//   (its 2FA is by SMS, or its key is kept elsewhere) gets a new entry of the
+//   codes alone, named after the site and the account the page shows (the
+//   user may edit the name): the host creates it or answers `exists`, never
+//   writing into an entry that is there. Codes are written with one click
 //   only into an entry this tab has just created; anything else may already
 //   hold codes, and replacing them is confirmed in the toolbar popup
 //   (browser-owned UI that no page can cover or restyle), then can be undone.
@@ -53,6 +57,8 @@ export interface OfferDeps {
   /** Tells a view or scanner something; it may be gone. */
   post(port: unknown, cmd: ScannerCommand | ViewCommand): void;
   errorText(e: unknown): string;
+  /** The extension made an entry of recovery codes only (on), or gave one a key (off): auto-fill skips such entries. */
+  noteRecoveryOnly?(entry: { name: string; store: string }, on: boolean): void;
 }
 
 /**
@@ -111,7 +117,11 @@ export interface Offer {
   saved?: Saved | undefined;
   codes?: string[] | undefined;
   recovery?: RecoveryTarget | undefined;
-  recoverySaved?: { name: string; stores: string[]; replaced: number; undo?: string | undefined; undone?: boolean; warning?: string | undefined } | undefined;
+  recoverySaved?:
+    | { name: string; stores: string[]; replaced: number; undo?: string | undefined; undone?: boolean; warning?: string | undefined; created?: boolean }
+    | undefined;
+  /** The account the page with the recovery codes shows signing in (names a new entry of them). */
+  account?: string | undefined;
   shown: boolean;
   problem?: string | undefined;
 }
@@ -123,6 +133,32 @@ interface RecoveryTarget {
   confirm: boolean;
   /** The user confirmed replacing, in the popup. */
   confirmed?: boolean;
+  /** No entry of the site: a new entry of the codes alone, `name` being the proposal. */
+  create?: boolean;
+}
+
+/**
+ * The name the host's `save` would give an entry of the site at url for an
+ * account (host/server EntryName): the registrable domain (with the port, if
+ * any), then the account with slashes made "_" and control characters
+ * dropped. The host validates whatever name is sent.
+ */
+export function newEntryName(url: string, account?: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return "";
+  }
+  let domain = registrableDomain(u.hostname);
+  if (u.port && !domain.includes(":")) domain += `:${u.port}`;
+  const acct = (account ?? "")
+    .replace(/[/\\]/g, "_")
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, "")
+    .trim()
+    .replace(/^\.+/, "")
+    .slice(0, 120);
+  return acct ? `${domain}/${acct}` : domain;
 }
 
 export function originOf(url: string | undefined): string {
@@ -293,6 +329,7 @@ export class OfferMachine {
     try {
       const { entries } = await this.d.host.request("match", { url });
       const exact = entries.filter((e) => e.strength === "exact");
+      if (exact.length === 0) return this.newRecoveryEntry(o, url);
       if (exact.length !== 1) return undefined;
       return { name: exact[0]!.name, store: exact[0]!.store, confirm: true };
     } catch {
@@ -300,12 +337,21 @@ export class OfferMachine {
     }
   }
 
-  async recoveryFound(o: Offer, codes: string[]): Promise<boolean> {
+  /** A site with no entry: a new one of the codes alone, in the store a save would use. */
+  private async newRecoveryEntry(o: Offer, url: string): Promise<RecoveryTarget | undefined> {
+    const name = newEntryName(url, o.account);
+    if (!name) return undefined;
+    const store = o.available.length ? await this.d.defaultStore(o.available) : undefined;
+    return { name, ...(store ? { store } : {}), confirm: false, create: true };
+  }
+
+  async recoveryFound(o: Offer, codes: string[], account?: string): Promise<boolean> {
     if (!Array.isArray(codes) || codes.length < 1 || codes.length > 64 || !codes.every((c) => typeof c === "string")) return false;
+    o.account = typeof account === "string" && account.length <= 254 ? account : undefined;
     o.codes = codes.slice();
     o.recoverySaved = undefined;
-    o.recovery = await this.recoveryTarget(o);
     if (!o.available.length) o.available = await this.storesAvailable().catch(() => []);
+    o.recovery = await this.recoveryTarget(o);
     this.show(o);
     return true;
   }
@@ -355,6 +401,7 @@ export class OfferMachine {
         count: o.codes.length,
         ...(r ? { target: r.name } : {}),
         ...(r?.confirm && !r.confirmed ? { confirm: true } : {}),
+        ...(r?.create ? { create: true } : {}),
         ...(saved && !saved.undone ? { saved: { name: saved.name, stores: saved.stores, replaced: saved.replaced, ...(saved.warning ? { warning: saved.warning } : {}) }, canUndo: !!saved.undo } : {}),
         ...(saved?.undone ? { undone: true } : {}),
       };
@@ -417,6 +464,8 @@ export class OfferMachine {
       ...(r.warning ? { warning: r.warning } : {}),
     };
     this.lastSaved.set(o.tabId, { site: siteKey(url), name: r.name, storeChoice: store, at: this.d.now(), created: !replace, hasCodes: false });
+    // A key saved into an entry of recovery codes only: it fills from now on.
+    for (const st of r.stores) this.d.noteRecoveryOnly?.({ name: r.name, store: st }, false);
     if (o.codes && !o.recoverySaved) o.recovery = await this.recoveryTarget(o);
     // Verify: fill the site's own field with a code that stays valid a few seconds (the user presses the site's button).
     let code = r.code;
@@ -474,7 +523,7 @@ export class OfferMachine {
    * is the popup's "Replace": only the popup may give it, and the glue says
    * which caller is the popup.
    */
-  async saveRecovery(o: Offer, caller: Caller, confirm: boolean): Promise<SetupReplies["offer-recovery"]> {
+  async saveRecovery(o: Offer, caller: Caller, confirm: boolean, typedName?: string): Promise<SetupReplies["offer-recovery"]> {
     const url = await this.d.tabUrl(o.tabId);
     const site = siteOf(url);
     if (originOf(url) !== o.origin) return { error: "This tab shows another site now: the codes were not saved." };
@@ -494,13 +543,28 @@ export class OfferMachine {
       }
       target.confirmed = true;
     }
+    // A new entry's name is the user's to edit (in the extension's own page); an existing entry's is not.
+    const typed = typeof typedName === "string" ? typedName.trim() : "";
+    const name = target.create && typed ? typed.slice(0, 400) : target.name;
     let r: HostResults["save_recovery"];
     try {
-      r = await this.d.host.request("save_recovery", { url, codes: o.codes, name: target.name, ...(target.store ? { store: target.store } : {}) });
+      r = await this.d.host.request("save_recovery", {
+        url,
+        codes: o.codes,
+        name,
+        ...(target.store ? { store: target.store } : {}),
+        ...(target.create ? { create: true } : {}),
+      });
     } catch (e) {
+      if (target.create && e instanceof HostError && e.code === "exists") return { error: `${name} already exists: choose another name for these recovery codes.` };
       return { error: this.hostProblem(e) };
     }
     o.recovery = target;
+    if (target.create) {
+      // The entry this tab just made: later codes of this site go to it, and auto-fill never asks it for a code.
+      this.lastSaved.set(o.tabId, { site: siteKey(url), name: r.name, storeChoice: (target.store as SaveStore | undefined) ?? o.store, at: this.d.now(), created: true, hasCodes: true });
+      for (const st of r.stores) this.d.noteRecoveryOnly?.({ name: r.name, store: st }, true);
+    }
     const replaced = typeof r.replaced === "number" && r.replaced > 0 ? r.replaced : 0;
     o.recoverySaved = {
       name: r.name,
@@ -508,6 +572,7 @@ export class OfferMachine {
       replaced,
       ...(typeof r.undo === "string" && r.undo ? { undo: r.undo } : {}),
       ...(r.warning ? { warning: r.warning } : {}),
+      ...(target.create ? { created: true } : {}),
     };
     const last = this.lastSaved.get(o.tabId);
     if (last && last.name === r.name) last.hasCodes = true;
@@ -526,6 +591,12 @@ export class OfferMachine {
     s.undone = true;
     s.undo = undefined;
     if (o.recovery) o.recovery.confirmed = false;
+    if (s.created) {
+      // The entry is gone again: the site has none, as before.
+      if (this.lastSaved.get(o.tabId)?.name === s.name) this.lastSaved.delete(o.tabId);
+      for (const st of s.stores) this.d.noteRecoveryOnly?.({ name: s.name, store: st }, false);
+      o.recovery = await this.recoveryTarget(o);
+    }
     this.refresh(o, this.views(o.tabId));
     return this.viewOf(o);
   }

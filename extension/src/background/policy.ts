@@ -34,6 +34,8 @@ export function pickByAccount(exact: MatchEntry[], accounts: string[] | undefine
 
 /** What to do with a field the content script found, given the host's matches. */
 export function decide(report: FieldReport, matches: MatchEntry[], options: Options): Decision {
+  // An entry of recovery codes only has no code: it is never filled, nor offered for this field.
+  matches = matches.filter((m) => m.type !== "recovery");
   let exact = matches.filter((m) => m.strength === "exact");
   if (exact.length > 1) {
     // Several accounts on the site: the one the page says is signing in, when only one fits.

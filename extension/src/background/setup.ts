@@ -26,6 +26,7 @@ import { decodeOtpauth } from "../setup/qr";
 import { frameTarget } from "./frames";
 import { errorText, HostClient } from "./host";
 import { type Caller, type Offer, OfferMachine, type Ref } from "./offers";
+import { noteRecoveryOnly } from "./recoveryonly";
 import { fromContentScript, fromPopup, framedPage } from "./senders";
 import { registrableDomain, siteOf } from "./site";
 
@@ -81,6 +82,7 @@ export const machine = new OfferMachine({
   sleep: (ms) => new Promise<void>((r) => setTimeout(r, ms)),
   post,
   errorText,
+  noteRecoveryOnly: (entry, on) => void noteRecoveryOnly(entry, on),
 });
 machine.views = (tabId) => views.get(tabId) ?? [];
 
@@ -171,7 +173,7 @@ async function handle(msg: SetupMessage, sender: Sender): Promise<unknown> {
       const o = fromTopFrame(sender) ? machine.scannerOffer(sender.tab!.id!, sender.url) : undefined;
       if (!o) return msg.type === "setup-capture" ? { found: false } : { offered: false };
       if (msg.type === "setup-capture") return onCapture(o, msg.rects, msg.viewport);
-      if (msg.type === "setup-recovery") return { offered: await machine.recoveryFound(o, msg.codes) };
+      if (msg.type === "setup-recovery") return { offered: await machine.recoveryFound(o, msg.codes, typeof msg.account === "string" ? msg.account : undefined) };
       const uri = msg.uri ?? (msg.key ? keyUri(msg.key, sender.tab!.url ?? "") : "");
       return { offered: await machine.found(o, uri, msg.source) };
     }
@@ -195,7 +197,7 @@ async function handle(msg: SetupMessage, sender: Sender): Promise<unknown> {
         case "offer-undo":
           return machine.undo(o);
         case "offer-recovery":
-          return machine.saveRecovery(o, caller, msg.confirm === true);
+          return machine.saveRecovery(o, caller, msg.confirm === true, typeof msg.name === "string" ? msg.name : undefined);
         case "offer-recovery-undo":
           return machine.undoRecovery(o);
         case "offer-dismiss":

@@ -64,6 +64,8 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
   let current: OfferView | null = null;
   let confirming: string[] | null = null;
   let nameTouched = false;
+  /** The name the user typed for a new entry of recovery codes, kept across renders. */
+  let recoveryName: string | undefined;
   let busy = false;
   let problem = "";
   let codeTimer = 0;
@@ -230,6 +232,7 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
       return card;
     }
     if (r.undone) card.append(el("p", { className: "note", id: "recovery-undone", textContent: "The save of these codes was taken back." }));
+    if (r.target && r.create) return newRecoveryEntry(card, v, r.target);
     // No entry of this site saved here just now, nor a single one in the store: nothing to keep them with.
     if (!r.target) {
       card.dataset.state = "none";
@@ -250,6 +253,32 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
     if (r.confirm) card.append(el("p", { className: "warn", id: "recovery-confirm", textContent: `${r.target} may already hold recovery codes: these replace them (Undo puts them back).` }));
     guarded(go, (at) => void act(() => send({ type: "offer-recovery", ref, ...(r.confirm ? { confirm: true } : {}), ...(at ? { at } : {}) })));
     card.append(el("div", { className: "actions" }, go));
+    return card;
+  }
+
+  /**
+   * A site with no entry (its 2FA is by text message, or its key is kept
+   * elsewhere): the codes go into a new entry of their own, named after the
+   * site and the account the page shows; the name is the user's to edit here,
+   * in the extension's own page.
+   */
+  function newRecoveryEntry(card: HTMLElement, v: OfferView, proposed: string): HTMLElement {
+    card.dataset.state = "create";
+    card.append(el("p", { className: "note", id: "recovery-new", textContent: `No entry of ${v.site} yet: otpfill can keep them in one of their own. They let you in if you lose your phone.` }));
+    const name = el("input", { id: "recovery-name", type: "text", value: recoveryName ?? proposed, spellcheck: false, autocomplete: "off" });
+    name.setAttribute("aria-label", "Entry name for the recovery codes");
+    const go = button("save-recovery", "", "primary");
+    const label = () => {
+      go.textContent = `Save recovery codes as ${name.value.trim() || proposed}`;
+    };
+    label();
+    name.addEventListener("input", () => {
+      recoveryName = name.value;
+      label();
+      reportSize();
+    });
+    guarded(go, (at) => void act(() => send({ type: "offer-recovery", ref, name: name.value.trim() || proposed, ...(at ? { at } : {}) })));
+    card.append(el("div", { className: "fields" }, el("label", { htmlFor: "recovery-name", textContent: "Name" }), name), el("div", { className: "actions" }, go));
     return card;
   }
 

@@ -38,6 +38,8 @@ interface Row {
   timer?: number | undefined;
   /** A lazy row of an HOTP entry: its code only on Fill or Copy (each code advances the counter). */
   hotp?: boolean;
+  /** The entry keeps recovery codes only: there is no code. */
+  recoveryOnly?: boolean;
 }
 
 /** The entries learnt to be HOTP (read once): a list's rows never ask their codes by themselves. */
@@ -84,7 +86,17 @@ function groupCode(code: string): string {
   return code;
 }
 
+/** An entry of recovery codes only: no code to show or fill (`otpfill show NAME` prints the codes). */
+function markRecoveryOnly(row: Row): void {
+  row.recoveryOnly = true;
+  row.li.dataset.type = "recovery";
+  row.codeEl.textContent = "recovery codes only";
+  row.codeEl.title = `No 2FA key: ${row.entry.name} keeps this site's recovery codes. Run \`otpfill show ${row.entry.name}\` in a terminal to see them.`;
+  row.fill.setAttribute("aria-label", `${row.entry.name} (${row.entry.store}): recovery codes only, no code`);
+}
+
 async function loadCode(row: Row): Promise<CodeResult | null> {
+  if (row.recoveryOnly) return null;
   if (row.code && (row.code.type === "hotp" || (row.code.expires_at ?? 0) > Date.now() + 500)) return row.code;
   if (!row.loading) {
     codeRequests++;
@@ -94,6 +106,10 @@ async function loadCode(row: Row): Promise<CodeResult | null> {
   row.loading ??= (inline ? send({ type: "chooser-code", token, entry: row.entry }) : send({ type: "code", entry: row.entry }))
     .then((r) => {
       if ("error" in r) {
+        if ("recoveryOnly" in r && r.recoveryOnly) {
+          markRecoveryOnly(row);
+          return null;
+        }
         row.codeEl.textContent = "—";
         row.codeEl.title = r.error;
         return null;
@@ -205,7 +221,8 @@ function lazyRow(entry: EntryRef): Row {
   const row = makeRow(entry);
   row.lazy = true;
   row.visible = false;
-  if (entry.type === "hotp" || (entry.type === undefined && hotpKnown?.has(hotpKeyOf(entry)))) {
+  if (entry.type === "recovery") markRecoveryOnly(row); // the host says so: no code to ask for
+  else if (entry.type === "hotp" || (entry.type === undefined && hotpKnown?.has(hotpKeyOf(entry)))) {
     row.hotp = true;
     row.codeEl.textContent = "•••";
     row.codeEl.title = "A counter-based code: made when you fill or copy it";
@@ -228,7 +245,9 @@ function dropRows(list: HTMLElement): void {
 async function fillRow(row: Row): Promise<void> {
   if (!init) return;
   notice();
+  if (row.recoveryOnly) return notice(row.codeEl.title);
   const code = await loadCode(row);
+  if (row.recoveryOnly) return notice(row.codeEl.title);
   const r = inline
     ? await send({ type: "chooser-fill", token, entry: row.entry, ...(code ? { code } : {}) })
     : await send({ type: "popup-fill", tabId: init.tabId, url: init.url, entry: row.entry, ...(code ? { code } : {}) });
@@ -463,7 +482,13 @@ async function start(): Promise<void> {
   void showClockWarning($("clock"), init.tabId, init.site);
   if (init.exact.length) {
     $("matches").hidden = false;
-    $("exact").replaceChildren(...init.exact.map((m) => makeRow(m, "exact").li));
+    $("exact").replaceChildren(
+      ...init.exact.map((m) => {
+        const row = makeRow(m, "exact");
+        if (m.type === "recovery") markRecoveryOnly(row);
+        return row.li;
+      }),
+    );
   }
   if (init.weak.length) {
     $("possible").hidden = false;

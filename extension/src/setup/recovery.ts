@@ -75,3 +75,38 @@ export function findRecoveryCodes(root: Node, texts: Text[] = readableTexts(root
   }
   return best;
 }
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+/** "Signed in as alice@example.com", "Username: @alice_k", "Account: alice" — the address or handle after the words. */
+const LABELLED =
+  /\b(?:signed in as|logged in as|account(?: name)?\s*[:：]|user ?name\s*[:：]|user id\s*[:：]|e-?mail\s*[:：]|angemeldet als|connecté en tant que)\s*(?:([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})|@?([A-Za-z0-9][A-Za-z0-9._-]{1,63}))/i;
+
+/** An element's text with its text nodes apart (textContent runs "alice@x.com" into the next element's "help"), or "" when long. */
+function spaced(el: Element | null | undefined): string {
+  if (!el || (el.textContent?.length ?? 301) > 300) return "";
+  const parts: string[] = [];
+  const walker = el.ownerDocument.createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) parts.push(n.nodeValue ?? "");
+  return parts.join(" ").replace(/\s+/g, " ");
+}
+
+/**
+ * The account a page with recovery codes shows signing in, to name a new
+ * entry of its codes (REGISTRABLE-DOMAIN/ACCOUNT, as `save` names one): the
+ * address or handle after "Signed in as", "Username:", "Account:" (the first
+ * the page shows), else the one e-mail address in the page's text (masked
+ * ones, "a•••@example.com", are not addresses; several different ones name
+ * nobody). Page text only ever proposes a name, which the user sees and may
+ * edit; it never picks an existing entry.
+ */
+export function shownAccount(texts: Text[]): string | undefined {
+  const mails = new Set<string>();
+  for (const t of texts) {
+    const v = (t.nodeValue ?? "").slice(0, 2000);
+    // A label and its value are often apart ("Signed in as <b>alice</b>", <dt>Username</dt><dd>alice</dd>): the enclosing elements' text too.
+    const m = LABELLED.exec(v) ?? LABELLED.exec(spaced(t.parentElement)) ?? LABELLED.exec(spaced(t.parentElement?.parentElement));
+    if (m) return (m[1] ?? m[2]!.replace(/[._-]+$/, "")).toLowerCase();
+    for (const e of v.matchAll(EMAIL)) mails.add(e[0].toLowerCase());
+  }
+  return mails.size === 1 ? [...mails][0] : undefined;
+}

@@ -18,7 +18,7 @@ import { SETUP_PORT } from "../shared/setup";
 import { overlay, pin, raise } from "../content/overlay";
 import { findKey, findUris, readableTexts } from "./key";
 import { decodeDrawable } from "./qr";
-import { findRecoveryCodes } from "./recovery";
+import { findRecoveryCodes, shownAccount } from "./recovery";
 import { type Sight, watchSight } from "./sight";
 
 const root = document.documentElement;
@@ -216,7 +216,8 @@ async function scanRecovery(texts: Text[]): Promise<boolean> {
   if (!codes) return false;
   const id = codes.join("\n");
   if (id === reportedCodes) return true;
-  const r = await send({ type: "setup-recovery", codes });
+  const account = shownAccount(texts);
+  const r = await send({ type: "setup-recovery", codes, ...(account ? { account } : {}) });
   if (r.offered) reportedCodes = id;
   return r.offered;
 }

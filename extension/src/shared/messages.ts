@@ -159,7 +159,8 @@ export interface Replies extends SetupReplies {
   "chooser-fill": { filled: boolean; code?: CodeResult; error?: string; teach?: TeachOffer };
   "chooser-code": CodeResult | { error: string };
   list: { entries: EntryRef[]; cursor?: string } | { error: string };
-  code: CodeResult | { error: string };
+  /** recoveryOnly: the entry keeps recovery codes only (host `recovery_only`): no code, and nothing wrong. */
+  code: CodeResult | { error: string; recoveryOnly?: true };
   "popup-fill": { filled: boolean; code?: CodeResult; error?: string; teach?: TeachOffer };
   alias: { site: string } | { error: string };
   teach: TeachOffer | { error: string };

@@ -81,6 +81,12 @@ export interface RecoveryView {
   target?: string;
   /** Saving may replace codes the entry holds: the toolbar popup asks first (never the page's frame). */
   confirm?: boolean;
+  /**
+   * The site has no entry: the codes go into a new entry of their own,
+   * `target` being the proposed name (the site and the account the page
+   * shows), which the user may edit in the offer.
+   */
+  create?: boolean;
   /** replaced: how many codes the entry held before (the host says; 0 when none). */
   saved?: { name: string; stores: string[]; replaced: number; warning?: string };
   /** The save can be taken back (the host gave an undo token). */
@@ -107,7 +113,8 @@ export type SetupMessage =
   // scanner (setup.js, injected on demand) -> background
   | { type: "setup-found"; uri?: string; key?: FoundKey; source: SecretSource }
   | { type: "setup-capture"; rects: CaptureRect[]; viewport: { width: number; height: number } }
-  | { type: "setup-recovery"; codes: string[] }
+  // account: the account the page shows signing in, if any (names a new entry of the codes, never picks an existing one)
+  | { type: "setup-recovery"; codes: string[]; account?: string }
   // offer page (offer.html in its frame) or popup -> background
   | { type: "offer-init"; ref: OfferRef; name?: string; store?: SaveStore }
   // `at`: where the click was (offer frames only): the background has the scanner check that point before it acts
@@ -115,7 +122,8 @@ export type SetupMessage =
   | { type: "offer-code"; ref: OfferRef }
   | { type: "offer-undo"; ref: OfferRef; at?: ClickPoint }
   // confirm: the popup's "Replace" (refused from a frame on the page)
-  | { type: "offer-recovery"; ref: OfferRef; confirm?: boolean; at?: ClickPoint }
+  // name: the entry name the user typed, for codes that go into a new entry (create) only
+  | { type: "offer-recovery"; ref: OfferRef; confirm?: boolean; name?: string; at?: ClickPoint }
   | { type: "offer-recovery-undo"; ref: OfferRef; at?: ClickPoint }
   | { type: "offer-dismiss"; ref: OfferRef }
   | { type: "offer-size"; ref: OfferRef; height: number };
