@@ -81,6 +81,8 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 const LABELLED =
   /\b(?:signed in as|logged in as|account(?: name)?\s*[:：]|user ?name\s*[:：]|user id\s*[:：]|e-?mail\s*[:：]|angemeldet als|connecté en tant que)\s*(?:([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})|@?([A-Za-z0-9][A-Za-z0-9._-]{1,63}))/i;
 
+const LABEL = /signed in as|logged in as|account|user ?name|user id|e-?mail|angemeldet als|connecté en tant que/i;
+
 /** An element's text with its text nodes apart (textContent runs "alice@x.com" into the next element's "help"), or "" when long. */
 function spaced(el: Element | null | undefined): string {
   if (!el || (el.textContent?.length ?? 301) > 300) return "";
@@ -104,7 +106,8 @@ export function shownAccount(texts: Text[]): string | undefined {
   for (const t of texts) {
     const v = (t.nodeValue ?? "").slice(0, 2000);
     // A label and its value are often apart ("Signed in as <b>alice</b>", <dt>Username</dt><dd>alice</dd>): the enclosing elements' text too.
-    const m = LABELLED.exec(v) ?? LABELLED.exec(spaced(t.parentElement)) ?? LABELLED.exec(spaced(t.parentElement?.parentElement));
+    // (Looked at only where this text holds the label: a page has many text nodes.)
+    const m = LABEL.test(v) ? (LABELLED.exec(v) ?? LABELLED.exec(spaced(t.parentElement)) ?? LABELLED.exec(spaced(t.parentElement?.parentElement))) : null;
     if (m) return (m[1] ?? m[2]!.replace(/[._-]+$/, "")).toLowerCase();
     for (const e of v.matchAll(EMAIL)) mails.add(e[0].toLowerCase());
   }
