@@ -102,6 +102,22 @@ export const setupSpecial = {
     { name: 'trapshop.example/alice-' }),
 };
 
+/**
+ * Recovery codes on a site with no entry (its 2FA is by text message): the
+ * offer proposes a new entry of the codes alone, SITE/ACCOUNT with the
+ * account the page shows (Facebook shows none: the user completes the
+ * name), Save creates it, and the site's own 2FA page (`login`) is then not
+ * auto-filled with anything.
+ */
+export const recoveryOnlyPages = [
+  page('linkedin-sms-recovery', 'https://www.linkedin.com/mypreferences/d/two-factor-authentication', 'LinkedIn: two-step verification by SMS, 10 recovery codes of 8 letters and digits, "Signed in as alice@example.com"',
+    { codes: ['k7w2m9qa', 'p3x8d4tn', 'b6r1z5hc', 'u9f2j7ve', 'm4s8y3lg', 'e1t6q2wr', 'h5n9c7kd', 'z2a4v8pb', 'q8k3g1ms', 'w6d7x4fy'],
+      proposed: 'linkedin.com/alice@example.com', name: 'linkedin.com/alice@example.com', login: 'https://www.linkedin.com/checkpoint/challenge/verify' }),
+  page('facebook-sms-recovery', 'https://www.facebook.com/security/2fac/recovery_codes', 'Facebook: two-factor by SMS, 10 recovery codes "1234 5678", the account shown by its profile name only',
+    { codes: ['7312 0485', '5920 3361', '0847 2296', '6631 9078', '2285 4410', '9154 7723', '4406 1839', '1768 5502', '8093 6647', '3529 0914'],
+      proposed: 'facebook.com', name: 'facebook.com/alice.example', login: 'https://www.facebook.com/checkpoint/' }),
+];
+
 /** Pages that must show no offer. */
 export const noOfferPages = [
   page('no-secret', 'https://github.com/settings/security', 'GitHub security settings: 2FA words, an avatar image, no secret'),
@@ -111,6 +127,6 @@ export const noOfferPages = [
 /** Hosts the setup pages need (served from fixtures/sites/<host>/). */
 export function setupHosts() {
   const hosts = new Set(['qr.dropboxstatic.com', 'www.paypalobjects.com']);
-  for (const p of [...setupPages, ...Object.values(setupSpecial), ...noOfferPages]) hosts.add(new URL(p.url).hostname);
+  for (const p of [...setupPages, ...Object.values(setupSpecial), ...noOfferPages, ...recoveryOnlyPages]) hosts.add(new URL(p.url).hostname);
   return [...hosts];
 }

@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
 import { speedPages } from '../lib/corpus.js';
 import { run, skipReason, sleep } from '../lib/proc.js';
-import { existingEntries, keyURI, noOfferPages, setupPages, setupSpecial } from '../lib/setup-corpus.js';
+import { existingEntries, keyURI, noOfferPages, recoveryOnlyPages, setupPages, setupSpecial } from '../lib/setup-corpus.js';
 import { expectedCodes, recoveryBlock, suiteStore } from '../lib/store.js';
 import { artifactsDir, paths, setupWorld, toolRequirements } from '../lib/world.js';
 
@@ -355,6 +355,72 @@ function setupSuite(name, launch, { skip }) {
             const shown = (await store.show(p.name)).stdout;
             assert.deepEqual(recoveryBlock(shown), p.codes, `${p.id}: every code in pass show ${p.name}, exactly, in page order`);
             assert.match(shown, /^otpauth:\/\/totp\//m, `${p.id}: the key is still in the entry`);
+          } finally {
+            await page.close();
+          }
+        });
+      }
+    });
+
+    describe('recovery codes of a site with no entry (2FA by text message)', () => {
+      for (const p of recoveryOnlyPages) {
+        test(`${p.id}: ${p.url} — ${p.note}`, async () => {
+          const page = await driver.newPage();
+          try {
+            await page.bringToFront();
+            await page.goto(p.url);
+            const frame = await offerFrame(page);
+            await offerState(frame, ['recovery']);
+            await frameWait(frame, () => document.getElementById('recovery')?.dataset.state === 'create');
+            figures.offerMs[p.id] = await timeToOffer(page, frame);
+            const r = await readOffer(frame);
+            assert.equal(r.recoveryTitle, `${p.codes.length} recovery codes on this page`);
+            assert.equal(await frame.evaluate(() => document.getElementById('recovery-name').value), p.proposed, `${p.id}: the proposed entry name (site, and the account the page shows)`);
+            assert.equal(r.recoveryButton, `Save recovery codes as ${p.proposed}`);
+            assert.ok(!(await store.list()).some((n) => n.startsWith(p.proposed)), `${p.id}: nothing saved before the click`);
+            if (p.name !== p.proposed) {
+              // The page shows no account: the user completes the name, in the offer's own field.
+              await frame.evaluate(() => { document.getElementById('recovery-name').value = ''; });
+              await frame.type('#recovery-name', p.name);
+              await frameWait(frame, new Function(`return document.getElementById('save-recovery').textContent === ${JSON.stringify(`Save recovery codes as ${p.name}`)};`));
+            }
+            const exact = `recovery-codes:\n${p.codes.map((c) => `  ${c}\n`).join('')}`;
+            const saveOnce = async () => {
+              await armedClick(frame, '#save-recovery');
+              await frameWait(frame, () => document.getElementById('recovery')?.dataset.state === 'saved');
+              assert.equal(await frame.evaluate(() => document.getElementById('recovery-saved').textContent), `Saved with ${p.name} in pass.`);
+              assert.equal((await store.show(p.name)).stdout, exact, `${p.id}: pass show ${p.name} holds exactly the codes, in page order, and no key`);
+            };
+            await saveOnce();
+            if (p === recoveryOnlyPages[0]) {
+              // Undo takes the new entry away; the offer proposes it again, and saves it again.
+              await armedClick(frame, '#undo-recovery');
+              await frameWait(frame, () => document.getElementById('recovery')?.dataset.state === 'create' && !!document.getElementById('recovery-undone'));
+              assert.notEqual((await store.show(p.name)).code, 0, `${p.id}: the entry is gone after Undo`);
+              await saveOnce();
+            }
+            // The site's own 2FA page: the entry has no code, so nothing is filled there.
+            const login = await driver.newPage();
+            const popup = await driver.newPage();
+            try {
+              await login.bringToFront();
+              await login.goto(p.login);
+              const outcome = await login.waitFor(() => {
+                const state = document.documentElement.getAttribute('data-otpfill-state');
+                return state && state !== 'no-field' && performance.now() > 1600 && { state, seen: window.__seen, filled: document.querySelectorAll('[data-otpfill-filled]').length };
+              }, null, { timeout: 15_000 });
+              assert.deepEqual(outcome, { state: 'no-match', seen: null, filled: 0 }, `${p.id}: ${p.login} is not filled from an entry of recovery codes`);
+              // The popup lists the entry, without a code.
+              await driver.openExtensionPage(popup, `popup.html?tab=${await tabIdOf(p.login)}`);
+              const row = await popup.waitFor((name) => {
+                const li = [...document.querySelectorAll('#exact li.entry')].find((l) => l.dataset.name === name);
+                return li && li.querySelector('.code').textContent && { type: li.dataset.type ?? null, code: li.querySelector('.code').textContent };
+              }, p.name, { timeout: 15_000 });
+              assert.deepEqual(row, { type: 'recovery', code: 'recovery codes only' }, `${p.id}: the popup lists ${p.name} without a code`);
+            } finally {
+              await popup.close();
+              await login.close();
+            }
           } finally {
             await page.close();
           }
