@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/otpfill/otpfill/host/internal/realkeyring"
 	"github.com/otpfill/otpfill/protocol"
 )
 
@@ -175,5 +176,34 @@ func TestRecoveryOnlyEntry(t *testing.T) {
 	}
 	if stdout, _, code := e.run("", "show", name); code != 0 || stdout != strings.Join(codes, "\n")+"\n" {
 		t.Errorf("otpfill show after the merge: exit %d, %q", code, stdout)
+	}
+}
+
+// TestRecoveryOnlyEntryKeyring: "both" writes the entry of recovery codes to
+// pass and to a real gnome-keyring on a private bus, the same block in each;
+// the keyring copy gives no code either, and the CLI shows its codes.
+func TestRecoveryOnlyEntryKeyring(t *testing.T) {
+	e := newTestEnv(t)
+	kr := realkeyring.New(t, true)
+	e.extra = append(e.extra, "DBUS_SESSION_BUS_ADDRESS="+kr.Address)
+	const name = "x.com/alice_k"
+	codes := []string{"q7wk3m9x2p4t", "h2zr8n5v6c1d", "f9ky4t3m7w2b", "s6pj1x8r5n3g", "d4vc7h2k9z6e", "a8tw5q3y1m7r", "n3gb6d9s4f2x", "k1mz2w7p5h8c"}
+	e.addSecret(codes...)
+	h := e.startHost()
+	r := h.ok(req("save_recovery", "url", "https://x.com/settings/account/login_verification/backup_codes", "codes", codes, "name", name, "store", "both", "create", true))
+	if mustJSON(t, r["stores"]) != `["pass","keyring"]` {
+		t.Errorf("save_recovery create to both: %v", r)
+	}
+	h.fail(req("code", "name", name, "store", "keyring"), protocol.CodeRecoveryOnly)
+	h.closeOK()
+	want := strings.Join(codes, "\n") + "\n"
+	for _, st := range []string{"pass", "keyring"} {
+		if stdout, stderr, code := e.run("", "show", name, "--store", st); code != 0 || stdout != want || !strings.Contains(stderr, name+" in "+st+": recovery codes only") {
+			t.Errorf("otpfill show %s --store %s: exit %d, stdout %q, stderr %q", name, st, code, stdout, stderr)
+		}
+	}
+	if r, code := e.backupStatus(); code != 1 || r.Entries[r.entry(t, name)].State != "covered" {
+		// exit 1: the fixture's keys have no keyring copy; this entry has both.
+		t.Errorf("backup status: exit %d, %+v", code, r.Entries[r.entry(t, name)])
 	}
 }
