@@ -46,9 +46,9 @@ type EntryRef struct {
 	// Backup, in list answers, is false when the entry has no second copy
 	// by name (see MatchEntry.Backup); absent otherwise.
 	Backup *bool `json:"backup,omitempty"`
-	// Type, in list answers, is as in MatchEntry.Type: "totp" or "hotp"
-	// when the host knows it without decrypting, else absent.
-	Type string `json:"type,omitempty" schema:"enum=OtpType"`
+	// Type, in list answers, is as in MatchEntry.Type: "totp", "hotp" or
+	// "recovery" when the host knows it without decrypting, else absent.
+	Type string `json:"type,omitempty" schema:"enum=EntryType"`
 }
 
 // ListResult is the result of "list": one page of entries.
@@ -78,8 +78,9 @@ type MatchEntry struct {
 	Backup *bool `json:"backup,omitempty"`
 	// Type is "totp" or "hotp" when the host knows it without decrypting:
 	// it read or wrote the entry before and its file has not changed since
-	// (see PROTOCOL.md). Absent when unknown: never a guess.
-	Type string `json:"type,omitempty" schema:"enum=OtpType"`
+	// (see PROTOCOL.md); "recovery" for an entry of recovery codes only,
+	// which has no code. Absent when unknown: never a guess.
+	Type string `json:"type,omitempty" schema:"enum=EntryType"`
 }
 
 // Match strengths.
@@ -103,6 +104,14 @@ func (r MatchResult) MarshalJSON() ([]byte, error) {
 const (
 	TypeTOTP = "totp"
 	TypeHOTP = "hotp"
+)
+
+// Entry types, as list and match entries say them when the host knows: an
+// OTP type, or an entry of recovery codes only (no key, no code).
+const (
+	EntryTypeTOTP     = "totp"
+	EntryTypeHOTP     = "hotp"
+	EntryTypeRecovery = "recovery"
 )
 
 // CodeResult is the result of "code".

@@ -40,6 +40,7 @@ var EnumPrefixes = map[string]string{
 	"Action":    "Action",
 	"Strength":  "Strength",
 	"OtpType":   "Type",
+	"EntryType": "EntryType",
 	"StoreKind": "StoreKind",
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -48,6 +49,9 @@ func (s *Server) codeFor(ctx context.Context, name, storeID string, saved *undoS
 	key, err := entry.Parse(content)
 	clear(content)
 	if err != nil {
+		if errors.Is(err, entry.ErrRecoveryOnly) {
+			s.noteType(st.ID(), name, typeRecovery, stamps[st.ID()]) // match says so from now on
+		}
 		return protocol.CodeResult{}, noKeyError(name, err)
 	}
 	res := protocol.CodeResult{Name: name, Store: st.ID(), Type: string(key.Type), Digits: key.Digits, Encoder: string(key.Encoder)}

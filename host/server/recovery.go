@@ -98,6 +98,10 @@ func (s *Server) saveRecoveryOne(ctx context.Context, w store.Writer, name strin
 			if step.created {
 				s.made.add(w.ID(), name, site)
 			}
+			if step.created && create {
+				// Still under the lock: the file is the one this write left.
+				s.noteType(w.ID(), name, typeRecovery, s.entryStamp(w.ID(), name))
+			}
 			s.stampNow(ctx, step)
 		},
 	})

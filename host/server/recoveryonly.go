@@ -8,6 +8,7 @@ import (
 	"github.com/otpfill/otpfill/host/entry"
 	"github.com/otpfill/otpfill/host/otp"
 	"github.com/otpfill/otpfill/host/store"
+	"github.com/otpfill/otpfill/protocol"
 )
 
 // Recovery-codes-only entries: a site whose 2FA is by SMS (or whose key is
@@ -17,6 +18,10 @@ import (
 // recovery_only (there is no code to give, never a guess), and a later
 // `save` of the site's key adds its otpauth line to the entry, keeping the
 // codes (saveOne: an entry without a key is appended to, not `exists`).
+
+// typeRecovery is the entry-type index's (and match's) type of an entry of
+// recovery codes only: match says it, and a client never asks its code.
+const typeRecovery = otp.Type(protocol.EntryTypeRecovery)
 
 // noKeyError says why an entry gives no code: recovery codes only (its own
 // protocol code, recovery_only), or no OTP data at all (not_found).

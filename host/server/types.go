@@ -147,7 +147,7 @@ func (s *Server) typeLookup() func(storeID, name string) string {
 	idx := s.loadTypes()
 	return func(storeID, name string) string {
 		rec, ok := idx.Stores[storeID][name]
-		if ok && (rec.Type == string(otp.TOTP) || rec.Type == string(otp.HOTP)) && s.entryStamp(storeID, name) == rec.Stamp {
+		if ok && (rec.Type == string(otp.TOTP) || rec.Type == string(otp.HOTP) || rec.Type == string(typeRecovery)) && s.entryStamp(storeID, name) == rec.Stamp {
 			return rec.Type
 		}
 		return ""

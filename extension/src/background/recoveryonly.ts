@@ -37,10 +37,15 @@ export async function noteRecoveryOnly(e: { name: string; store: string }, on: b
   await api.storage.local.set({ [KEY]: [...set] }).catch(() => {});
 }
 
-/** The entries, those known to keep recovery codes only marked `type: "recovery"`; a type the host sent wins. */
+/**
+ * The entries, those known to keep recovery codes only marked `type:
+ * "recovery"`. A type the host sent wins: one saying the entry has a key
+ * (totp, hotp) also forgets it here.
+ */
 export async function withRecoveryOnly(entries: MatchEntry[]): Promise<MatchEntry[]> {
   const set = await load();
   if (!set.size) return entries;
+  for (const e of entries) if (e.type !== undefined && e.type !== "recovery" && set.has(keyOf(e))) await noteRecoveryOnly(e, false);
   return entries.map((e) => (e.type === undefined && set.has(keyOf(e)) ? { ...e, type: "recovery" } : e));
 }
 

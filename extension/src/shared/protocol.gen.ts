@@ -7,7 +7,9 @@ export const PROTOCOL_VERSION = 1;
 
 export type Action = "hello" | "list" | "match" | "code" | "save" | "save_recovery" | "alias" | "preview" | "undo";
 
-export type ErrorCode = "bad_request" | "too_large" | "unknown_action" | "not_found" | "ambiguous" | "exists" | "invalid_uri" | "invalid_name" | "store_unavailable" | "decrypt_failed" | "encrypt_failed" | "forbidden" | "internal";
+export type EntryType = "totp" | "hotp" | "recovery";
+
+export type ErrorCode = "bad_request" | "too_large" | "unknown_action" | "not_found" | "ambiguous" | "exists" | "invalid_uri" | "invalid_name" | "store_unavailable" | "decrypt_failed" | "encrypt_failed" | "forbidden" | "internal" | "recovery_only";
 
 export type OtpType = "totp" | "hotp";
 
@@ -64,10 +66,10 @@ export interface EntryRef {
    */
   backup?: boolean;
   /**
-   * Type, in list answers, is as in MatchEntry.Type: "totp" or "hotp"
-   * when the host knows it without decrypting, else absent.
+   * Type, in list answers, is as in MatchEntry.Type: "totp", "hotp" or
+   * "recovery" when the host knows it without decrypting, else absent.
    */
-  type?: OtpType;
+  type?: EntryType;
 }
 
 /** ListResult is the result of "list": one page of entries. */
@@ -102,9 +104,10 @@ export interface MatchEntry {
   /**
    * Type is "totp" or "hotp" when the host knows it without decrypting:
    * it read or wrote the entry before and its file has not changed since
-   * (see PROTOCOL.md). Absent when unknown: never a guess.
+   * (see PROTOCOL.md); "recovery" for an entry of recovery codes only,
+   * which has no code. Absent when unknown: never a guess.
    */
-  type?: OtpType;
+  type?: EntryType;
 }
 
 /** MatchResult is the result of "match", best match first. */
@@ -189,6 +192,12 @@ export interface SaveRecoveryParams {
   codes: string[];
   name?: string;
   store?: string;
+  /**
+   * Create asks for a new entry only: a name that already exists is
+   * `exists`, and nothing is written (added with recovery-codes-only
+   * entries).
+   */
+  create?: boolean;
 }
 
 /** SaveRecoveryResult is the result of "save_recovery". */

@@ -57,11 +57,12 @@ func TestRecoveryOnlyEntry(t *testing.T) {
 	}
 
 	// Listed and matched, but no code: recovery_only, by name and by URL.
-	if l := h.ok(req("list")); !strings.Contains(mustJSON(t, l["entries"]), `{"name":"`+name+`","store":"pass"`) {
+	if l := h.ok(req("list")); !strings.Contains(mustJSON(t, l["entries"]), `{"name":"`+name+`","store":"pass","type":"recovery"}`) {
 		t.Errorf("list lacks %s: %v", name, l["entries"])
 	}
-	if m := h.ok(req("match", "url", "https://secure.nordbank.com/login/sms")); !strings.Contains(mustJSON(t, m["entries"]), `"name":"`+name+`"`) {
-		t.Errorf("match lacks %s: %v", name, m["entries"])
+	// The host made it, so match and list say what it is (the entry-type index), and a client never asks its code.
+	if m := h.ok(req("match", "url", "https://secure.nordbank.com/login/sms")); mustJSON(t, m["entries"]) != `[{"name":"`+name+`","store":"pass","strength":"exact","type":"recovery"}]` {
+		t.Errorf("match = %v, want %s as type recovery", m["entries"], name)
 	}
 	msg := h.fail(req("code", "name", name), protocol.CodeRecoveryOnly)["message"].(string)
 	if !strings.Contains(msg, name+" keeps recovery codes only, no 2FA key") {
@@ -164,6 +165,9 @@ func TestRecoveryOnlyEntry(t *testing.T) {
 	e.addCode(s["code"].(string))
 	if s["name"] != name {
 		t.Errorf("save = %v, want it in %s", s, name)
+	}
+	if m := h.ok(req("match", "url", "https://secure.nordbank.com/login")); strings.Contains(mustJSON(t, m["entries"]), `"recovery"`) {
+		t.Errorf("after the key was saved, match still says recovery: %v", m["entries"])
 	}
 	h.closeOK()
 	show := e.Run("", "pass", "show", name)
