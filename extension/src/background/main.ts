@@ -97,6 +97,8 @@ async function manualCode(url: string): Promise<{ code: CodeResult } | { plan: F
     return { code: takeKept({ url }) ?? (await freshCode({ url })) };
   } catch (e) {
     if (e instanceof HostError && e.code === "ambiguous") return { plan: { action: "show", state: "chooser" } };
+    // The site's one entry keeps recovery codes only: nothing to fill (the popup lists it as such).
+    if (e instanceof HostError && e.code === "recovery_only") return { plan: { action: "show", state: "no-match" } };
     if (e instanceof HostError && e.code === "not_found") {
       try {
         const { entries } = await host.request("match", { url });
@@ -128,8 +130,8 @@ async function onFillRequest(sender: Sender): Promise<FillPlan> {
     // Several exact matches: the content script shows the inline chooser.
     // Weak matches are only ever offered in the toolbar popup, which no page can frame.
     if (p.action === "show" && p.state === "chooser") {
-      const candidates = (await host.request("match", { url })).entries
-        .filter((m) => m.strength === "exact")
+      const candidates = (await withRecoveryOnly((await host.request("match", { url })).entries))
+        .filter((m) => m.strength === "exact" && m.type !== "recovery")
         .map((m) => ({ name: m.name, store: m.store }));
       const documentId = (sender as { documentId?: string }).documentId;
       const token = await grantChooser({
