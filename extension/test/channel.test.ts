@@ -3,7 +3,7 @@
 // sent code must never get the TOTP code by itself: a wrong code burns an attempt.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { bestField, collectInputs, CONFIDENT, fieldInputs, sentChannel, shownAccounts } from "../src/content/detect";
+import { bestField, collectInputs, CONFIDENT, fieldInputs, loginName, sentChannel, shownAccounts } from "../src/content/detect";
 import { page, testEnv } from "./dom";
 
 function field(doc: Document) {
@@ -150,6 +150,18 @@ describe("which code the page asks for", () => {
 });
 
 describe("which account is signing in", () => {
+  const form = `<form><p>Enter the code from your authenticator app</p><input name="otp" autocomplete="one-time-code"></form>`;
+  it("a user name after 'Signed in as' and 'Hi'", () => {
+    assert.deepEqual(shownAccounts(field(page(`<main><p>Signed in as Alice</p>${form}</main>`)), testEnv), ["alice"]);
+    assert.deepEqual(shownAccounts(field(page(`<main><h1>Hi, bob!</h1>${form}</main>`)), testEnv), ["bob"]);
+  });
+  it("Keycloak's attempted user name and a read-only user name field", () => {
+    assert.deepEqual(shownAccounts(field(page(`<main><div id="kc-username"><label id="kc-attempted-username">carol</label><a href="#">Restart login</a></div>${form}</main>`)), testEnv), ["carol"]);
+    assert.deepEqual(shownAccounts(field(page(`<main><form><input name="user" value="dave" readonly><p>Enter the code from your authenticator app</p><input name="otp" autocomplete="one-time-code"></form></main>`)), testEnv), ["dave"]);
+  });
+  it("a hidden user name is not shown", () => {
+    assert.deepEqual(shownAccounts(field(page(`<main><p hidden>Signed in as eve</p><span class="username" hidden>eve</span>${form}</main>`)), testEnv), []);
+  });
   it("Microsoft's identity banner above the form", () => {
     const doc = page(`<main><div class="logo">Microsoft</div><div class="identityBanner"><button aria-label="Back">←</button><div id="displayName">Bob@Outlook.com</div></div>
       <div role="heading">Enter code</div><div>Enter the code displayed in the authenticator app on your mobile device</div>
@@ -164,5 +176,21 @@ describe("which account is signing in", () => {
     const doc = page(`<main><p>We sent a code to a•••••@example.com</p><p hidden>carol@example.com</p><a href="#">Not dave@example.com?</a>
       <form><label for="c">Verification code</label><input id="c" name="code" autocomplete="one-time-code"></form></main>`);
     assert.deepEqual(shownAccounts(field(doc), testEnv), []);
+  });
+});
+
+describe("the user name a login form sends", () => {
+  const form = (html: string) => page(`<form>${html}</form>`).querySelector("form")!;
+  it("the username field of a username + password form, never the password", () => {
+    assert.equal(loginName(form(`<input name="login" value=" Alice "><input type="password" name="password" value="hunter2">`)), "Alice");
+    assert.equal(loginName(form(`<input type="email" name="e" value="a@b.example"><input type="password" value="x">`)), "a@b.example");
+  });
+  it("an identifier-first step marked autocomplete=username", () => {
+    assert.equal(loginName(form(`<input name="identifier" autocomplete="username" value="bob">`)), "bob");
+  });
+  it("nothing from a form with no password and no username field: search, newsletter", () => {
+    assert.equal(loginName(form(`<input name="q" value="alice">`)), "");
+    assert.equal(loginName(form(`<input type="email" name="newsletter" value="a@b.example">`)), "");
+    assert.equal(loginName(form(`<input type="password" name="password" value="hunter2">`)), "");
   });
 });

@@ -200,6 +200,40 @@ const found: { name: string; html: string; title?: string; confident: boolean; s
     confident: true,
     html: `<form><input type="email" name="email"><input name="otp" autocomplete="one-time-code" data-expect></form>`,
   },
+  // Fields known only by their surroundings (issue 13, item 1): no name, no label, a framework id.
+  {
+    name: "bare field under the paragraph asking for the authenticator code",
+    confident: true,
+    html: `<div class="css-1q2w3e"><h2>Two-step verification</h2><p>Enter the 6-digit code from your authenticator app</p>
+      <div class="css-9k8j7h"><input type="text" id=":r5:" class="css-4r5t6y" data-expect></div><button>Continue</button></div>`,
+  },
+  {
+    name: "a div styled as a label before the field",
+    confident: true,
+    html: `<div><div class="field-caption">Authentication code</div><div><input type="text" id="mat-input-3" data-expect></div></div>`,
+  },
+  {
+    name: "a floating label after the field",
+    confident: true,
+    html: `<div class="mdc-text-field"><input type="text" id="x7f3" data-expect><div class="mdc-floating-label">Enter the code from your authenticator app</div></div>`,
+  },
+  {
+    name: "described by the authenticator text only",
+    confident: true,
+    html: `<p id="d91">Open your authenticator app and enter the 6-digit code it shows.</p><div><div><input type="text" id="i91" aria-describedby="d91" data-expect></div></div>`,
+  },
+  {
+    name: "a modal over a login form, its field with a random id and a placeholder",
+    confident: true,
+    html: `<form><input name="username" autocomplete="username"><input type="password" name="password"></form>
+      <div role="dialog" aria-modal="true"><h2>Two-factor authentication</h2><p>Enter the code from your authenticator app</p><input type="text" id="k3j2h1" placeholder="Code" data-expect></div>`,
+  },
+  {
+    name: "Rocket.Chat's size=1 code field in a modal (not a split box)",
+    confident: true,
+    html: `<div class="rcx-modal" role="dialog"><h2>Two Factor Authentication</h2><p>Open your authentication app and enter the code.</p>
+      <input class="rcx-input-box" type="text" id="xQ3kP9mZ" placeholder="Enter authentication code" size="1" data-expect></div>`,
+  },
 ];
 
 // Fields that must never be taken for a code field.
@@ -312,6 +346,23 @@ const decoys: { name: string; html: string }[] = [
   { name: "password field called code, no 2FA words", html: `<form><h1>Members area</h1><label>Door code <input type="password" name="code"></label></form>` },
   { name: "plain text field", html: `<form><input name="title"><textarea></textarea></form>` },
   { name: "three boxes", html: `<form><p>Enter code</p><div><input maxlength="1"><input maxlength="1"><input maxlength="1"></div></form>` },
+  // Fields near 2FA words whose own caption says what they are.
+  {
+    name: "an amount field with 'code' nearby",
+    html: `<div><h2>Send money</h2><p>We'll ask for your verification code next.</p><div class="label">Amount</div><div><input type="text" id="f1" inputmode="decimal"></div></div>`,
+  },
+  {
+    name: "a phone-number field on a 2FA page",
+    html: `<div><h1>Two-factor authentication</h1><p>Add a phone for backup verification codes</p><div class="caption">Phone number</div><input type="tel" id="r8"></div>`,
+  },
+  {
+    name: "a recovery-code field known only by its caption",
+    html: `<div><h1>Two-factor authentication</h1><p>Enter one of your recovery codes</p><input type="text" id="r9"></div>`,
+  },
+  {
+    name: "a gift-card PIN known only by its caption",
+    html: `<div><h1>Redeem</h1><p>Enter the code on the back of the card</p><div class="label">Gift card PIN</div><input type="text" id="r10" inputmode="numeric" maxlength="6"></div>`,
+  },
 ];
 
 describe("finding the code field", () => {

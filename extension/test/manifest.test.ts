@@ -39,8 +39,10 @@ describe("manifests", () => {
     // 15 KB, the setup-page probe (src/setup/probe.ts) shares the rest, and
     // reading which code a page asks for (app or sent: about 2.5 KB) one more KiB,
     // and the fields the user taught (reading this site's and finding them,
-    // about 1 KB; building a selector is injected on demand, teach.js) one more.
+    // about 1 KB; building a selector is injected on demand, teach.js) one more,
+    // and fields known by their caption and the account signing in by user name,
+    // shown or sent by the login form (issue 13 items 1 and 3: about 2 KB) two more.
     const size = readFileSync("dist/chromium/content.js").length;
-    assert.ok(size < 22 * 1024, `content.js is ${size} bytes`);
+    assert.ok(size < 24 * 1024, `content.js is ${size} bytes`);
   });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decide, waitBeforeFill } from "../src/background/policy";
+import { forgetLogin, LOGIN_TTL_MS, rememberLogin, submittedLogin } from "../src/background/logins";
 import { registrableDomain, sameSite, secureForAutofill } from "../src/background/site";
 import { DEFAULT_OPTIONS, type MatchEntry, type SentChannel } from "../src/shared/messages";
 
@@ -9,7 +10,7 @@ const weak = (name: string): MatchEntry => ({ name, store: "pass", strength: "we
 const gh = "https://github.com/sessions/two-factor";
 
 describe("auto-fill decision", () => {
-  const cases: { name: string; top?: string; frame?: string; confident?: boolean; channel?: SentChannel; accounts?: string[]; matches: MatchEntry[]; autofill?: boolean; want: string }[] = [
+  const cases: { name: string; top?: string; frame?: string; confident?: boolean; channel?: SentChannel; accounts?: string[]; submitted?: string; matches: MatchEntry[]; autofill?: boolean; want: string }[] = [
     { name: "one exact match on https", matches: [exact("github.com/alice")], want: "fill" },
     { name: "one exact match, weak ones beside it", matches: [exact("github.com/alice"), weak("GitHub/bob")], want: "fill" },
     { name: "two exact matches: chooser, never a guess", matches: [exact("github.com/alice"), exact("github.com/bob")], want: "chooser" },
@@ -40,13 +41,20 @@ describe("auto-fill decision", () => {
     { name: "two accounts, the page shows another: chooser", accounts: ["carol@outlook.com"], matches: [exact("live.com/alice@outlook.com"), exact("live.com/bob@outlook.com")], want: "chooser" },
     { name: "a local part alone is not the account: chooser", accounts: ["alice@work.example"], matches: [exact("notion.so/alice"), exact("notion.so/work")], want: "chooser" },
     { name: "the shown account among weak matches only: still weak", accounts: ["bob@outlook.com"], matches: [weak("Microsoft/bob@outlook.com")], want: "weak" },
+    // User names (issue 13, item 3): shown on the page, or sent by the login form in this tab.
+    { name: "two accounts, the page shows a user name: filled", accounts: ["bob"], matches: [exact("meta.sr.ht/alice"), exact("meta.sr.ht/bob")], want: "fill:meta.sr.ht/bob" },
+    { name: "a user name two entries could be (alice, alice@example.com): chooser", accounts: ["alice"], matches: [exact("x.example/alice"), exact("x.example/alice@example.com")], want: "chooser" },
+    { name: "an address whose local part is another entry's user name: chooser", accounts: ["alice@example.com"], matches: [exact("x.example/alice"), exact("x.example/alice@example.com"), exact("x.example/bob")], want: "chooser" },
+    { name: "two accounts, the login form sent one: filled", submitted: "alice", matches: [exact("meta.sr.ht/alice"), exact("meta.sr.ht/bob")], want: "fill:meta.sr.ht/alice" },
+    { name: "the login form sent an account with no entry: chooser", submitted: "carol", matches: [exact("meta.sr.ht/alice"), exact("meta.sr.ht/bob")], want: "chooser" },
+    { name: "the page's account wins over the one sent", accounts: ["bob"], submitted: "alice", matches: [exact("meta.sr.ht/alice"), exact("meta.sr.ht/bob")], want: "fill:meta.sr.ht/bob" },
     { name: "the shown account, but the page asks for a sent code: offered", channel: "sms", accounts: ["bob@outlook.com"], matches: [exact("live.com/alice@outlook.com"), exact("live.com/bob@outlook.com")], want: "offered" },
   ];
   for (const c of cases) {
     it(c.name, () => {
       const top = c.top ?? gh;
       const d = decide(
-        { topUrl: top, frameUrl: c.frame ?? top, confident: c.confident ?? true, ...(c.channel ? { channel: c.channel } : {}), ...(c.accounts ? { accounts: c.accounts } : {}) },
+        { topUrl: top, frameUrl: c.frame ?? top, confident: c.confident ?? true, ...(c.channel ? { channel: c.channel } : {}), ...(c.accounts ? { accounts: c.accounts } : {}), ...(c.submitted ? { submitted: c.submitted } : {}) },
         c.matches,
         { ...DEFAULT_OPTIONS, autofill: c.autofill ?? true },
       );
@@ -101,4 +109,28 @@ describe("waiting for the next code", () => {
     assert.ok(w >= 2000 && w <= 3000, String(w));
   });
   it("does not wait for codes without expiry (HOTP)", () => assert.equal(waitBeforeFill(undefined, 1), 0));
+});
+
+describe("the user name a login form sent, per tab", () => {
+  const t0 = 1_000_000;
+  it("is given back on the same site, a moment later", () => {
+    rememberLogin(1, "https://meta.sr.ht/login", "Alice", t0);
+    assert.equal(submittedLogin(1, "https://meta.sr.ht/login/totp", t0 + 1000), "alice");
+    assert.equal(submittedLogin(1, "https://git.sr.ht/", t0 + 1000), "alice", "same registrable domain");
+  });
+  it("never to another site, another tab, or after five minutes", () => {
+    rememberLogin(2, "https://meta.sr.ht/login", "alice", t0);
+    assert.equal(submittedLogin(2, "https://evil.example/2fa", t0 + 1000), undefined);
+    assert.equal(submittedLogin(3, "https://meta.sr.ht/login/totp", t0 + 1000), undefined);
+    assert.equal(submittedLogin(2, "https://meta.sr.ht/login/totp", t0 + LOGIN_TTL_MS + 1), undefined);
+  });
+  it("is forgotten with its tab; junk is not kept", () => {
+    rememberLogin(4, "https://meta.sr.ht/login", "alice", t0);
+    forgetLogin(4);
+    assert.equal(submittedLogin(4, "https://meta.sr.ht/", t0), undefined);
+    rememberLogin(5, "https://meta.sr.ht/login", { u: 1 }, t0);
+    rememberLogin(5, "https://meta.sr.ht/login", "x".repeat(300), t0);
+    rememberLogin(5, "chrome://settings", "alice", t0);
+    assert.equal(submittedLogin(5, "https://meta.sr.ht/", t0), undefined);
+  });
 });

@@ -15,6 +15,7 @@ import { noteRecoveryOnly, withRecoveryOnly } from "./recoveryonly";
 import { errorText, HostClient, HostError } from "./host";
 import { decide, waitBeforeFill } from "./policy";
 import { fromContentScript, fromPopup, framedPage } from "./senders";
+import { forgetLogin, rememberLogin, submittedLogin } from "./logins";
 import { registrableDomain, sameSite, siteOf } from "./site";
 import { registerSetup } from "./setup";
 import { noteUsed } from "./recent";
@@ -79,7 +80,9 @@ async function onFieldFound(sender: Sender, confident: boolean, score: number, c
     // Entries learnt to be HOTP are skipped before a `code` request could advance their counter.
     // Entries of recovery codes only are never filled (and never asked for a code).
     const entries = await withRecoveryOnly(await withLearntTypes((await host.request("match", { url: topUrl })).entries));
-    const d = decide({ topUrl, frameUrl: sender.url ?? topUrl, confident, accounts, ...(channel ? { channel } : {}) }, entries, await loadOptions());
+    const submitted = submittedLogin(tab.id!, topUrl);
+    const report = { topUrl, frameUrl: sender.url ?? topUrl, confident, accounts, ...(channel ? { channel } : {}), ...(submitted ? { submitted } : {}) };
+    const d = decide(report, entries, await loadOptions());
     if ("state" in d) return { action: "show", state: d.state };
     const c = await autofillCode(topUrl, d.fill, freshCode);
     if (!c) return { action: "show", state: "offered" };
@@ -341,7 +344,7 @@ async function popupFill(tabId: number, frameId: number | undefined, entry: Entr
 
 // ---- message routing ----
 
-const CONTENT_TYPES = new Set<MessageType>(["field-found", "field-lost", "fill-request"]);
+const CONTENT_TYPES = new Set<MessageType>(["field-found", "field-lost", "fill-request", "login-submitted"]);
 /** The toolbar popup's messages: taken from the popup alone (senders.ts). */
 const POPUP_TYPES = new Set<MessageType>(["popup-init", "list", "code", "popup-fill", "alias", "teach", "clipboard-copied"]);
 /** The inline chooser's: from chooser.html framed in a tab, each with its token. */
@@ -374,6 +377,10 @@ async function handle(msg: Message, sender: Sender): Promise<unknown> {
       return forgetField(sender.tab!.id!, sender.frameId ?? 0);
     case "fill-request":
       return onFillRequest(sender);
+    case "login-submitted":
+      // Bound to the tab's site; a frame of another site sends nothing that counts.
+      if (frameAllowed(sender)) rememberLogin(sender.tab!.id!, sender.tab!.url, msg.username);
+      return;
     case "popup-init":
       return popupInit(msg.tabId);
     case "list":
@@ -450,6 +457,7 @@ api.runtime.onInstalled.addListener(async () => {
 });
 
 api.tabs.onRemoved.addListener((tabId) => {
+  forgetLogin(tabId);
   void forgetTab(tabId);
   void dropPending(tabId);
 });

@@ -16,20 +16,35 @@ export interface FieldReport {
   confident: boolean;
   /** The page asks for a code the site sent (SMS, e-mail, voice call, another device): never the TOTP code by itself. */
   channel?: SentChannel;
-  /** E-mail addresses the page shows around the field (lower case): which account is signing in. */
+  /** Accounts the page shows around the field (e-mail addresses, user names; lower case): which account is signing in. */
   accounts?: string[];
+  /** The user name a login form on this site sent in this tab a moment ago (logins.ts). */
+  submitted?: string;
+}
+
+/** An entry's account: the last component of its name. */
+function accountOf(m: MatchEntry): string {
+  return m.name.slice(m.name.lastIndexOf("/") + 1).toLowerCase();
+}
+
+/** Whether an entry's account could be the one shown: the same, or one is an e-mail address whose local part is the other. */
+function couldBe(account: string, shown: string): boolean {
+  return account === shown || account.split("@")[0] === shown || shown.split("@")[0] === account;
 }
 
 /**
  * The one exact match whose name's account segment (after the last "/") is an
- * address the page shows, when exactly one is; else none. Only the whole
- * address counts: notion.so/alice is not alice@work.example.
+ * account the page shows (an address, a user name), when exactly one is and no
+ * other entry's account could be it; else none. Only the whole account picks:
+ * notion.so/alice is not alice@work.example, and with entries alice and
+ * alice@example.com a page showing "alice" gets the chooser.
  */
 export function pickByAccount(exact: MatchEntry[], accounts: string[] | undefined): MatchEntry | undefined {
   if (!accounts?.length) return undefined;
-  const shown = new Set(accounts.map((a) => a.toLowerCase()));
-  const hits = exact.filter((m) => shown.has(m.name.slice(m.name.lastIndexOf("/") + 1).toLowerCase()));
-  return hits.length === 1 ? hits[0] : undefined;
+  const shown = accounts.map((a) => a.toLowerCase());
+  const hits = exact.filter((m) => shown.includes(accountOf(m)));
+  const could = exact.filter((m) => shown.some((a) => couldBe(accountOf(m), a)));
+  return hits.length === 1 && could.length === 1 ? hits[0] : undefined;
 }
 
 /** What to do with a field the content script found, given the host's matches. */
@@ -39,7 +54,8 @@ export function decide(report: FieldReport, matches: MatchEntry[], options: Opti
   let exact = matches.filter((m) => m.strength === "exact");
   if (exact.length > 1) {
     // Several accounts on the site: the one the page says is signing in, when only one fits.
-    const picked = pickByAccount(exact, report.accounts);
+    // Else the user name just sent by this site's login form in this tab.
+    const picked = pickByAccount(exact, report.accounts) ?? pickByAccount(exact, report.submitted ? [report.submitted] : undefined);
     if (!picked) return { state: "chooser" };
     exact = [picked];
   }

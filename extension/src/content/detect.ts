@@ -130,6 +130,47 @@ export function nearbyText(el: Element): Words {
   return words(text + " " + (el.ownerDocument?.title ?? ""));
 }
 
+/** Elements whose text is no caption. */
+const NO_TEXT = new Set(["SCRIPT", "STYLE", "TEMPLATE", "NOSCRIPT", "BUTTON", "A", "SELECT"]);
+
+function hasField(el: Element): boolean {
+  return el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.getElementsByTagName("input").length > 0;
+}
+
+/**
+ * The field's caption, for a field that does not name itself: the nearest
+ * text before it (a preceding sibling of the field or of one of its three
+ * nearest ancestors: a heading, a paragraph, a div styled as a label), a
+ * floating label right after it, and its aria-describedby text. The walk is
+ * bounded and reads no layout; it stops at another field, whose caption that
+ * text is. Descriptions count only for the field (they may name recovery
+ * codes): the second value is the caption without them.
+ */
+export function caption(el: HTMLInputElement): [Words, Words] {
+  let text = "";
+  let node: Element | null = el;
+  walk: for (let depth = 0; depth < 4 && node && !text; depth++) {
+    let n = 0;
+    for (let s = node.previousElementSibling; s && n < 4; s = s.previousElementSibling, n++) {
+      if (NO_TEXT.has(s.tagName)) continue;
+      if (hasField(s)) break walk;
+      const t = (s.textContent ?? "").trim();
+      if (t) {
+        text = t.slice(-200);
+        break walk;
+      }
+    }
+    node = node.parentElement;
+    if (!node || node.tagName === "BODY") break;
+  }
+  // Material-style floating labels follow the input.
+  const next = el.nextElementSibling;
+  if (next && (next.tagName === "LABEL" || /label|caption/i.test(attr(next, "class"))) && !hasField(next)) text += " " + (next.textContent ?? "").slice(0, 100);
+  const db = attr(el, "aria-describedby");
+  const own = words(text);
+  return [db ? words(text + " " + byIds(el, db).slice(0, 300)) : own, own];
+}
+
 /** Whether the field's words rule it out, given whether they also say "one-time code" (HARD_NEGATIVE already checked). */
 function excludedByWords(own: Words, strong: boolean, el: HTMLInputElement, otcAutocomplete: boolean, near: () => Words): boolean {
   // autocomplete=one-time-code wins over a mention of backup codes only when the field also names the one-time code.
@@ -173,6 +214,17 @@ export function scoreInput(el: HTMLInputElement, env: Env): number {
   if (otcAutocomplete) score += 100;
   if (strong) score += 40;
   else if (OTP_CODE_WORD.test(own)) score += 15;
+  if (!strong && !otcAutocomplete) {
+    // A field that does not name itself is known by its caption: the text
+    // right before it, a visual label, its description (docs/DECISIONS.md).
+    const [cap, shown] = caption(el);
+    if (HARD_NEGATIVE.test(shown) || PIN.test(shown) || (RECOVERY.test(shown) && !OTP_STRONG.test(shown))) return EXCLUDED;
+    // A caption that asks for a code ("Enter the 6-digit code from your
+    // authenticator app") is as good as a label; a bare 2FA heading is only
+    // the nearby text already counted below.
+    if (OTP_STRONG.test(cap) && OTP_CODE_WORD.test(cap)) score += 30;
+    else if (SOFT_NEGATIVE.test(shown) && !OTP_CODE_WORD.test(shown)) return EXCLUDED;
+  }
   if (numericHint(el)) score += 10;
   if (digitPattern(el)) score += 10;
   const max = el.maxLength;
@@ -309,7 +361,9 @@ export function bestField(inputs: HTMLInputElement[], env: Env): Field | null {
   };
   let group: HTMLInputElement[] = [];
   const flush = () => {
-    if (group.length) consider({ kind: "split", inputs: group, score: scoreSplit(group) });
+    // Fewer than four: not split boxes but single fields with size=1 (Rocket.Chat's code field).
+    if (group.length >= 4) consider({ kind: "split", inputs: group, score: scoreSplit(group) });
+    else for (const el of group) consider({ kind: "single", input: el, score: scoreInput(el, env) });
     group = [];
   };
   for (const el of inputs) {
@@ -406,18 +460,54 @@ export function sentChannel(f: Field, env: Env): SentChannel | null {
 // ---- which account is signing in ----
 
 const EMAIL = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/gi;
+/** A user name after the words that introduce the account signing in: "Signed in as alice", "Hi, alice". */
+const GREETING = /\b(?:(?:signed|logged|signing|logging) in as|hi|hello|welcome back|welcome)[\s,:]+@?([a-z0-9][\w.@+-]{0,63})/gi;
+/** Elements that hold the account's name (Keycloak's attempted username, Okta's identifier) and read-only fields. */
+const ACCOUNT_ELEMENTS = '[id*=username i],[class*=username i],[class*=identifier i],input[readonly],input[disabled]';
 
 /**
- * The e-mail addresses shown near field f (its box and up to its page's main
- * part, visible text only), lower case: the account signing in, when a site has
- * several. Masked ones ("a•••@example.com") are not addresses.
+ * The accounts shown near field f (its box and up to its page's main part,
+ * visible text only), lower case: e-mail addresses, a user name after
+ * "Signed in as"/"Hi", the text of an element named for the user name, a
+ * read-only field's value. Masked addresses ("a•••@example.com") are not
+ * accounts. The background picks an entry only when exactly one fits.
  */
 export function shownAccounts(f: Field, env: Env): string[] {
   const first = fieldInputs(f)[0]!;
   let box = channelBox(first);
   for (let i = 0; i < 3 && box?.parentElement && box.tagName !== "MAIN" && box.parentElement.tagName !== "HTML"; i++) box = box.parentElement;
-  if (!box || !(box.textContent ?? "").includes("@")) return [];
+  if (!box) return [];
   const out = new Set<string>();
-  for (const m of visibleText(box, env).matchAll(EMAIL)) out.add(m[0].toLowerCase());
-  return [...out];
+  const seen = visibleText(box, env);
+  for (const m of seen.matchAll(EMAIL)) out.add(m[0].toLowerCase());
+  for (const m of seen.matchAll(GREETING)) out.add(m[1]!.replace(/[.,!]+$/, "").toLowerCase());
+  for (const el of Array.from(box.querySelectorAll<HTMLElement>(ACCOUNT_ELEMENTS))) {
+    if (el === first || (el.tagName === "INPUT" && (el as HTMLInputElement).type !== "text" && (el as HTMLInputElement).type !== "email")) continue;
+    const v = (el.tagName === "INPUT" ? (el as HTMLInputElement).value : (el.textContent ?? "")).trim();
+    if (v && v.length <= 64 && !/\s/.test(v) && env.visible(el)) out.add(v.toLowerCase());
+  }
+  return [...out].slice(0, 10);
+}
+
+const USER_FIELD = /user|login|email|account|identifier|handle/i;
+
+/**
+ * The user name a login form sends: its field marked autocomplete=username
+ * or email, or named so, when the form also has a password field or the field
+ * says it is a user name (identifier-first logins); never the password.
+ */
+export function loginName(form: HTMLFormElement): string {
+  if (form?.tagName !== "FORM") return "";
+  let pick: HTMLInputElement | null = null;
+  let password = false;
+  for (const el of Array.from(form.elements) as HTMLInputElement[]) {
+    if (el.tagName !== "INPUT") continue;
+    if (el.type === "password") password = true;
+    else if (!pick && (el.type === "text" || el.type === "email") && el.value) {
+      const ac = attr(el, "autocomplete");
+      if (/username|email/.test(ac) || el.type === "email" || USER_FIELD.test(attr(el, "name") + " " + el.id)) pick = el;
+    }
+  }
+  const v = pick?.value.trim() ?? "";
+  return v && v.length <= 254 && (password || attr(pick!, "autocomplete").includes("username")) ? v : "";
 }

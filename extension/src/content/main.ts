@@ -7,7 +7,7 @@
 import { api, send } from "../shared/api";
 import type { FieldState, FillHow, FillPlan, Message, Reply, SentChannel } from "../shared/messages";
 import { isMessage } from "../shared/messages";
-import { bestField, browserEnv, channelBox, CONFIDENT, sentChannel, shownAccounts, eligible, type Field, fieldInputs, findShadowRoots, collectInputs } from "./detect";
+import { bestField, browserEnv, channelBox, CONFIDENT, sentChannel, shownAccounts, eligible, type Field, fieldInputs, findShadowRoots, collectInputs, loginName } from "./detect";
 import { fillSingle, fillSplit, submitForm } from "./fill";
 import { type Chooser, showChooser } from "./chooser";
 import { type InlineIcon, showIcon } from "./icon";
@@ -358,6 +358,17 @@ function start(): void {
     if (msg.type === "close-chooser") closeChooser();
     return false;
   });
+
+  // A login form sent: its user name, so the 2FA step that follows can pick
+  // that account's entry (docs/DECISIONS.md). The password is never read.
+  addEventListener(
+    "submit",
+    (e) => {
+      const u = loginName(e.target as HTMLFormElement);
+      if (u) void send({ type: "login-submitted", username: u }).catch(() => {});
+    },
+    { capture: true, passive: true },
+  );
 
   document.addEventListener(
     "contextmenu",

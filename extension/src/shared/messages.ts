@@ -108,10 +108,12 @@ export interface TeachOffer {
 export type Message =
   // content -> background
   // channel: the page asks for a code the site sent this way (content/detect.ts sentChannel)
-  // accounts: e-mail addresses shown near the field (content/detect.ts shownAccounts)
+  // accounts: the accounts shown near the field, e-mail addresses and user names (content/detect.ts shownAccounts)
   | { type: "field-found"; score: number; confident: boolean; channel?: SentChannel; accounts?: string[] }
   | { type: "field-lost" }
   | { type: "fill-request" } // the inline icon was clicked
+  // a login form was submitted in this frame: its user name (never the password), kept in memory for the tab
+  | { type: "login-submitted"; username: string }
   // background -> content
   // origin: the origin of the document the code was picked for; any other document refuses it
   | { type: "fill"; code: string; how: FillHow; submit: boolean; target: "best" | "context"; origin: string }
@@ -149,6 +151,7 @@ export interface Replies extends SetupReplies {
   "field-found": FillPlan;
   "field-lost": void;
   "fill-request": FillPlan;
+  "login-submitted": void;
   // teach: the input filled was not a confidently detected field; the background may ask teach.js for its selector
   fill: { filled: boolean; teach?: true };
   "set-state": void;
