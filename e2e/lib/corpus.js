@@ -87,6 +87,43 @@ export const entries = [
   // Teaching a field: sites whose 2FA field detection does not find.
   entry('contoso.com/alice', 'gateway.contoso.com', 'Contoso Gateway'),
   entry('fabrikam.com/alice', 'dsm.fabrikam.com', 'Synology DSM'),
+  // Fields known only by their surroundings, and more real-world markup (issue 13).
+  entry('rocket.chat/alice', 'open.rocket.chat', 'Rocket.Chat'),
+  // A homelab domain whose self-hosted apps (Proxmox, Home Assistant, Nextcloud, nginx-ui, tinyauth) share one entry.
+  entry('nordlab.io/alice', 'pve.nordlab.io', 'nordlab'),
+  entry('tuta.com/alice', 'app.tuta.com', 'Tuta'),
+  entry('fluigidentity.com/alice', 'totvs.fluigidentity.com', 'Fluig Identity'),
+  entry('miles-and-more.com/alice', 'account.miles-and-more.com', 'Miles & More'),
+  entry('schwab.com/alice', 'www.schwab.com', 'Charles Schwab'),
+  entry('fidelity.com/alice', 'digital.fidelity.com', 'Fidelity'),
+  entry('pushover.net/alice', 'pushover.net', 'Pushover'),
+  entry('voip.ms/alice', 'voip.ms', 'VoIP.ms'),
+  entry('posteo.de/alice', 'posteo.de', 'Posteo'),
+  entry('tornadovps.com/alice', 'my.tornadovps.com', 'Tornado VPS'),
+  entry('helsinki.fi/alice', 'login.helsinki.fi', 'University of Helsinki'),
+  entry('mailfence.com/alice', 'mailfence.com', 'Mailfence'),
+  entry('ashesofcreation.com/alice', 'ashesofcreation.com', 'Ashes of Creation'),
+  entry('clickup.com/alice', 'app.clickup.com', 'ClickUp'),
+  entry('xing.com/alice', 'login.xing.com', 'XING'),
+  entry('newegg.com/alice', 'secure.newegg.com', 'Newegg'),
+  entry('binance.com/alice', 'accounts.binance.com', 'Binance'),
+  entry('ubuntu.com/alice', 'login.ubuntu.com', 'Ubuntu One'),
+  entry('backblaze.com/alice', 'secure.backblaze.com', 'Backblaze'),
+  entry('gandi.net/alice', 'id.gandi.net', 'Gandi'),
+  // Several accounts on one site, by user name: the one the page shows, or the one its login form just sent in this tab.
+  entry('redhat.com/alice', 'sso.redhat.com', 'Red Hat'),
+  entry('redhat.com/bob', 'sso.redhat.com', 'Red Hat'),
+  entry('wolke.net/alice', 'auth.wolke.net', 'Wolke'),
+  entry('wolke.net/bob', 'auth.wolke.net', 'Wolke'),
+  entry('globex.com/alice', 'login.globex.com', 'Globex'),
+  entry('globex.com/carol', 'login.globex.com', 'Globex'),
+  entry('homelab-nas.net/admin', 'dsm.homelab-nas.net', 'Synology'),
+  entry('homelab-nas.net/michelle', 'dsm.homelab-nas.net', 'Synology'),
+  entry('homelab-nas.net/monique', 'dsm.homelab-nas.net', 'Synology'),
+  entry('sr.ht/alice', 'meta.sr.ht', 'sourcehut'),
+  entry('sr.ht/bob', 'meta.sr.ht', 'sourcehut'),
+  entry('www.pythonanywhere.com/alice', 'www.pythonanywhere.com', 'PythonAnywhere'),
+  entry('www.pythonanywhere.com/carol', 'www.pythonanywhere.com', 'PythonAnywhere'),
 ];
 
 export const entryByName = new Map(entries.map((e) => [e.name, e]));
@@ -150,6 +187,46 @@ export const fillPages = [
   page('password-type', 'https://vpn.acmecorp.com/remote/login', 'acmecorp.com/alice', 'type=password token field (FortiGate-style VPN)'),
   page('sha256-8', 'https://online.nordbank.com/2fa', 'nordbank.com/alice', 'SHA256, 8 digits, 60 s'),
   page('steam', 'https://store.steampowered.com/login/', 'steampowered.com/alice', 'Steam Guard: five letter-and-digit boxes, encoder=steam'),
+  // Fields known only by their surroundings (issue 13, item 1).
+  page('rocketchat', 'https://open.rocket.chat/home', 'rocket.chat/alice', 'modal over the login form; random id, placeholder, size=1 (not a split box)'),
+  page('proxmox', 'https://pve.nordlab.io/', 'nordlab.io/alice', 'fixed ExtJS window over the login; generated id, caption a label-styled div'),
+  page('tuta', 'https://app.tuta.com/login', 'tuta.com/alice', 'no id, no name; caption a label-styled element in a dialog'),
+  page('fluig', 'https://totvs.fluigidentity.com/ui/login/mfa', 'fluigidentity.com/alice', 'Portuguese caption div and aria-describedby; Ember id'),
+  page('miles-and-more', 'https://account.miles-and-more.com/login/2fa', 'miles-and-more.com/alice', 'Angular Material floating label after the field'),
+  page('binance', 'https://accounts.binance.com/en/login/2fa', 'binance.com/alice', 'bare input in a dialog, caption div above'),
+  // Reports from KeePassXC-Browser, Bitwarden and others (cited in each fixture).
+  page('okta-answer', 'https://acme.okta.com/signin/verify/google/token-software-totp', 'acme.okta.com/alice', "Okta's older widget: name=answer, type=tel"),
+  page('kraken-password', 'https://www.kraken.com/sign-in/2fa-password', 'kraken.com/alice', 'type=password 2FA field'),
+  page('helsinki-password', 'https://login.helsinki.fi/idp/profile/SAML2/Redirect/SSO', 'helsinki.fi/alice', 'type=password fudis_otp_input'),
+  page('mailfence-password', 'https://mailfence.com/sw/login/2fa', 'mailfence.com/alice', 'type=password name=code, caption says TOTP'),
+  page('home-assistant', 'https://home.nordlab.io/auth/authorize', 'nordlab.io/alice', 'three nested open shadow roots; caption in the host tree'),
+  page('pushover', 'https://pushover.net/login/login', 'pushover.net/alice', 'field rendered after an XHR'),
+  page('nginx-ui', 'https://nginx.nordlab.io/login', 'nordlab.io/alice', 'modal mounted late, six unnamed boxes, no form'),
+  page('schwab', 'https://www.schwab.com/client-home', 'schwab.com/alice', 'field in a same-site iframe from client.schwab.com', { frameHost: 'client.schwab.com' }),
+  page('fidelity', 'https://digital.fidelity.com/prgw/digital/login/2fa', 'fidelity.com/alice', 'maxlength=6 inputmode=numeric, no other hint on the field'),
+  page('voipms', 'https://voip.ms/signin/index.php', 'voip.ms/alice', 'six security_code boxes, size=1'),
+  page('posteo', 'https://posteo.de/en/login', 'posteo.de/alice', 'six one-time-code boxes, hidden German label'),
+  page('tornadovps', 'https://my.tornadovps.com/login', 'tornadovps.com/alice', 'input#otp.form-control'),
+  page('ashes', 'https://ashesofcreation.com/en/login/2fa', 'ashesofcreation.com/alice', 'six boxes'),
+  page('clickup', 'https://app.clickup.com/login/2fa', 'clickup.com/alice', 'six boxes, paste spread from the first'),
+  page('tinyauth', 'https://tinyauth.nordlab.io/totp', 'nordlab.io/alice', 'shadcn InputOTP: one transparent input over six slots'),
+  page('citrix', 'https://gateway.acmecorp.com/logon/LogonPoint/tmindex', 'acmecorp.com/alice', 'user name, password and passcode in one form'),
+  page('nextcloud', 'https://cloud.nordlab.io/login/challenge/totp', 'nordlab.io/alice', 'name=challenge, type=tel'),
+  page('xing', 'https://login.xing.com/tfa', 'xing.com/alice', 'tfa_code, "Security code"'),
+  page('newegg', 'https://secure.newegg.com/identity/signin/2fa', 'newegg.com/alice', 'six boxes, aria "verify code N"'),
+  page('ubuntu-one', 'https://login.ubuntu.com/two_factor_auth', 'ubuntu.com/alice', 'oath_token'),
+  page('backblaze', 'https://secure.backblaze.com/user_signin_2fa', 'backblaze.com/alice', 'id=code, placeholder only'),
+  page('gandi', 'https://id.gandi.net/en/login/2fa', 'gandi.net/alice', '"Two-factor authentication code"'),
+  // Several accounts on one site (issue 13, item 3): the user name the page shows picks the entry...
+  page('keycloak-user', 'https://sso.redhat.com/auth/realms/redhat-external/login-actions/authenticate', 'redhat.com/bob', 'two entries; Keycloak shows the attempted user name bob'),
+  page('authelia-user', 'https://auth.wolke.net/', 'wolke.net/alice', 'two entries; "Hi alice" over six boxes'),
+  page('okta-identifier', 'https://login.globex.com/signin/verify', 'globex.com/carol', "two entries; Okta Identity Engine's identifier carol"),
+  page('synology-user', 'https://dsm.homelab-nas.net/', 'homelab-nas.net/monique', 'three entries; read-only user name field monique'),
+  // ...or the user name this tab's login form sent one page earlier.
+  page('sourcehut-login', 'https://meta.sr.ht/login/totp', 'sr.ht/bob', 'two entries; the login form one page earlier sent bob',
+    { login: { url: 'https://meta.sr.ht/login', fields: { '#username': 'bob', '#password': 'not-a-real-password' } } }),
+  page('pythonanywhere-login', 'https://www.pythonanywhere.com/login/token/', 'www.pythonanywhere.com/carol', 'two entries; the login form one page earlier sent carol',
+    { login: { url: 'https://www.pythonanywhere.com/login/', fields: { '#id_auth-username': 'carol', '#id_auth-password': 'not-a-real-password' } } }),
 ];
 
 /** Pages with no 2FA field, on sites that DO have an exact entry: nothing may change. */
@@ -171,6 +248,14 @@ export const decoyPages = [
   page('sort-code', 'https://www.paypal.com/myaccount/banks/add', 'paypal.com/alice', 'UK sort code, 6 digits'),
   page('backup-code', 'https://discord.com/login/mfa/backup', 'discord.com/alice', 'Discord 8-character backup code'),
   page('voucher', 'https://www.twitch.tv/redeem', 'twitch.tv/alice', 'gift card / voucher code'),
+  page('radios', 'https://accounts.google.com/v3/signin/challenge/selection', 'google.com/alice', 'six radio buttons on a 2FA page (not split boxes)'),
+  page('amount', 'https://www.paypal.com/myaccount/transfer/send', 'paypal.com/alice', 'amount field by caption, "security code" nearby'),
+  page('promo-caption', 'https://www.namecheap.com/cart/promo', 'namecheap.com/alice', 'promo code known only by its caption'),
+  page('captcha-number', 'https://www.ovh.com/contact/', 'ovh.com/alice', 'captcha website_code, "Type the above number"'),
+  page('search-aria', 'https://gitlab.com/search', 'gitlab.com/alice', 'search field with only an aria-label'),
+  page('phone-2fa', 'https://x.com/i/flow/two-factor-sms-enrollment', 'x.com/alice', 'phone number by caption on a 2FA page'),
+  page('giftcard-pin', 'https://store.steampowered.com/account/redeemwalletcode', 'steampowered.com/alice', 'gift-card PIN by caption'),
+  page('recovery-caption', 'https://gitlab.com/users/sign_in/recovery', 'gitlab.com/alice', 'recovery code known only by the text above it'),
 ];
 
 /**
@@ -250,6 +335,7 @@ export function allHosts() {
   const hosts = new Set();
   for (const p of [...fillPages, ...decoyPages, ...sentCodePages, switchPage, ...Object.values(special), ...teachPages]) {
     hosts.add(new URL(p.url).hostname);
+    if (p.login) hosts.add(new URL(p.login.url).hostname);
     if (p.frameHost) hosts.add(p.frameHost);
   }
   for (const h of lookalikeHosts) hosts.add(h);

@@ -161,7 +161,17 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
     describe(`auto-fills the ${fillPages.length} fixture 2FA pages with oathtool's code`, { concurrency: TABS }, () => {
       for (const p of fillPages) {
         test(`${p.id}: ${p.url} — ${p.note}`, () => pool.with(async (page) => {
-          await page.goto(p.url);
+          if (p.login) {
+            // The site's login form, one page earlier in this tab: filled and sent as a user would; the site then goes to its 2FA step.
+            await page.goto(p.login.url);
+            await page.evaluate((fields) => {
+              for (const [sel, v] of Object.entries(fields)) document.querySelector(sel).value = v;
+              document.querySelector('form button[type=submit], form [type=submit]').click();
+            }, p.login.fields);
+            await page.waitFor((url) => location.href === url, p.url, { timeout: 10_000 });
+          } else {
+            await page.goto(p.url);
+          }
           const outcome = await waitForOutcome(page, p.entry.digits, p.id === 'spa-late' ? 20_000 : 15_000).catch(async (err) => {
             const s = await page.evaluate(snapshot).catch(() => null);
             throw new Error(`${p.id}: no fill within the timeout (state ${s?.state}, page saw ${JSON.stringify(s?.seenLog)}): ${err.message}`);
@@ -175,6 +185,10 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
           for (let t = Date.now(); Date.now() - t < 3_000 && (await frameState()) !== 'filled';) await sleep(50);
           const s = await page.evaluate(snapshot);
           await assertCode(p.entry, s.seen, `${p.id}: the code the page's own state holds`);
+          // Several accounts on the site: never another account's code.
+          for (const other of entries.filter((e) => e.site === p.entry.site && e !== p.entry)) {
+            assert.ok(!(await expectedCodes(other)).includes(s.seen), `${p.id}: ${other.name}'s code was filled (or both share it this period)`);
+          }
           assert.equal(s.submits, 0, `${p.id}: the form was submitted, but auto-submit is off`);
           if (p.frameHost) {
             const inner = await page.evaluateInFrame(p.frameHost, snapshot);

@@ -6,6 +6,7 @@ import {
   DEVICE_CHANNEL,
   EMAIL_CHANNEL,
   HARD_NEGATIVE,
+  normalize,
   OTHER_AUTOCOMPLETE,
   OTP_CODE_WORD,
   OTP_STRONG,
@@ -146,7 +147,7 @@ function hasField(el: Element): boolean {
  * text is. Descriptions count only for the field (they may name recovery
  * codes): the second value is the caption without them.
  */
-export function caption(el: HTMLInputElement): [Words, Words] {
+export function caption(el: HTMLInputElement, own: Words): [Words, Words] {
   let text = "";
   let node: Element | null = el;
   walk: for (let depth = 0; depth < 4 && node && !text; depth++) {
@@ -155,20 +156,22 @@ export function caption(el: HTMLInputElement): [Words, Words] {
       if (NO_TEXT.has(s.tagName)) continue;
       if (hasField(s)) break walk;
       const t = (s.textContent ?? "").trim();
-      if (t) {
+      // The field's own label (a floating label before it) is no caption.
+      if (t && !own.padded.includes(` ${normalize(t)} `)) {
         text = t.slice(-200);
         break walk;
       }
     }
-    node = node.parentElement;
+    // Up to the shadow host: a web component's caption is in its host's tree.
+    node = node.parentElement ?? ((node.parentNode as ShadowRoot | null)?.host ?? null);
     if (!node || node.tagName === "BODY") break;
   }
   // Material-style floating labels follow the input.
   const next = el.nextElementSibling;
   if (next && (next.tagName === "LABEL" || /label|caption/i.test(attr(next, "class"))) && !hasField(next)) text += " " + (next.textContent ?? "").slice(0, 100);
   const db = attr(el, "aria-describedby");
-  const own = words(text);
-  return [db ? words(text + " " + byIds(el, db).slice(0, 300)) : own, own];
+  const near = words(text);
+  return [db ? words(text + " " + byIds(el, db).slice(0, 300)) : near, near];
 }
 
 /** Whether the field's words rule it out, given whether they also say "one-time code" (HARD_NEGATIVE already checked). */
@@ -211,18 +214,24 @@ export function scoreInput(el: HTMLInputElement, env: Env): number {
   if (excludedByWords(own, strong, el, otcAutocomplete, near)) return EXCLUDED;
 
   let score = 0;
+  // What the caption adds to a field with a label of its own ("Enter code")
+  // counts only where nothing else is asked beside it (below).
+  let later = 0;
   if (otcAutocomplete) score += 100;
   if (strong) score += 40;
   else if (OTP_CODE_WORD.test(own)) score += 15;
   if (!strong && !otcAutocomplete) {
     // A field that does not name itself is known by its caption: the text
     // right before it, a visual label, its description (docs/DECISIONS.md).
-    const [cap, shown] = caption(el);
+    const [cap, shown] = caption(el, own);
     if (HARD_NEGATIVE.test(shown) || PIN.test(shown) || (RECOVERY.test(shown) && !OTP_STRONG.test(shown))) return EXCLUDED;
     // A caption that asks for a code ("Enter the 6-digit code from your
     // authenticator app") is as good as a label; a bare 2FA heading is only
     // the nearby text already counted below.
-    if (OTP_STRONG.test(cap) && OTP_CODE_WORD.test(cap)) score += 30;
+    if (OTP_STRONG.test(cap) && OTP_CODE_WORD.test(cap)) {
+      if (OTP_CODE_WORD.test(own)) later = 30;
+      else score += 30;
+    }
     else if (SOFT_NEGATIVE.test(shown) && !OTP_CODE_WORD.test(shown)) return EXCLUDED;
   }
   if (numericHint(el)) score += 10;
@@ -239,21 +248,23 @@ export function scoreInput(el: HTMLInputElement, env: Env): number {
   // Visibility costs a layout, which a page that is still loading has not
   // done yet: only a field that could be offered is asked. A lower score
   // says "not a candidate" as well as EXCLUDED does.
-  if (score + SOLE_BONUS < CANDIDATE) return score;
+  if (score + SOLE_BONUS + later < CANDIDATE) return score;
   if (!env.visible(el)) return EXCLUDED;
-  if (soleTextInput(el, env)) score += SOLE_BONUS;
-  return score;
+  const sole = soleTextInput(el, env);
+  if (sole) score += SOLE_BONUS;
+  return sole !== false ? score + later : score;
 }
 
 const SOLE_BONUS = 10;
 
 /**
  * Whether el is the only visible text-like input of its form, or of its
- * dialog when it has no form (X's code step): a step asking for one thing.
+ * dialog when it has no form (X's code step): a step asking for one thing;
+ * null when it is in neither.
  */
-function soleTextInput(el: HTMLInputElement, env: Env): boolean {
+function soleTextInput(el: HTMLInputElement, env: Env): boolean | null {
   const box = el.form ?? el.closest("dialog, [role=dialog], [role=alertdialog]");
-  if (!box) return false;
+  if (!box) return null;
   const inputs = box.tagName === "FORM" ? Array.from((box as HTMLFormElement).elements) : Array.from(box.querySelectorAll("input"));
   let n = 0;
   for (const other of inputs) {
@@ -461,9 +472,9 @@ export function sentChannel(f: Field, env: Env): SentChannel | null {
 
 const EMAIL = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/gi;
 /** A user name after the words that introduce the account signing in: "Signed in as alice", "Hi, alice". */
-const GREETING = /\b(?:(?:signed|logged|signing|logging) in as|hi|hello|welcome back|welcome)[\s,:]+@?([a-z0-9][\w.@+-]{0,63})/gi;
+const GREETING = /\b(?:(?:signed|logged|signing) in as|hi|hello|welcome(?: back)?)[\s,:]+@?([a-z0-9][\w.@+-]{0,63})/gi;
 /** Elements that hold the account's name (Keycloak's attempted username, Okta's identifier) and read-only fields. */
-const ACCOUNT_ELEMENTS = '[id*=username i],[class*=username i],[class*=identifier i],input[readonly],input[disabled]';
+const ACCOUNT_ELEMENTS = "[id*=username i],[class*=username i],[class*=identifier i],input[readonly]";
 
 /**
  * The accounts shown near field f (its box and up to its page's main part,
@@ -489,25 +500,15 @@ export function shownAccounts(f: Field, env: Env): string[] {
   return [...out].slice(0, 10);
 }
 
-const USER_FIELD = /user|login|email|account|identifier|handle/i;
-
 /**
- * The user name a login form sends: its field marked autocomplete=username
- * or email, or named so, when the form also has a password field or the field
- * says it is a user name (identifier-first logins); never the password.
+ * The user name a login form sends: its field marked autocomplete=username or
+ * email, typed email, or named so, when the form also has a password field or
+ * the field is marked autocomplete=username (identifier-first logins); never
+ * the password.
  */
 export function loginName(form: HTMLFormElement): string {
   if (form?.tagName !== "FORM") return "";
-  let pick: HTMLInputElement | null = null;
-  let password = false;
-  for (const el of Array.from(form.elements) as HTMLInputElement[]) {
-    if (el.tagName !== "INPUT") continue;
-    if (el.type === "password") password = true;
-    else if (!pick && (el.type === "text" || el.type === "email") && el.value) {
-      const ac = attr(el, "autocomplete");
-      if (/username|email/.test(ac) || el.type === "email" || USER_FIELD.test(attr(el, "name") + " " + el.id)) pick = el;
-    }
-  }
-  const v = pick?.value.trim() ?? "";
-  return v && v.length <= 254 && (password || attr(pick!, "autocomplete").includes("username")) ? v : "";
+  const els = Array.from(form.elements) as HTMLInputElement[];
+  const user = els.find((el) => /^(text|email)$/.test(el.type) && el.value && /user|login|mail|account|identifier/i.test(attr(el, "autocomplete") + el.name + el.id + el.type));
+  return user && (els.some((el) => el.type === "password") || attr(user, "autocomplete").includes("username")) ? user.value.trim().slice(0, 254) : "";
 }

@@ -114,7 +114,7 @@ export const HARD_NEGATIVE = new Lexicon(
   "post code|code postal|codigo postal|codice postale|" +
   "郵便番号*|邮编*|邮政编码*|우편번호*|почтов*|индекс*|" +
   // captchas
-  "captcha*|图形验证码*|图片验证码*|圖形驗證碼*|画像認証*|" +
+  "captcha*|above number|number above|characters you see|characters in the image|图形验证码*|图片验证码*|圖形驗證碼*|画像認証*|" +
   // search
   "search|suche|buscar|recherche|ricerca|zoeken|" +
   "検索*|搜索*|검색*|поиск*|" +
