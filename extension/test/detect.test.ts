@@ -360,6 +360,11 @@ const decoys: { name: string; html: string }[] = [
     html: `<div><h1>Two-factor authentication</h1><p>Enter one of your recovery codes</p><input type="text" id="r9"></div>`,
   },
   {
+    name: "a captcha under 'Type the above number', a hidden input between (Bitwarden #15113)",
+    html: `<form><div label="Required verification field"><div id="CaptchaDiv">48 21 93</div><div class="capbox-inner"><div class="CaptchaText">Type the above number:</div>
+      <input type="hidden" id="txtCaptcha"><input type="text" name="website_code" id="website_code" size="15"></div></div><button>Send</button></form>`,
+  },
+  {
     name: "a gift-card PIN known only by its caption",
     html: `<div><h1>Redeem</h1><p>Enter the code on the back of the card</p><div class="label">Gift card PIN</div><input type="text" id="r10" inputmode="numeric" maxlength="6"></div>`,
   },

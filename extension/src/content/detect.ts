@@ -150,15 +150,15 @@ function hasField(el: Element): boolean {
 export function caption(el: HTMLInputElement, own: Words): [Words, Words] {
   let text = "";
   let node: Element | null = el;
-  walk: for (let depth = 0; depth < 4 && node && !text; depth++) {
+  walk: for (let depth = 0; depth < 4 && node; depth++) {
     let n = 0;
     for (let s = node.previousElementSibling; s && n < 4; s = s.previousElementSibling, n++) {
-      if (NO_TEXT.has(s.tagName)) continue;
+      if (NO_TEXT.has(s.tagName) || (s as HTMLInputElement).type === "hidden") continue;
       if (hasField(s)) break walk;
-      const t = (s.textContent ?? "").trim();
+      const t = s.textContent!.trim().slice(-200);
       // The field's own label (a floating label before it) is no caption.
       if (t && !own.padded.includes(` ${normalize(t)} `)) {
-        text = t.slice(-200);
+        text = t;
         break walk;
       }
     }
@@ -168,7 +168,7 @@ export function caption(el: HTMLInputElement, own: Words): [Words, Words] {
   }
   // Material-style floating labels follow the input.
   const next = el.nextElementSibling;
-  if (next && (next.tagName === "LABEL" || /label|caption/i.test(attr(next, "class"))) && !hasField(next)) text += " " + (next.textContent ?? "").slice(0, 100);
+  if (next && /label|caption/i.test(next.tagName + attr(next, "class")) && !hasField(next)) text += " " + next.textContent!.slice(0, 100);
   const db = attr(el, "aria-describedby");
   const near = words(text);
   return [db ? words(text + " " + byIds(el, db).slice(0, 300)) : near, near];
