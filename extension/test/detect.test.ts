@@ -427,6 +427,17 @@ describe("shadow DOM", () => {
     findShadowRoots(doc, new Set(), later);
     assert.deepEqual(later.map((e) => e.localName), ["late-widget"]);
   });
+  it("reads the caption in the host's tree, past the field's own floating label (Home Assistant)", () => {
+    const doc = page(`<ha-auth-flow></ha-auth-flow>`);
+    const flow = doc.querySelector("ha-auth-flow")!.attachShadow({ mode: "open" });
+    flow.innerHTML = `<form><h2>Two-factor authentication</h2><p>Open your authenticator app and enter the two-factor authentication code.</p><ha-textfield></ha-textfield></form>`;
+    const tf = flow.querySelector("ha-textfield")!.attachShadow({ mode: "open" });
+    tf.innerHTML = `<label><span id="label">Code</span><input type="text" aria-labelledby="label" inputmode="numeric"></label>`;
+    const f = best(doc);
+    assert.ok(f);
+    assert.equal(fieldInputs(f)[0], tf.querySelector("input"));
+    assert.ok(f.score >= CONFIDENT, `score ${f.score}`);
+  });
   it("reads labels inside the shadow root", () => {
     const doc = page(`<x-otp></x-otp>`);
     const sr = doc.querySelector("x-otp")!.attachShadow({ mode: "open" });
