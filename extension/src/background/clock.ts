@@ -32,46 +32,49 @@ function record(tabId: number, host: string, skewMs: number, fresh: boolean): vo
   pending.set(tabId, next);
 }
 
-api.webRequest?.onHeadersReceived.addListener(
-  (d) => {
-    // A copy from the browser's cache has an old Date.
-    if (d.tabId < 0 || (d as { fromCache?: boolean }).fromCache) return undefined;
-    const skew = skewFromHeaders(d.responseHeaders ?? [], Date.now());
+/** registerClock starts watching the Date headers; the background calls it once, at start. */
+export function registerClock(): void {
+  api.webRequest?.onHeadersReceived.addListener(
+    (d) => {
+      // A copy from the browser's cache has an old Date.
+      if (d.tabId < 0 || (d as { fromCache?: boolean }).fromCache) return undefined;
+      const skew = skewFromHeaders(d.responseHeaders ?? [], Date.now());
+      let host = "";
+      try {
+        host = new URL(d.url).hostname;
+      } catch {
+        return undefined;
+      }
+      if (skew !== null && host) {
+        record(d.tabId, host, skew, d.type === "main_frame");
+        if (d.type === "main_frame") markTab(d.tabId, host, skew);
+      }
+      return undefined;
+    },
+    { urls: ["http://*/*", "https://*/*"], types: ["main_frame", "sub_frame"] },
+    ["responseHeaders"],
+  );
+
+  // Chromium clears a tab's badge when its navigation commits, after the
+  // headers came: mark the tab again once it loads, from what was recorded.
+  api.tabs.onUpdated.addListener((tabId, change, tab) => {
+    if (!change.status || !tab.url) return;
     let host = "";
     try {
-      host = new URL(d.url).hostname;
+      host = new URL(tab.url).hostname;
     } catch {
-      return undefined;
+      return;
     }
-    if (skew !== null && host) {
-      record(d.tabId, host, skew, d.type === "main_frame");
-      if (d.type === "main_frame") markTab(d.tabId, host, skew);
-    }
-    return undefined;
-  },
-  { urls: ["http://*/*", "https://*/*"], types: ["main_frame", "sub_frame"] },
-  ["responseHeaders"],
-);
+    void (pending.get(tabId) ?? Promise.resolve()).then(async () => {
+      const key = clockKey(tabId);
+      const got = (await api.storage.session.get(key)) as Record<string, TabClocks | undefined>;
+      const c = got[key]?.[host];
+      if (c) markTab(tabId, host, c.skewMs);
+    }).catch(() => undefined);
+  });
 
-// Chromium clears a tab's badge when its navigation commits, after the
-// headers came: mark the tab again once it loads, from what was recorded.
-api.tabs.onUpdated.addListener((tabId, change, tab) => {
-  if (!change.status || !tab.url) return;
-  let host = "";
-  try {
-    host = new URL(tab.url).hostname;
-  } catch {
-    return;
-  }
-  void (pending.get(tabId) ?? Promise.resolve()).then(async () => {
-    const key = clockKey(tabId);
-    const got = (await api.storage.session.get(key)) as Record<string, TabClocks | undefined>;
-    const c = got[key]?.[host];
-    if (c) markTab(tabId, host, c.skewMs);
-  }).catch(() => undefined);
-});
-
-api.tabs.onRemoved.addListener((tabId) => {
-  pending.delete(tabId);
-  void api.storage.session.remove(clockKey(tabId)).catch(() => undefined);
-});
+  api.tabs.onRemoved.addListener((tabId) => {
+    pending.delete(tabId);
+    void api.storage.session.remove(clockKey(tabId)).catch(() => undefined);
+  });
+}

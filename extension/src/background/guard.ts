@@ -43,51 +43,54 @@ function tell(tabId: number, armed: boolean): void {
   }
 }
 
-api.runtime.onConnect.addListener((port) => {
-  const sender = port.sender ?? {};
-  const tabId = sender.tab?.id;
-  if (sender.id !== api.runtime.id || tabId === undefined) return;
-  if (port.name === SETUP_PORT) {
-    // The scanner, in the tab's top frame (setup.ts checks the same and owns the offer).
-    if ((sender.frameId ?? 0) !== 0 || extensionPage(sender.url, "")) return;
-    const s: Scanner = { port, armed: false, waiting: new Map() };
-    scanners.set(tabId, s);
-    tell(tabId, false);
-    port.onMessage.addListener((m: unknown) => {
-      const r = m as ScannerReport;
-      if (r?.type === "sight") {
-        s.armed = r.armed === true;
-        if (scanners.get(tabId) === s) tell(tabId, s.armed);
-      } else if (r?.type === "verified") {
-        s.waiting.get(r.id)?.(r.ok === true);
-        s.waiting.delete(r.id);
-      }
-    });
-    port.onDisconnect.addListener(() => {
-      for (const done of s.waiting.values()) done(false);
-      s.waiting.clear();
-      if (scanners.get(tabId) === s) {
-        scanners.delete(tabId);
-        tell(tabId, false);
-      }
-    });
-    return;
-  }
-  if (port.name === SIGHT_PORT) {
-    // An offer frame: an extension page framed in the tab (never its top frame).
-    if (!extensionPage(sender.url, "offer.html") || (sender.frameId ?? 0) <= 0) return port.disconnect();
-    const set = frames.get(tabId) ?? new Set<Port>();
-    set.add(port);
-    frames.set(tabId, set);
-    port.onDisconnect.addListener(() => set.delete(port));
-    port.postMessage({ type: "sight", armed: scanners.get(tabId)?.armed ?? false } satisfies SightCommand);
-  }
-});
+/** registerGuard listens for the scanners' and offer frames' ports; the background calls it once, at start. */
+export function registerGuard(): void {
+  api.runtime.onConnect.addListener((port) => {
+    const sender = port.sender ?? {};
+    const tabId = sender.tab?.id;
+    if (sender.id !== api.runtime.id || tabId === undefined) return;
+    if (port.name === SETUP_PORT) {
+      // The scanner, in the tab's top frame (setup.ts checks the same and owns the offer).
+      if ((sender.frameId ?? 0) !== 0 || extensionPage(sender.url, "")) return;
+      const s: Scanner = { port, armed: false, waiting: new Map() };
+      scanners.set(tabId, s);
+      tell(tabId, false);
+      port.onMessage.addListener((m: unknown) => {
+        const r = m as ScannerReport;
+        if (r?.type === "sight") {
+          s.armed = r.armed === true;
+          if (scanners.get(tabId) === s) tell(tabId, s.armed);
+        } else if (r?.type === "verified") {
+          s.waiting.get(r.id)?.(r.ok === true);
+          s.waiting.delete(r.id);
+        }
+      });
+      port.onDisconnect.addListener(() => {
+        for (const done of s.waiting.values()) done(false);
+        s.waiting.clear();
+        if (scanners.get(tabId) === s) {
+          scanners.delete(tabId);
+          tell(tabId, false);
+        }
+      });
+      return;
+    }
+    if (port.name === SIGHT_PORT) {
+      // An offer frame: an extension page framed in the tab (never its top frame).
+      if (!extensionPage(sender.url, "offer.html") || (sender.frameId ?? 0) <= 0) return port.disconnect();
+      const set = frames.get(tabId) ?? new Set<Port>();
+      set.add(port);
+      frames.set(tabId, set);
+      port.onDisconnect.addListener(() => set.delete(port));
+      port.postMessage({ type: "sight", armed: scanners.get(tabId)?.armed ?? false } satisfies SightCommand);
+    }
+  });
 
-api.tabs.onRemoved.addListener((tabId) => {
-  scanners.delete(tabId);
-  frames.delete(tabId);
-});
+  api.tabs.onRemoved.addListener((tabId) => {
+    scanners.delete(tabId);
+    frames.delete(tabId);
+  });
+}
 
 /**
  * clickSeen: whether a click at `at` (the offer frame's own coordinates) in

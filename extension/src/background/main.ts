@@ -20,7 +20,8 @@ import { registrableDomain, sameSite, siteOf } from "./site";
 import { registerSetup } from "./setup";
 import { noteUsed } from "./recent";
 import { dropPending, notePending, pendingFor, rememberPending } from "./teach";
-import "./clock"; // the sites' clocks from their Date headers (src/background/clock.ts)
+import { registerClock } from "./clock";
+import { registerGuard } from "./guard";
 
 const host = new HostClient();
 
@@ -432,6 +433,8 @@ async function handle(msg: Message, sender: Sender): Promise<unknown> {
 }
 
 registerSetup(); // setup capture's listeners (src/background/setup.ts)
+registerGuard(); // the offer's clickjacking checks (src/background/guard.ts)
+registerClock(); // the sites' clocks from their Date headers (src/background/clock.ts)
 
 api.runtime.onMessage.addListener((msg: unknown, sender, reply) => {
   if (!isMessage(msg) || !allowed(msg.type, sender)) return false;
