@@ -171,18 +171,23 @@ function hostileSuite(name, launch, { skip }) {
         const after = await show('github.com/alice');
         assert.deepEqual(recoveryBlock(after.stdout), recoveryBlock(saved.stdout), 'github.com/alice is unchanged');
         assert.ok(!evilCodes.some((c) => after.stdout.includes(c)), 'no code of evil.example in github.com/alice');
-        assert.equal(offered.save, null, `no offer to save evil.example's codes into another site's entry (offered: ${offered.save})`);
+        // The one save on offer is a new entry of evil.example's own (recovery codes only).
+        assert.ok(offered.save === null || /^Save recovery codes as evil\.example\b/.test(offered.save), `no offer to save evil.example's codes into another site's entry (offered: ${offered.save})`);
         assert.equal(offered.replace, null);
-        assert.equal(offered.card, 'none');
         assert.ok(!offered.text.includes('github.com'), `the offer does not name github.com's entry: ${offered.text}`);
+        if (offered.save) {
+          const own = await show('evil.example');
+          assert.equal(own.code, 0, 'the click created evil.example\'s own entry');
+          assert.deepEqual(recoveryBlock(own.stdout), evilCodes, 'holding the codes evil.example showed');
+        }
         // Nor does the toolbar popup on that tab.
         await driver.openExtensionPage(popup, `popup.html?tab=${await tabIdOf(page.url())}`);
         await popup.waitFor(() => document.querySelector('#setup-offer #recovery')?.dataset.state, null, { timeout: 15_000 });
         const inPopup = await popup.evaluate(() => ({
-          save: !!document.querySelector('#setup-offer #save-recovery'),
           replace: !!document.querySelector('#setup-offer #replace-recovery'),
+          github: document.querySelector('#setup-offer')?.textContent.includes('github.com') ?? false,
         }));
-        assert.deepEqual(inPopup, { save: false, replace: false }, 'the popup offers no save either');
+        assert.deepEqual(inPopup, { replace: false, github: false }, 'the popup offers nothing into github.com\'s entry either');
         await popup.close();
 
         // The same site's own recovery page, still in that tab: one click saves into the entry just created.

@@ -303,6 +303,19 @@ describe("recovery codes", () => {
     assert.equal(w.host.calls.find((c) => c.action === "save_recovery")?.params.name, "github.com/alice", "the entry is named, never left to the host to pick");
   });
 
+  it("codes saved as another site's own new entry in between do not make the tab forget its github.com save", async () => {
+    const w = world();
+    await saveGithub(w);
+    const evil = w.load(1, "https://evil.example/recovery");
+    await w.m.recoveryFound(evil, CODES);
+    const made = await w.m.saveRecovery(evil, frame(1, 5), false);
+    assert.ok(!("error" in made), JSON.stringify(made));
+    assert.deepEqual(w.host.recovery["evil.example"], CODES);
+    const o = w.load(1, "https://github.com/settings/auth/recovery-codes");
+    await w.m.recoveryFound(o, CODES);
+    assert.deepEqual((await w.m.viewOf(o)).recovery, { count: 2, target: "github.com/alice" }, "one click, no confirmation: the entry this tab just created");
+  });
+
   it("after RECENT_MS the tab's save no longer counts: the site's single exact match, confirmed in the popup", async () => {
     const w = world();
     await saveGithub(w);

@@ -186,9 +186,24 @@ function siteKey(url: string): string {
 
 export class OfferMachine {
   readonly offers = new Map<number, Offer>();
-  /** The last entry saved in each tab. Names only. */
-  readonly lastSaved = new Map<number, LastSaved>();
+  /** The last entry saved in each tab, per site (a save on another site forgets no other's). Names only. */
+  readonly lastSaved = new Map<number, Map<string, LastSaved>>();
   constructor(private readonly d: OfferDeps) {}
+
+  private remember(tabId: number, last: LastSaved): void {
+    const bySite = this.lastSaved.get(tabId) ?? new Map<string, LastSaved>();
+    bySite.set(last.site, last);
+    this.lastSaved.set(tabId, bySite);
+  }
+
+  private savedIn(tabId: number, name: string): LastSaved | undefined {
+    return [...(this.lastSaved.get(tabId)?.values() ?? [])].find((l) => l.name === name);
+  }
+
+  private dropSaved(tabId: number, name: string): void {
+    const last = this.savedIn(tabId, name);
+    if (last) this.lastSaved.get(tabId)?.delete(last.site);
+  }
 
   // ---- lifetime ----
 
@@ -322,8 +337,8 @@ export class OfferMachine {
     const url = await this.d.tabUrl(o.tabId);
     const site = siteKey(url);
     if (!site || originOf(url) !== o.origin) return undefined;
-    const last = this.lastSaved.get(o.tabId);
-    if (last && last.site === site && this.d.now() - last.at <= RECENT_MS) {
+    const last = this.lastSaved.get(o.tabId)?.get(site);
+    if (last && this.d.now() - last.at <= RECENT_MS) {
       return { name: last.name, store: last.storeChoice, confirm: !last.created || last.hasCodes };
     }
     try {
@@ -463,7 +478,7 @@ export class OfferMachine {
       ...(r.undo ? { undo: r.undo } : {}),
       ...(r.warning ? { warning: r.warning } : {}),
     };
-    this.lastSaved.set(o.tabId, { site: siteKey(url), name: r.name, storeChoice: store, at: this.d.now(), created: !replace, hasCodes: false });
+    this.remember(o.tabId, { site: siteKey(url), name: r.name, storeChoice: store, at: this.d.now(), created: !replace, hasCodes: false });
     // A key saved into an entry of recovery codes only: it fills from now on.
     for (const st of r.stores) this.d.noteRecoveryOnly?.({ name: r.name, store: st }, false);
     if (o.codes && !o.recoverySaved) o.recovery = await this.recoveryTarget(o);
@@ -510,8 +525,7 @@ export class OfferMachine {
     s.undone = true;
     s.undo = undefined;
     s.code = undefined;
-    const last = this.lastSaved.get(o.tabId);
-    if (last?.name === s.name) this.lastSaved.delete(o.tabId);
+    this.dropSaved(o.tabId, s.name);
     if (o.recovery?.name === s.name && !o.recoverySaved) o.recovery = await this.recoveryTarget(o);
     this.d.post(o.port, { type: "rescan" }); // the page still shows the key: offer it again
     this.refresh(o, this.views(o.tabId));
@@ -562,7 +576,7 @@ export class OfferMachine {
     o.recovery = target;
     if (target.create) {
       // The entry this tab just made: later codes of this site go to it, and auto-fill never asks it for a code.
-      this.lastSaved.set(o.tabId, { site: siteKey(url), name: r.name, storeChoice: (target.store as SaveStore | undefined) ?? o.store, at: this.d.now(), created: true, hasCodes: true });
+      this.remember(o.tabId, { site: siteKey(url), name: r.name, storeChoice: (target.store as SaveStore | undefined) ?? o.store, at: this.d.now(), created: true, hasCodes: true });
       for (const st of r.stores) this.d.noteRecoveryOnly?.({ name: r.name, store: st }, true);
     }
     const replaced = typeof r.replaced === "number" && r.replaced > 0 ? r.replaced : 0;
@@ -574,8 +588,8 @@ export class OfferMachine {
       ...(r.warning ? { warning: r.warning } : {}),
       ...(target.create ? { created: true } : {}),
     };
-    const last = this.lastSaved.get(o.tabId);
-    if (last && last.name === r.name) last.hasCodes = true;
+    const last = this.savedIn(o.tabId, r.name);
+    if (last) last.hasCodes = true;
     this.refresh(o, this.views(o.tabId));
     return this.view(o, site);
   }
@@ -593,7 +607,7 @@ export class OfferMachine {
     if (o.recovery) o.recovery.confirmed = false;
     if (s.created) {
       // The entry is gone again: the site has none, as before.
-      if (this.lastSaved.get(o.tabId)?.name === s.name) this.lastSaved.delete(o.tabId);
+      this.dropSaved(o.tabId, s.name);
       for (const st of s.stores) this.d.noteRecoveryOnly?.({ name: s.name, store: st }, false);
       o.recovery = await this.recoveryTarget(o);
     }
