@@ -339,28 +339,39 @@ func evaluate(e *Entry, u unit, a, b copyState) bool {
 		return true
 	case len(e.Copies) == 0:
 		return evaluateRecoveryOnly(e, u, a, b)
+	}
+	if pairState(e, u, "", func() bool { return SameKey(a.key, b.key) }, "keys") && a.key.Type == otp.HOTP && a.key.Counter != b.key.Counter {
+		e.Counters = map[string]uint64{u.a.ID(): a.key.Counter, u.b.ID(): b.key.Counter}
+	}
+	return true
+}
+
+// pairState sets e's state from where its copies are (e.Copies): no backup
+// store, a copy missing ("no copy WHAT in STORE"), two copies that differ
+// (same says whether they hold the same; differ names what), or covered. It
+// reports whether the entry is covered.
+func pairState(e *Entry, u unit, what string, same func() bool, differ string) bool {
+	switch {
 	case u.b == nil:
 		e.State, e.Message = NoBackup, fmt.Sprintf("store %s has no backup store", u.a.ID())
 	case len(e.Copies) == 1:
 		if u.listErr != nil {
 			e.State, e.Message = Error, fmt.Sprintf("the other store could not be listed: %v", u.listErr)
-			return true
+			return false
 		}
 		e.State = Missing
 		e.Missing = e.Stores[0]
 		if e.Copies[0] == e.Stores[0] {
 			e.Missing = e.Stores[1]
 		}
-		e.Message = "no copy in " + e.Missing
-	case !SameKey(a.key, b.key):
-		e.State, e.Message = Conflict, fmt.Sprintf("%s in %s and %s in %s hold different keys", u.name, u.a.ID(), u.name, u.b.ID())
+		e.Message = "no copy " + what + "in " + e.Missing
+	case !same():
+		e.State, e.Message = Conflict, fmt.Sprintf("%s in %s and %s in %s hold different %s", u.name, u.a.ID(), u.name, u.b.ID(), differ)
 	default:
 		e.State = Covered
-		if a.key.Type == otp.HOTP && a.key.Counter != b.key.Counter {
-			e.Counters = map[string]uint64{u.a.ID(): a.key.Counter, u.b.ID(): b.key.Counter}
-		}
+		return true
 	}
-	return true
+	return false
 }
 
 // Status checks every 2FA entry of every store.

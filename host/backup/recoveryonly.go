@@ -39,25 +39,7 @@ func evaluateRecoveryOnly(e *Entry, u unit, a, b copyState) bool {
 		return false
 	}
 	e.Type = RecoveryOnly
-	switch {
-	case u.b == nil:
-		e.State, e.Message = NoBackup, fmt.Sprintf("store %s has no backup store", u.a.ID())
-	case len(e.Copies) == 1:
-		if u.listErr != nil {
-			e.State, e.Message = Error, fmt.Sprintf("the other store could not be listed: %v", u.listErr)
-			return true
-		}
-		e.State = Missing
-		e.Missing = e.Stores[0]
-		if e.Copies[0] == e.Stores[0] {
-			e.Missing = e.Stores[1]
-		}
-		e.Message = "no copy of the recovery codes in " + e.Missing
-	case !slices.Equal(a.recovery, b.recovery):
-		e.State, e.Message = Conflict, fmt.Sprintf("%s in %s and %s in %s hold different recovery codes", u.name, u.a.ID(), u.name, u.b.ID())
-	default:
-		e.State = Covered
-	}
+	pairState(e, u, "of the recovery codes ", func() bool { return slices.Equal(a.recovery, b.recovery) }, "recovery codes")
 	return true
 }
 
