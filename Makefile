@@ -6,7 +6,7 @@ PREFIX   ?= $(HOME)/.local
 BINDIR   ?= $(PREFIX)/bin
 FUZZTIME ?= 20s
 # The Go packages (npm installs can bring stray Go files under node_modules).
-GOPKGS   := ./protocol/... ./host/... ./install/...
+GOPKGS   := ./protocol/... ./internal/... ./host/... ./install/...
 export GOTOOLCHAIN := local
 # No stray daemons or files in the user's home during tests.
 TESTENV  := env -u DBUS_SESSION_BUS_ADDRESS

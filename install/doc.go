@@ -10,11 +10,14 @@
 //     it wrote.
 //   - uninstall removes exactly what install wrote, using that record, and
 //     never a file that no longer looks like ours.
-//   - doctor checks the binary, every manifest, gpg and its agent, the pass
-//     store, the keyring and sandboxed browsers, one line per check, each
-//     with what to do about it.
+//   - doctor checks the binary, every manifest, sandboxed browsers, the git
+//     repositories of the pass stores and the clock, one line per check,
+//     each with what to do about it. The host's part (the config, gpg, every
+//     store as the host opens it) comes in as [Env.HostChecks], built by the
+//     CLI with the host's own code: install never imports the host.
 //
 // Everything that depends on the machine (environment, home, the OS, the
 // Windows registry, system folders) comes in through [Env], so tests can
-// run every layout in a throwaway folder.
+// run every layout in a throwaway folder. Folders are resolved by
+// internal/paths, the one place that reads HOME, XDG_*_HOME and GNUPGHOME.
 package install

@@ -12,24 +12,26 @@ import (
 	"time"
 )
 
-type status string
+// Status is how a Check came out.
+type Status string
 
+// Statuses: OK, WARN (works, or may, but look) and FAIL (broken).
 const (
-	statusOK   status = "OK"
-	statusWarn status = "WARN"
-	statusFail status = "FAIL"
+	StatusOK   Status = "OK"
+	StatusWarn Status = "WARN"
+	StatusFail Status = "FAIL"
 )
 
-// check is one line of the doctor's report: what was checked, what was
+// Check is one line of the doctor's report: what was checked, what was
 // found and, when something is wrong, what to do about it.
-type check struct {
-	Status  status `json:"status"`
+type Check struct {
+	Status  Status `json:"status"`
 	Subject string `json:"subject"`
 	Message string `json:"message"`
 	Fix     string `json:"fix,omitempty"`
 }
 
-func (c check) String() string {
+func (c Check) String() string {
 	s := fmt.Sprintf("%-4s %s: %s", c.Status, c.Subject, c.Message)
 	if c.Fix != "" {
 		s += " — " + c.Fix
@@ -37,36 +39,35 @@ func (c check) String() string {
 	return s
 }
 
-// keyringTimeout bounds the keyring check: a locked or wedged keyring must
-// not hang doctor.
-const keyringTimeout = 2 * time.Second
+// hostTimeout bounds the host's checks (stores, gpg) as a whole.
+const hostTimeout = 30 * time.Second
 
 // backupTimeout bounds the backup check, which decrypts every entry.
 const backupTimeout = 30 * time.Second
 
 // backupCheck is doctor's line about second copies: a warning, not a
 // failure, when a key has none (otpfill works; the user is at risk).
-func backupCheck(summary func(context.Context) (bool, string, error)) check {
+func backupCheck(summary func(context.Context) (bool, string, error)) Check {
 	ctx, cancel := context.WithTimeout(context.Background(), backupTimeout)
 	defer cancel()
 	covered, line, err := summary(ctx)
 	switch {
 	case err != nil:
-		return check{statusWarn, "backup", fmt.Sprintf("not checked: %v", err), "run `otpfill backup status`"}
+		return Check{StatusWarn, "backup", fmt.Sprintf("not checked: %v", err), "run `otpfill backup status`"}
 	case ctx.Err() != nil:
-		return check{statusWarn, "backup", fmt.Sprintf("not checked within %v", backupTimeout), "run `otpfill backup status`"}
+		return Check{StatusWarn, "backup", fmt.Sprintf("not checked within %v", backupTimeout), "run `otpfill backup status`"}
 	case !covered:
-		return check{statusWarn, "backup", line, "see `otpfill backup status`; `otpfill backup sync` copies what is missing"}
+		return Check{StatusWarn, "backup", line, "see `otpfill backup status`; `otpfill backup sync` copies what is missing"}
 	}
-	return check{statusOK, "backup", line, ""}
+	return Check{StatusOK, "backup", line, ""}
 }
 
-// programTimeout bounds each gpg call.
+// programTimeout bounds each program doctor runs (git, the clock's).
 const programTimeout = 5 * time.Second
 
 func runDoctor(v *env, o *options, targets []target, stdout, stderr io.Writer) int {
-	var checks []check
-	add := func(c check) { checks = append(checks, c) }
+	var checks []Check
+	add := func(c Check) { checks = append(checks, c) }
 
 	exe := v.Executable
 	if o.path != "" {
@@ -93,19 +94,17 @@ func runDoctor(v *env, o *options, targets []target, stdout, stderr io.Writer) i
 		anyManifest = anyManifest || present
 	}
 	if !anyManifest && !explicit {
-		add(check{statusFail, "browsers", "no browser is set up to start otpfill", "run `otpfill install`"})
+		add(Check{StatusFail, "browsers", "no browser is set up to start otpfill", "run `otpfill install`"})
 	}
 
-	for _, c := range v.checkGPGAndStore() {
-		add(c)
+	if v.HostChecks != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), hostTimeout)
+		checks = append(checks, v.HostChecks(ctx)...)
+		cancel()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), keyringTimeout)
-	probe := v.keyringProbe
-	if probe == nil {
-		probe = v.probeKeyring
+	for _, dir := range v.GitStores {
+		checks = append(checks, v.checkGit(dir)...)
 	}
-	add(probe(ctx))
-	cancel()
 	if v.BackupSummary != nil {
 		add(backupCheck(v.BackupSummary))
 	}
@@ -113,7 +112,7 @@ func runDoctor(v *env, o *options, targets []target, stdout, stderr io.Writer) i
 
 	failed := false
 	for _, c := range checks {
-		failed = failed || c.Status == statusFail
+		failed = failed || c.Status == StatusFail
 	}
 	if o.json {
 		enc := json.NewEncoder(stdout)
@@ -134,26 +133,26 @@ func runDoctor(v *env, o *options, targets []target, stdout, stderr io.Writer) i
 	return 0
 }
 
-func (v *env) checkBinary(exe string) check {
-	c := check{Subject: "binary"}
+func (v *env) checkBinary(exe string) Check {
+	c := Check{Subject: "binary"}
 	if !v.isAbs(exe) {
-		c.Status, c.Message = statusFail, fmt.Sprintf("%s is not an absolute path", exe)
+		c.Status, c.Message = StatusFail, fmt.Sprintf("%s is not an absolute path", exe)
 		c.Fix = "pass the absolute path with --path"
 		return c
 	}
 	ok, err := v.isExecutable(exe)
 	switch {
 	case os.IsNotExist(err):
-		c.Status, c.Message, c.Fix = statusFail, exe+" does not exist", "build it (make build) and run it from where it will stay"
+		c.Status, c.Message, c.Fix = StatusFail, exe+" does not exist", "build it (make build) and run it from where it will stay"
 	case err != nil:
-		c.Status, c.Message, c.Fix = statusFail, fmt.Sprintf("%s: %v", exe, err), "point --path at the otpfill binary"
+		c.Status, c.Message, c.Fix = StatusFail, fmt.Sprintf("%s: %v", exe, err), "point --path at the otpfill binary"
 	case !ok:
-		c.Status, c.Message, c.Fix = statusFail, exe+" is not executable", "run `chmod +x "+exe+"`"
+		c.Status, c.Message, c.Fix = StatusFail, exe+" is not executable", "run `chmod +x "+exe+"`"
 	case looksTemporary(exe):
-		c.Status, c.Message = statusWarn, exe+" is a temporary build (go run) that will be deleted"
+		c.Status, c.Message = StatusWarn, exe+" is a temporary build (go run) that will be deleted"
 		c.Fix = "install a built binary (make install) and run `otpfill install` with it"
 	default:
-		c.Status, c.Message = statusOK, exe
+		c.Status, c.Message = StatusOK, exe
 	}
 	return c
 }
@@ -161,9 +160,9 @@ func (v *env) checkBinary(exe string) check {
 // checkTarget checks t's manifest (and registry keys, and sandbox). It
 // reports whether a manifest is there at all. A browser that is neither
 // found, nor named, nor registered is not mentioned.
-func (v *env) checkTarget(t target, exe string, explicit bool) ([]check, bool) {
+func (v *env) checkTarget(t target, exe string, explicit bool) ([]Check, bool) {
 	found, _ := v.found(t)
-	var out []check
+	var out []Check
 	installFix := "run `otpfill install --browser " + t.name + "`"
 
 	manifestPath := t.manifest
@@ -177,7 +176,7 @@ func (v *env) checkTarget(t target, exe string, explicit bool) ([]check, bool) {
 				continue
 			}
 			if err != nil {
-				out = append(out, check{statusFail, t.name, err.Error(), installFix})
+				out = append(out, Check{StatusFail, t.name, err.Error(), installFix})
 				return out, false
 			}
 			keyFound = true
@@ -186,7 +185,7 @@ func (v *env) checkTarget(t target, exe string, explicit bool) ([]check, bool) {
 		}
 		if !keyFound {
 			if found || explicit {
-				out = append(out, check{statusWarn, t.name, t.title + " is not set up for otpfill (no registry key HKCU\\" + t.regKeys[0] + ")", installFix})
+				out = append(out, Check{StatusWarn, t.name, t.title + " is not set up for otpfill (no registry key HKCU\\" + t.regKeys[0] + ")", installFix})
 			}
 			return out, false
 		}
@@ -196,9 +195,9 @@ func (v *env) checkTarget(t target, exe string, explicit bool) ([]check, bool) {
 	data, err := os.ReadFile(manifestPath)
 	if os.IsNotExist(err) {
 		if explicit {
-			out = append(out, check{statusFail, t.name, "no manifest at " + shown, installFix})
+			out = append(out, Check{StatusFail, t.name, "no manifest at " + shown, installFix})
 		} else if found {
-			out = append(out, check{statusWarn, t.name, t.title + " is installed but not set up for otpfill (no " + shown + ")", installFix})
+			out = append(out, Check{StatusWarn, t.name, t.title + " is installed but not set up for otpfill (no " + shown + ")", installFix})
 		}
 		if found && t.sandbox != noSandbox {
 			out = append(out, v.checkSandbox(t))
@@ -206,14 +205,14 @@ func (v *env) checkTarget(t target, exe string, explicit bool) ([]check, bool) {
 		return out, false
 	}
 	if err != nil {
-		return append(out, check{statusFail, t.name, fmt.Sprintf("cannot read manifest %s: %v", shown, err), "check the file's permissions, then " + installFix}), true
+		return append(out, Check{StatusFail, t.name, fmt.Sprintf("cannot read manifest %s: %v", shown, err), "check the file's permissions, then " + installFix}), true
 	}
 	m, err := parseManifest(data)
 	if err != nil {
-		return append(out, check{statusFail, t.name, fmt.Sprintf("manifest %s is not valid JSON: %v", shown, err), installFix}), true
+		return append(out, Check{StatusFail, t.name, fmt.Sprintf("manifest %s is not valid JSON: %v", shown, err), installFix}), true
 	}
 	if ps := m.problems(t.flavor, v.isAbs); len(ps) > 0 {
-		return append(out, check{statusFail, t.name, fmt.Sprintf("manifest %s is wrong: %s", shown, strings.Join(ps, "; ")), installFix}), true
+		return append(out, Check{StatusFail, t.name, fmt.Sprintf("manifest %s is wrong: %s", shown, strings.Join(ps, "; ")), installFix}), true
 	}
 
 	if t.wrapper != "" {
@@ -228,58 +227,58 @@ func (v *env) checkTarget(t target, exe string, explicit bool) ([]check, bool) {
 }
 
 // checkHostPath checks the program a manifest starts.
-func (v *env) checkHostPath(t target, host, shown, exe, installFix string) check {
+func (v *env) checkHostPath(t target, host, shown, exe, installFix string) Check {
 	ok, err := v.isExecutable(host)
 	switch {
 	case os.IsNotExist(err):
-		return check{statusFail, t.name, fmt.Sprintf("manifest %s starts %s, which does not exist", shown, host), installFix}
+		return Check{StatusFail, t.name, fmt.Sprintf("manifest %s starts %s, which does not exist", shown, host), installFix}
 	case err != nil:
-		return check{statusFail, t.name, fmt.Sprintf("manifest %s starts %s: %v", shown, host, err), installFix}
+		return Check{StatusFail, t.name, fmt.Sprintf("manifest %s starts %s: %v", shown, host, err), installFix}
 	case !ok:
-		return check{statusFail, t.name, fmt.Sprintf("manifest %s starts %s, which is not executable", shown, host), "run `chmod +x " + host + "`, or " + installFix}
+		return Check{StatusFail, t.name, fmt.Sprintf("manifest %s starts %s, which is not executable", shown, host), "run `chmod +x " + host + "`, or " + installFix}
 	case host != exe:
-		return check{statusWarn, t.name, fmt.Sprintf("manifest %s starts %s, not this binary %s", shown, host, exe),
+		return Check{StatusWarn, t.name, fmt.Sprintf("manifest %s starts %s, not this binary %s", shown, host, exe),
 			"if " + exe + " is the one you use, " + installFix + " with it"}
 	}
-	return check{statusOK, t.name, fmt.Sprintf("manifest %s starts %s", shown, host), ""}
+	return Check{StatusOK, t.name, fmt.Sprintf("manifest %s starts %s", shown, host), ""}
 }
 
 // checkWrapper checks a Flatpak manifest: it must start our wrapper, and
 // the wrapper must run this binary.
-func (v *env) checkWrapper(t target, m manifest, shown, exe, installFix string) check {
+func (v *env) checkWrapper(t target, m manifest, shown, exe, installFix string) Check {
 	if m.Path != t.wrapper {
-		return check{statusFail, t.name, fmt.Sprintf("manifest %s starts %s; a Flatpak browser can only start it through the wrapper %s", shown, m.Path, v.tildify(t.wrapper)), installFix}
+		return Check{StatusFail, t.name, fmt.Sprintf("manifest %s starts %s; a Flatpak browser can only start it through the wrapper %s", shown, m.Path, v.tildify(t.wrapper)), installFix}
 	}
 	data, err := os.ReadFile(t.wrapper)
 	if err != nil {
-		return check{statusFail, t.name, fmt.Sprintf("manifest %s starts the wrapper %s, which cannot be read: %v", shown, v.tildify(t.wrapper), err), installFix}
+		return Check{StatusFail, t.name, fmt.Sprintf("manifest %s starts the wrapper %s, which cannot be read: %v", shown, v.tildify(t.wrapper), err), installFix}
 	}
 	if !bytes.Equal(data, wrapperScript(exe, t.appID)) {
-		return check{statusWarn, t.name, fmt.Sprintf("the wrapper %s does not start this binary %s", v.tildify(t.wrapper), exe), installFix}
+		return Check{StatusWarn, t.name, fmt.Sprintf("the wrapper %s does not start this binary %s", v.tildify(t.wrapper), exe), installFix}
 	}
 	if ok, _ := v.isExecutable(t.wrapper); !ok {
-		return check{statusFail, t.name, fmt.Sprintf("the wrapper %s is not executable", v.tildify(t.wrapper)), installFix}
+		return Check{StatusFail, t.name, fmt.Sprintf("the wrapper %s is not executable", v.tildify(t.wrapper)), installFix}
 	}
-	return check{statusOK, t.name, fmt.Sprintf("manifest %s starts %s through %s", shown, exe, v.tildify(t.wrapper)), ""}
+	return Check{StatusOK, t.name, fmt.Sprintf("manifest %s starts %s through %s", shown, exe, v.tildify(t.wrapper)), ""}
 }
 
 // checkSandbox says what a sandboxed browser needs, and whether it has it.
-func (v *env) checkSandbox(t target) check {
+func (v *env) checkSandbox(t target) Check {
 	subject := t.name
 	switch {
 	case t.sandbox == flatpakSandbox:
 		if where := v.flatpakTalkGranted(t.appID); where != "" {
-			return check{statusOK, subject, fmt.Sprintf("%s may run otpfill outside its Flatpak sandbox (org.freedesktop.Flatpak allowed in %s)", t.title, where), ""}
+			return Check{StatusOK, subject, fmt.Sprintf("%s may run otpfill outside its Flatpak sandbox (org.freedesktop.Flatpak allowed in %s)", t.title, where), ""}
 		}
-		return check{statusWarn, subject,
+		return Check{StatusWarn, subject,
 			t.title + " runs in a Flatpak sandbox and cannot start otpfill until it may ask Flatpak to run programs outside it (this weakens the browser's sandbox)",
 			"run `flatpak override --user --talk-name=org.freedesktop.Flatpak " + t.appID + "` and restart the browser, or use the browser from your distribution's packages"}
 	case t.flavor == chromiumFlavor:
-		return check{statusWarn, subject,
+		return Check{StatusWarn, subject,
 			t.title + " cannot start native-messaging hosts: its snap confinement forbids running programs outside the snap, and it does not use the desktop portal",
 			"install Chromium from a distribution package (or use Firefox, whose snap works)"}
 	default:
-		return check{statusOK, subject,
+		return Check{StatusOK, subject,
 			t.title + " starts otpfill through the desktop portal (xdg-desktop-portal), which reads ~/.mozilla/native-messaging-hosts and asks you once; if you answered \"Don't allow\", run `flatpak permission-set webextensions " + HostName + " snap." + t.appID + " yes`", ""}
 	}
 }

@@ -40,7 +40,7 @@ func clockFix(goos string) string {
 // reports, and it answers in a container without any daemon. When it says
 // unsynchronised, the daemons are asked in turn so that the fix names the
 // one in use; one that says it is synchronised wins.
-func (v *env) checkClock() check {
+func (v *env) checkClock() Check {
 	const subject = "clock"
 	switch v.GOOS {
 	case "darwin":
@@ -54,20 +54,20 @@ func (v *env) checkClock() check {
 	}
 	kc, kerr := read()
 	if kerr == nil && kc.Synced {
-		return check{statusOK, subject, fmt.Sprintf("synchronised (the kernel's maximum error is %s)", kc.MaxError.Round(time.Millisecond)), ""}
+		return Check{StatusOK, subject, fmt.Sprintf("synchronised (the kernel's maximum error is %s)", kc.MaxError.Round(time.Millisecond)), ""}
 	}
 	if c, ok := v.clockDaemons(); ok {
 		return c
 	}
 	if kerr != nil {
-		return check{statusWarn, subject, fmt.Sprintf("cannot tell whether the clock is synchronised (adjtimex: %v) and no time service answered", kerr), clockFix(v.GOOS)}
+		return Check{StatusWarn, subject, fmt.Sprintf("cannot tell whether the clock is synchronised (adjtimex: %v) and no time service answered", kerr), clockFix(v.GOOS)}
 	}
-	return check{statusWarn, subject, "not synchronised (the kernel says so) and no time service (systemd-timesyncd, chrony, ntpd) answered: TOTP codes go wrong as the clock drifts", clockFix(v.GOOS)}
+	return Check{StatusWarn, subject, "not synchronised (the kernel says so) and no time service (systemd-timesyncd, chrony, ntpd) answered: TOTP codes go wrong as the clock drifts", clockFix(v.GOOS)}
 }
 
 // clockDaemons asks systemd-timesyncd (timedatectl), chrony (chronyc) and
 // ntpd (ntpstat) in that order; ok is false when none of them answers.
-func (v *env) clockDaemons() (check, bool) {
+func (v *env) clockDaemons() (Check, bool) {
 	const subject = "clock"
 	if p := v.lookPath("timedatectl"); p != "" {
 		out, _, err := v.run(programTimeout, p, "show", "-p", "NTP", "-p", "NTPSynchronized")
@@ -75,11 +75,11 @@ func (v *env) clockDaemons() (check, bool) {
 			props := keyValues(out, "=")
 			switch {
 			case props["NTPSynchronized"] == "yes":
-				return check{statusOK, subject, "synchronised (timedatectl)", ""}, true
+				return Check{StatusOK, subject, "synchronised (timedatectl)", ""}, true
 			case props["NTP"] == "no":
-				return check{statusWarn, subject, "not synchronised: network time is turned off (timedatectl NTP=no)", "run `sudo timedatectl set-ntp true`"}, true
+				return Check{StatusWarn, subject, "not synchronised: network time is turned off (timedatectl NTP=no)", "run `sudo timedatectl set-ntp true`"}, true
 			case props["NTP"] == "yes":
-				return check{statusWarn, subject, "not synchronised yet: network time is on but no server has answered (timedatectl)",
+				return Check{StatusWarn, subject, "not synchronised yet: network time is on but no server has answered (timedatectl)",
 					"check `timedatectl timesync-status` and that an NTP server is reachable; `sudo systemctl restart systemd-timesyncd`"}, true
 			}
 		}
@@ -90,9 +90,9 @@ func (v *env) clockDaemons() (check, bool) {
 			leap := keyValues(out, ":")["Leap status"]
 			switch {
 			case leap == "Normal" || strings.HasPrefix(leap, "Insert") || strings.HasPrefix(leap, "Delete"):
-				return check{statusOK, subject, "synchronised (chronyc tracking)", ""}, true
+				return Check{StatusOK, subject, "synchronised (chronyc tracking)", ""}, true
 			case leap != "":
-				return check{statusWarn, subject, "not synchronised: chrony's leap status is \"" + leap + "\"",
+				return Check{StatusWarn, subject, "not synchronised: chrony's leap status is \"" + leap + "\"",
 					"check `chronyc sources` (no reachable server?) and `sudo chronyc makestep`"}, true
 			}
 		}
@@ -101,59 +101,59 @@ func (v *env) clockDaemons() (check, bool) {
 		_, _, err := v.run(programTimeout, p)
 		switch exitCode(err) {
 		case 0:
-			return check{statusOK, subject, "synchronised (ntpstat)", ""}, true
+			return Check{StatusOK, subject, "synchronised (ntpstat)", ""}, true
 		case 1:
-			return check{statusWarn, subject, "not synchronised (ntpstat): ntpd has no usable server yet", "check `ntpq -p` for reachable servers"}, true
+			return Check{StatusWarn, subject, "not synchronised (ntpstat): ntpd has no usable server yet", "check `ntpq -p` for reachable servers"}, true
 		}
 	}
-	return check{}, false
+	return Check{}, false
 }
 
 // clockDarwin asks whether network time is on (systemsetup needs admin
 // rights on recent macOS; without them the answer is a warning).
-func (v *env) clockDarwin() check {
+func (v *env) clockDarwin() Check {
 	const subject = "clock"
 	p := v.lookPath("systemsetup", "/usr/sbin")
 	if p == "" {
-		return check{statusWarn, subject, "cannot tell whether the clock is synchronised (no systemsetup)", clockFix("darwin")}
+		return Check{StatusWarn, subject, "cannot tell whether the clock is synchronised (no systemsetup)", clockFix("darwin")}
 	}
 	out, _, err := v.run(programTimeout, p, "-getusingnetworktime")
 	val := strings.TrimSpace(keyValues(out, ":")["Network Time"])
 	switch {
 	case err == nil && strings.EqualFold(val, "On"):
-		return check{statusOK, subject, "set automatically from network time (systemsetup)", ""}
+		return Check{StatusOK, subject, "set automatically from network time (systemsetup)", ""}
 	case err == nil && strings.EqualFold(val, "Off"):
-		return check{statusWarn, subject, "not synchronised: network time is turned off", clockFix("darwin") + ", or run `sudo systemsetup -setusingnetworktime on`"}
+		return Check{StatusWarn, subject, "not synchronised: network time is turned off", clockFix("darwin") + ", or run `sudo systemsetup -setusingnetworktime on`"}
 	}
-	return check{statusWarn, subject, "cannot tell whether the clock is synchronised (`systemsetup -getusingnetworktime` needs administrator rights)", clockFix("darwin")}
+	return Check{StatusWarn, subject, "cannot tell whether the clock is synchronised (`systemsetup -getusingnetworktime` needs administrator rights)", clockFix("darwin")}
 }
 
 // clockWindows reads `w32tm /query /status`: a clock whose source is the
 // local CMOS clock or free-running is not synchronised.
-func (v *env) clockWindows() check {
+func (v *env) clockWindows() Check {
 	const subject = "clock"
 	p := v.lookPath("w32tm", `C:\Windows\System32`)
 	if p == "" {
-		return check{statusWarn, subject, "cannot tell whether the clock is synchronised (no w32tm)", clockFix("windows")}
+		return Check{StatusWarn, subject, "cannot tell whether the clock is synchronised (no w32tm)", clockFix("windows")}
 	}
 	return v.w32tmStatus(p)
 }
 
 // w32tmStatus runs the w32tm at p.
-func (v *env) w32tmStatus(p string) check {
+func (v *env) w32tmStatus(p string) Check {
 	const subject = "clock"
 	out, _, err := v.run(programTimeout, p, "/query", "/status")
 	if err != nil {
-		return check{statusWarn, subject, "the Windows Time service does not answer (" + err.Error() + ")", "run `net start w32time` as administrator, then `w32tm /resync`"}
+		return Check{StatusWarn, subject, "the Windows Time service does not answer (" + err.Error() + ")", "run `net start w32time` as administrator, then `w32tm /resync`"}
 	}
 	source := strings.TrimSpace(keyValues(out, ":")["Source"])
 	switch {
 	case source == "":
-		return check{statusWarn, subject, "cannot tell whether the clock is synchronised (w32tm gave no source)", clockFix("windows")}
+		return Check{StatusWarn, subject, "cannot tell whether the clock is synchronised (w32tm gave no source)", clockFix("windows")}
 	case strings.Contains(source, "Local CMOS Clock") || strings.Contains(source, "Free-running"):
-		return check{statusWarn, subject, "not synchronised: the time source is \"" + source + "\"", clockFix("windows")}
+		return Check{StatusWarn, subject, "not synchronised: the time source is \"" + source + "\"", clockFix("windows")}
 	}
-	return check{statusOK, subject, "synchronised from " + source + " (w32tm)", ""}
+	return Check{StatusOK, subject, "synchronised from " + source + " (w32tm)", ""}
 }
 
 // keyValues reads "Key<sep> value" lines, keys and values trimmed; the

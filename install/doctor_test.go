@@ -1,9 +1,10 @@
 package install
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,13 +45,6 @@ func TestDoctorAllFineForManifests(t *testing.T) {
 			}
 			if strings.Contains(out, "FAIL") {
 				t.Errorf("a FAIL although nothing is broken:\n%s", out)
-			}
-			// No gpg and no store in this throwaway home: warned, not failed.
-			if l := line(t, out, "gpg"); !strings.HasPrefix(l, "WARN") {
-				t.Errorf("gpg line: %s", l)
-			}
-			if l := line(t, out, "pass store"); !strings.HasPrefix(l, "WARN") || !strings.Contains(l, "pass init") {
-				t.Errorf("pass store line: %s", l)
 			}
 		})
 	}
@@ -199,19 +193,30 @@ func TestDoctorSnaps(t *testing.T) {
 	}
 }
 
-func TestDoctorStoreWithoutGPGID(t *testing.T) {
+// TestDoctorHostChecks: the host's checks (stores, gpg) are the CLI's to
+// make; doctor prints them with its own and fails when one fails.
+func TestDoctorHostChecks(t *testing.T) {
 	f := newFixture(t, "linux")
 	f.mustRun("install", "--browser", "chrome")
-	f.mkdir(".password-store")
-	code, out, _ := f.run("doctor")
-	if code != 1 {
-		t.Errorf("exit %d", code)
+	env := f.env()
+	asked := 0
+	env.HostChecks = func(ctx context.Context) []Check {
+		asked++
+		if _, ok := ctx.Deadline(); !ok {
+			t.Error("the host's checks run without a deadline")
+		}
+		return []Check{{StatusOK, "gpg", "/usr/bin/gpg", ""}, {StatusFail, "store work", "~/work cannot be read", "fix it"}}
 	}
-	if l := line(t, out, "pass store"); !strings.HasPrefix(l, "FAIL pass store: ~/.password-store has no .gpg-id") {
+	var stdout, stderr bytes.Buffer
+	code := Main("doctor", nil, env, &stdout, &stderr)
+	out := stdout.String()
+	if code != 1 || asked != 1 {
+		t.Errorf("exit %d, host checks asked %d times:\n%s", code, asked, out)
+	}
+	if l := line(t, out, "store work"); l != "FAIL store work: ~/work cannot be read — fix it" {
 		t.Errorf("line: %s", l)
 	}
-	// With a store, missing gpg is a failure.
-	if l := line(t, out, "gpg"); !strings.HasPrefix(l, "FAIL gpg: gpg not found") {
+	if l := line(t, out, "gpg"); l != "OK   gpg: /usr/bin/gpg" {
 		t.Errorf("line: %s", l)
 	}
 }
@@ -220,7 +225,7 @@ func TestDoctorJSON(t *testing.T) {
 	f := newFixture(t, "linux")
 	f.write(".mozilla/native-messaging-hosts/io.github.otpfill.json", "[]")
 	code, out, _ := f.run("doctor", "--json")
-	var checks []check
+	var checks []Check
 	if err := json.Unmarshal([]byte(out), &checks); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
@@ -230,113 +235,10 @@ func TestDoctorJSON(t *testing.T) {
 	var saw bool
 	for _, c := range checks {
 		if c.Subject == "firefox" {
-			saw = c.Status == statusFail && strings.Contains(c.Message, "not valid JSON") && strings.Contains(c.Fix, "--browser firefox")
+			saw = c.Status == StatusFail && strings.Contains(c.Message, "not valid JSON") && strings.Contains(c.Fix, "--browser firefox")
 		}
 	}
 	if !saw {
 		t.Errorf("no FAIL for firefox in %s", out)
-	}
-}
-
-// TestDoctorRealGPG runs the gpg, agent and store checks against a real
-// GnuPG with a throwaway key and pass store.
-func TestDoctorRealGPG(t *testing.T) {
-	gpg, err := exec.LookPath("gpg")
-	if err != nil {
-		t.Skip("gpg is not installed")
-	}
-	if _, err := exec.LookPath("gpg-connect-agent"); err != nil {
-		t.Skip("gpg-connect-agent is not installed")
-	}
-	gnupg, err := os.MkdirTemp("/tmp", "g")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(gnupg) })
-	if err := os.Chmod(gnupg, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	gpgEnv := append(os.Environ(), "GNUPGHOME="+gnupg)
-	t.Cleanup(func() {
-		kill := exec.Command("gpgconf", "--kill", "gpg-agent")
-		kill.Env = gpgEnv
-		kill.Run()
-	})
-	gen := exec.Command(gpg, "--batch", "--passphrase", "", "--quick-gen-key", "T <t@example.invalid>", "future-default", "default", "never")
-	gen.Env = gpgEnv
-	if out, err := gen.CombinedOutput(); err != nil {
-		t.Fatalf("gpg --quick-gen-key: %v\n%s", err, out)
-	}
-
-	f := newFixture(t, "linux")
-	f.vars["GNUPGHOME"] = gnupg
-	f.vars["PATH"] = os.Getenv("PATH")
-	f.mustRun("install", "--browser", "chromium")
-
-	f.write(".password-store/.gpg-id", "t@example.invalid\n")
-	code, out, _ := f.run("doctor")
-	if code != 0 {
-		t.Errorf("exit %d with everything in place:\n%s", code, out)
-	}
-	for _, subject := range []string{"binary", "chromium", "gpg", "gpg-agent", "pass store", "keyring"} {
-		if l := line(t, out, subject); !strings.HasPrefix(l, "OK") {
-			t.Errorf("not OK: %s", l)
-		}
-	}
-
-	// A config that names a gpg that is not there: the store cannot be
-	// read, and doctor says so (it used to find gpg in PATH and say OK).
-	f.write(".config/otpfill/config.json", `{"gpg": "/nonexistent/bin/gpg"}`)
-	code, out, _ = f.run("doctor")
-	if l := line(t, out, "gpg"); code != 1 || !strings.HasPrefix(l, `FAIL gpg: the otpfill config (~/.config/otpfill/config.json) names gpg "/nonexistent/bin/gpg", which cannot be run`) {
-		t.Errorf("configured gpg missing: exit %d:\n%s", code, out)
-	}
-	if l := line(t, out, "pass store"); !strings.HasPrefix(l, "FAIL pass store: ~/.password-store, encrypted to 1 key, but gpg cannot run") {
-		t.Errorf("configured gpg missing: %s", l)
-	}
-	// A native-engine store whose key file cannot be read.
-	f.write(".config/otpfill/config.json", `{"stores": [{"id": "work", "kind": "pass", "path": "~/work-store", "engine": "native", "secret_keys": ["/nonexistent/key.asc"]}]}`)
-	code, out, _ = f.run("doctor")
-	if l := line(t, out, "store work"); code != 1 || !strings.HasPrefix(l, "FAIL store work: the native engine's key file /nonexistent/key.asc cannot be read (no such file or directory)") {
-		t.Errorf("native key file missing: exit %d:\n%s", code, out)
-	}
-	os.Remove(filepath.Join(f.home, ".config/otpfill/config.json"))
-
-	// A store encrypted to someone else's key cannot be read.
-	f.write(".password-store/.gpg-id", "nobody@example.invalid\n")
-	code, out, _ = f.run("doctor")
-	if code != 1 || !strings.Contains(out, "FAIL pass store: none of the keys in ~/.password-store/.gpg-id has its secret key") ||
-		!strings.Contains(out, "WARN pass store: gpg does not know the key nobody@example.invalid") {
-		t.Errorf("exit %d:\n%s", code, out)
-	}
-}
-
-func TestDoctorPinentry(t *testing.T) {
-	f := newFixture(t, "linux")
-	gnupg := filepath.Join(f.home, ".gnupg")
-	curses := filepath.Join(f.root, "usr/bin/pinentry-curses")
-	f.writeExe(curses)
-	v, err := newEnv(f.env())
-	if err != nil {
-		t.Fatal(err)
-	}
-	gpg := filepath.Join(f.root, "usr/bin/gpg")
-
-	f.write(".gnupg/gpg-agent.conf", "# mine\npinentry-program "+curses+"\n")
-	if c := v.checkPinentry(gpg); c.Status != statusWarn || !strings.Contains(c.Message, "needs a terminal") || !strings.Contains(c.Fix, "gpg-agent.conf") {
-		t.Errorf("terminal pinentry: %v", c)
-	}
-
-	// The default pinentry next to gpg, a symlink to a graphical one.
-	gnome := filepath.Join(f.root, "usr/bin/pinentry-gnome3")
-	f.writeExe(gnome)
-	if err := os.Symlink(gnome, filepath.Join(f.root, "usr/bin/pinentry")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Remove(filepath.Join(gnupg, "gpg-agent.conf")); err != nil {
-		t.Fatal(err)
-	}
-	if c := v.checkPinentry(gpg); c.Status != statusOK || !strings.Contains(c.Message, "pinentry-gnome3") {
-		t.Errorf("graphical pinentry: %v", c)
 	}
 }

@@ -5,10 +5,11 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/otpfill/otpfill/internal/paths"
 )
 
 // Env is everything the commands learn from the machine. The CLI fills it
@@ -16,7 +17,7 @@ import (
 type Env struct {
 	// Getenv reads an environment variable (HOME, XDG_CONFIG_HOME,
 	// XDG_DATA_HOME, XDG_STATE_HOME, PATH, LOCALAPPDATA, APPDATA,
-	// PASSWORD_STORE_DIR, GNUPGHOME, DBUS_SESSION_BUS_ADDRESS, ...).
+	// ...). Folders come from internal/paths.
 	// Nil means os.Getenv.
 	Getenv func(string) string
 	// Executable is the absolute path of the running otpfill binary: what
@@ -36,14 +37,19 @@ type Env struct {
 	// real registry (on Windows) or none (elsewhere).
 	Registry Registry
 
+	// HostChecks, when set, is the host's part of doctor: the config, gpg,
+	// gpg-agent, pinentry and every store in use with its engine, checked
+	// by the host's own code from the config the host loads. The CLI builds
+	// it; install never opens a store or runs gpg itself.
+	HostChecks func(ctx context.Context) []Check
+	// GitStores are the folders of the pass stores in use: doctor lists
+	// the entries each one's git repository has not committed.
+	GitStores []string
 	// BackupSummary, when set, checks the backup copies of every 2FA key
 	// (`otpfill backup status`) and returns whether every key is covered
 	// and the one-line summary. Nil leaves the line out.
 	BackupSummary func(ctx context.Context) (covered bool, line string, err error)
 
-	// keyringProbe replaces the keyring check in tests (no session bus
-	// there). It returns a check for the report.
-	keyringProbe func(ctx context.Context) check
 	// clockKernel replaces the kernel's clock status (adjtimex) in tests.
 	clockKernel func() (kernelClock, error)
 }
@@ -51,6 +57,7 @@ type Env struct {
 // env is Env with defaults applied and the derived folders computed once.
 type env struct {
 	Env
+	paths      paths.Env
 	home       string
 	configHome string // $XDG_CONFIG_HOME or ~/.config (Linux)
 	dataHome   string // $XDG_DATA_HOME or ~/.local/share (Linux)
@@ -79,64 +86,22 @@ func newEnv(e Env) (*env, error) {
 	if e.Registry == nil && e.GOOS == "windows" {
 		e.Registry = systemRegistry{}
 	}
-	v := &env{Env: e}
-	if e.GOOS == "windows" {
-		v.home = e.Getenv("USERPROFILE")
-		if v.home == "" {
-			v.home = e.Getenv("HOME")
-		}
-	} else {
-		v.home = e.Getenv("HOME")
-	}
+	v := &env{Env: e, paths: paths.Env{Getenv: e.Getenv, GOOS: e.GOOS}}
+	v.home = v.paths.Home()
 	if v.home == "" || !v.isAbs(v.home) {
 		return nil, errNoHome
 	}
-	v.configHome = v.xdg("XDG_CONFIG_HOME", ".config")
-	v.dataHome = v.xdg("XDG_DATA_HOME", ".local", "share")
-	v.stateHome = v.xdg("XDG_STATE_HOME", ".local", "state")
+	v.configHome = v.paths.ConfigHome()
+	v.dataHome = v.paths.DataHome()
+	v.stateHome = v.paths.StateHome()
 	return v, nil
-}
-
-// xdg returns an XDG base directory: the variable if it is set to an
-// absolute path (the spec says relative values are to be ignored), else its
-// default under home.
-func (v *env) xdg(name string, def ...string) string {
-	if d := v.Getenv(name); d != "" && v.isAbs(d) {
-		return d
-	}
-	return v.join(append([]string{v.home}, def...)...)
 }
 
 // join joins path elements with the target OS's separator, so a Windows
 // layout computed on Linux (in tests) still reads as Windows paths.
-func (v *env) join(elem ...string) string {
-	if v.GOOS == "windows" {
-		return strings.Join(trimSeps(elem), `\`)
-	}
-	return path.Join(elem...)
-}
+func (v *env) join(elem ...string) string { return v.paths.Join(elem...) }
 
-func trimSeps(elem []string) []string {
-	out := make([]string, 0, len(elem))
-	for i, e := range elem {
-		if e == "" {
-			continue
-		}
-		if i > 0 {
-			e = strings.TrimLeft(e, `\/`)
-		}
-		out = append(out, strings.TrimRight(e, `\/`))
-	}
-	return out
-}
-
-func (v *env) isAbs(p string) bool {
-	if v.GOOS == "windows" {
-		// C:\... or \\server\share
-		return (len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/')) || strings.HasPrefix(p, `\\`)
-	}
-	return strings.HasPrefix(p, "/")
-}
+func (v *env) isAbs(p string) bool { return v.paths.IsAbs(p) }
 
 // sys returns a system-wide location under Root.
 func (v *env) sys(p string) string {

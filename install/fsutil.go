@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/otpfill/otpfill/host/atomicfile"
+	"github.com/otpfill/otpfill/internal/atomicfile"
 )
 
 const (

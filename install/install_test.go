@@ -2,7 +2,6 @@ package install
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io/fs"
 	"maps"
@@ -23,7 +22,6 @@ type fixture struct {
 	exe  string
 	vars map[string]string
 
-	keyringReal bool // use the real keyring probe
 	// clock replaces the kernel's clock status; nil reads the real one.
 	clock func() (kernelClock, error)
 }
@@ -93,19 +91,7 @@ func (f *fixture) writeExe(p string) {
 }
 
 func (f *fixture) env() Env {
-	if f.keyringReal {
-		return Env{Getenv: func(k string) string { return f.vars[k] }, Executable: f.exe, GOOS: f.goos, Root: f.root, clockKernel: f.clock}
-	}
-	return Env{
-		Getenv:     func(k string) string { return f.vars[k] },
-		Executable: f.exe,
-		GOOS:       f.goos,
-		Root:       f.root,
-		keyringProbe: func(context.Context) check {
-			return check{statusOK, "keyring", "stubbed in tests", ""}
-		},
-		clockKernel: f.clock,
-	}
+	return Env{Getenv: func(k string) string { return f.vars[k] }, Executable: f.exe, GOOS: f.goos, Root: f.root, clockKernel: f.clock}
 }
 
 func (f *fixture) run(command string, args ...string) (int, string, string) {

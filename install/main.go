@@ -191,8 +191,10 @@ Options:
 Checks that browsers can start otpfill and that otpfill can read your codes,
 one line per check: OK, WARN (works, or may, but look) or FAIL (broken),
 each with what to do. It checks this binary, every host manifest (and
-registry key on Windows), sandboxed browsers, gpg and gpg-agent, the pass
-store and its .gpg-id, and the keyring. Exits 1 if any check FAILs.
+registry key on Windows), sandboxed browsers, the otpfill config, gpg,
+gpg-agent and pinentry, every store the host uses (the pass stores of
+config.json and the default one, their .gpg-id, engines and git, and the
+keyring), backups and the clock. Exits 1 if any check FAILs.
 
 Options:
   --browser NAME      check only this browser's manifest

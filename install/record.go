@@ -61,7 +61,7 @@ func (v *env) recordPath() string {
 		}
 		return v.join(local, "otpfill", "installed.json")
 	case "darwin":
-		if d := v.Getenv("XDG_STATE_HOME"); d != "" && v.isAbs(d) {
+		if d := v.paths.XDG("XDG_STATE_HOME"); d != "" {
 			return v.join(d, "otpfill", "installed.json")
 		}
 		return v.join(v.home, "Library", "Application Support", "otpfill", "installed.json")

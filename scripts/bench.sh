@@ -161,4 +161,4 @@ print(f"peak RSS: code {rss_code/1024:.1f} MiB, match over 10,000 entries {rss_m
 PY
 
 echo "== Go micro-benchmarks"
-go test -run '^$' -bench . -benchmem -count 1 ./protocol/... ./host/... ./install/... 2>&1 | grep -E '^(Benchmark|ok|PASS|FAIL|pkg:)' | tee "$out/go-bench.txt"
+go test -run '^$' -bench . -benchmem -count 1 ./protocol/... ./internal/... ./host/... ./install/... 2>&1 | grep -E '^(Benchmark|ok|PASS|FAIL|pkg:)' | tee "$out/go-bench.txt"

@@ -3,7 +3,7 @@
 set -euo pipefail
 time=${1:-20s}
 cd "$(dirname "$0")/.."
-for pkg in $(go list ./protocol/... ./host/... ./install/...); do
+for pkg in $(go list ./protocol/... ./internal/... ./host/... ./install/...); do
   dir=$(go list -f '{{.Dir}}' "$pkg")
   for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u); do
     echo "== $pkg $target ($time)"

@@ -11,7 +11,6 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/otpfill/otpfill/host/config"
 	"github.com/otpfill/otpfill/host/lockfile"
 	"github.com/otpfill/otpfill/host/logging"
 	"github.com/otpfill/otpfill/host/match"
@@ -20,6 +19,7 @@ import (
 	"github.com/otpfill/otpfill/host/server"
 	"github.com/otpfill/otpfill/host/store"
 	"github.com/otpfill/otpfill/host/store/pass"
+	"github.com/otpfill/otpfill/internal/config"
 )
 
 // stores is what the config file and the environment set up: the stores,
@@ -30,6 +30,9 @@ type storeSet struct {
 	optional map[string]bool
 	backup   map[string]string // store id → its backup store's id
 	git      string            // git binary, "" for none
+	specs    []config.Store    // the stores in use, as configured
+	gpg      string            // the gpg the gpg engine runs, or
+	gpgErr   error             // why there is none
 }
 
 // newServer builds the host from the config file and the environment.
@@ -79,11 +82,16 @@ func entryLock(env Env) func(storeID, name string) (func(), error) {
 // openStores sets up the stores from the config file and the environment.
 // It touches no store.
 func openStores(env Env, log zerolog.Logger) (*storeSet, error) {
-	cenv := config.Env{Getenv: env.Getenv}
-	cfg, err := config.Load(cenv)
+	cfg, err := config.Load(config.Env{Getenv: env.Getenv})
 	if err != nil {
 		return nil, err
 	}
+	return storesOf(cfg, env, log)
+}
+
+// storesOf sets up the stores cfg and the environment describe.
+func storesOf(cfg *config.Config, env Env, log zerolog.Logger) (*storeSet, error) {
+	cenv := config.Env{Getenv: env.Getenv}
 	gpgPath, gpgErr := gpgcli.Find(cfg.GPG)
 	if gpgErr != nil {
 		log.Debug().Err(gpgErr).Msg("gpg not found")
@@ -105,7 +113,8 @@ func openStores(env Env, log zerolog.Logger) (*storeSet, error) {
 	}
 	var stores []store.Store
 	optional := map[string]bool{}
-	for _, sc := range cfg.ResolvedStores(cenv) {
+	resolved := cfg.ResolvedStores(cenv)
+	for _, sc := range resolved {
 		optional[sc.ID] = sc.Optional
 		switch sc.Kind {
 		case config.KindPass:
@@ -135,8 +144,8 @@ func openStores(env Env, log zerolog.Logger) (*storeSet, error) {
 			}
 		}
 	}
-	resolved := cfg.ResolvedStores(cenv)
-	return &storeSet{cfg: cfg, list: stores, optional: optional, backup: cfg.BackupPairs(resolved), git: gitPath}, nil
+	return &storeSet{cfg: cfg, list: stores, optional: optional, backup: cfg.BackupPairs(resolved), git: gitPath,
+		specs: resolved, gpg: gpgPath, gpgErr: gpgErr}, nil
 }
 
 func newEngine(sc config.Store, gpgPath string, gpgErr error, cacheDir string, env Env, log zerolog.Logger) (pgp.Engine, error) {

@@ -44,7 +44,12 @@ func (c *command) checker() (*backup.Checker, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &backup.Checker{Stores: st.list, Pairs: st.backup, Git: st.git, Env: c.env.Environ, Optional: st.optional, Lock: entryLock(c.env)}, nil
+	return c.checkerOf(st), nil
+}
+
+// checkerOf is the backup checker of the stores st.
+func (c *command) checkerOf(st *storeSet) *backup.Checker {
+	return &backup.Checker{Stores: st.list, Pairs: st.backup, Git: st.git, Env: c.env.Environ, Optional: st.optional, Lock: entryLock(c.env)}
 }
 
 func (c *command) backupStatus(args []string) error {

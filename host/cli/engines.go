@@ -7,10 +7,10 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/otpfill/otpfill/host/config"
 	"github.com/otpfill/otpfill/host/pgp"
 	"github.com/otpfill/otpfill/host/pgp/native"
 	"github.com/otpfill/otpfill/host/store/keyring"
+	"github.com/otpfill/otpfill/internal/config"
 )
 
 // PassphraseService is the keyring service holding the passphrases of the

@@ -3,9 +3,9 @@ package cli
 import (
 	"github.com/rs/zerolog"
 
-	"github.com/otpfill/otpfill/host/config"
 	"github.com/otpfill/otpfill/host/store"
 	"github.com/otpfill/otpfill/host/store/keyring"
+	"github.com/otpfill/otpfill/internal/config"
 )
 
 // newKeyringStore does not touch the keyring: only requests that need it do.

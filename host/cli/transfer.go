@@ -12,12 +12,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/otpfill/otpfill/host/atomicfile"
 	"github.com/otpfill/otpfill/host/entry"
 	"github.com/otpfill/otpfill/host/otp"
 	"github.com/otpfill/otpfill/host/server"
 	"github.com/otpfill/otpfill/host/store"
 	"github.com/otpfill/otpfill/host/transfer"
+	"github.com/otpfill/otpfill/internal/atomicfile"
 )
 
 func (c *command) export(args []string) error {

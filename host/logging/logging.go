@@ -16,6 +16,8 @@ import (
 	"sync"
 
 	"github.com/rs/zerolog"
+
+	"github.com/otpfill/otpfill/internal/paths"
 )
 
 // EnvLevel names the variable that sets the level: trace, debug, info, warn,
@@ -29,16 +31,7 @@ const EnvLevel = "OTPFILL_LOG"
 const maxFileSize = 4 << 20
 
 // StateDir returns $XDG_STATE_HOME/otpfill, or ~/.local/state/otpfill.
-func StateDir(getenv func(string) string) string {
-	if d := getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "otpfill")
-	}
-	home := getenv("HOME")
-	if home == "" {
-		home, _ = os.UserHomeDir()
-	}
-	return filepath.Join(home, ".local", "state", "otpfill")
-}
+func StateDir(getenv func(string) string) string { return paths.Of(getenv).StateDir() }
 
 // New returns a logger writing to stderr and, if it can be opened, to
 // StateDir/otpfill.log, plus a func to close the file. defaultLevel applies

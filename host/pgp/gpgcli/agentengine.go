@@ -14,9 +14,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/otpfill/otpfill/host/atomicfile"
 	"github.com/otpfill/otpfill/host/pgp"
 	"github.com/otpfill/otpfill/host/pgp/agent"
+	"github.com/otpfill/otpfill/internal/atomicfile"
 )
 
 // agentEngine is the agent path: gpg-agent already holds the unlocked key,

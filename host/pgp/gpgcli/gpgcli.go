@@ -19,6 +19,7 @@ import (
 
 	"github.com/otpfill/otpfill/host/pgp"
 	"github.com/otpfill/otpfill/host/pgp/agent"
+	"github.com/otpfill/otpfill/internal/paths"
 )
 
 // DefaultTimeout bounds one gpg run. Decryption may wait for the user at a
@@ -393,17 +394,8 @@ func (e *Engine) getenv(name string) string {
 	return ""
 }
 
-// gnupgHome is the folder gpg uses.
-func (e *Engine) gnupgHome() string {
-	if h := e.getenv("GNUPGHOME"); h != "" {
-		return h
-	}
-	home := e.getenv("HOME")
-	if home == "" {
-		home, _ = os.UserHomeDir()
-	}
-	return filepath.Join(home, ".gnupg")
-}
+// gnupgHome is the folder gpg uses, in gpg's environment.
+func (e *Engine) gnupgHome() string { return paths.Of(e.getenv).GNUPGHome() }
 
 // output runs a gpg tool (gpg, gpgconf) with gpg's environment and timeout,
 // and returns its output; its messages go to the debug log.

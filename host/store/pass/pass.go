@@ -18,9 +18,9 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/otpfill/otpfill/host/atomicfile"
 	"github.com/otpfill/otpfill/host/pgp"
 	"github.com/otpfill/otpfill/host/store"
+	"github.com/otpfill/otpfill/internal/atomicfile"
 )
 
 // Store is a pass store rooted at a folder.

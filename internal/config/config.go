@@ -16,7 +16,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/otpfill/otpfill/host/atomicfile"
+	"github.com/otpfill/otpfill/internal/atomicfile"
+	"github.com/otpfill/otpfill/internal/paths"
 )
 
 // Store kinds and engines.
@@ -86,38 +87,17 @@ type Env struct {
 	Getenv func(string) string
 }
 
-func (e Env) home() string {
-	if h := e.Getenv("HOME"); h != "" {
-		return h
-	}
-	h, _ := os.UserHomeDir()
-	return h
-}
+func (e Env) paths() paths.Env { return paths.Of(e.Getenv) }
 
 // Dir returns the folder of the config file.
-func Dir(env Env) string {
-	if d := env.Getenv("XDG_CONFIG_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "otpfill")
-	}
-	return filepath.Join(env.home(), ".config", "otpfill")
-}
+func Dir(env Env) string { return env.paths().ConfigDir() }
 
 // CacheDir returns otpfill's cache folder: $XDG_CACHE_HOME/otpfill or
 // ~/.cache/otpfill. It holds only public data (which gpg keys exist).
-func CacheDir(env Env) string {
-	if d := env.Getenv("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "otpfill")
-	}
-	return filepath.Join(env.home(), ".cache", "otpfill")
-}
+func CacheDir(env Env) string { return env.paths().CacheDir() }
 
 // Path returns the config file's path; OTPFILL_CONFIG overrides it.
-func Path(env Env) string {
-	if p := env.Getenv("OTPFILL_CONFIG"); p != "" {
-		return p
-	}
-	return filepath.Join(Dir(env), "config.json")
-}
+func Path(env Env) string { return env.paths().ConfigFile() }
 
 // Load reads the config file; a missing file is an empty config.
 func Load(env Env) (*Config, error) {
@@ -205,10 +185,7 @@ func defaultKind(id string) string {
 // then "keyring") as changed by the file, then the file's other stores.
 // Pass paths are absolute.
 func (c *Config) ResolvedStores(env Env) []Store {
-	dir := env.Getenv("PASSWORD_STORE_DIR")
-	if dir == "" {
-		dir = filepath.Join(env.home(), ".password-store")
-	}
+	dir := env.paths().PasswordStoreDir()
 	out := []Store{{ID: "pass", Kind: KindPass, Path: dir, Optional: true}, {ID: "keyring", Kind: KindKeyring, Optional: true}}
 	for _, s := range c.Stores {
 		if s.Kind == "" {
@@ -264,12 +241,7 @@ func (c *Config) BackupPairs(stores []Store) map[string]string {
 }
 
 func expandHome(p string, env Env) string {
-	if p == "~" {
-		return env.home()
-	}
-	if rest, ok := strings.CutPrefix(p, "~/"); ok {
-		return filepath.Join(env.home(), rest)
-	}
+	p = env.paths().ExpandHome(p)
 	if p != "" && !filepath.IsAbs(p) {
 		if abs, err := filepath.Abs(p); err == nil {
 			return abs
