@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 
-	"github.com/otpfill/otpfill/host/atomicfile"
 	"github.com/otpfill/otpfill/host/otp"
+	"github.com/otpfill/otpfill/internal/atomicfile"
 )
 
 // The entry-type index: what the host learnt of each entry's OTP type
