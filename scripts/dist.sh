@@ -30,7 +30,7 @@ for os in linux darwin windows; do
     ext=""
     [ "$os" = windows ] && ext=.exe
     CGO_ENABLED=0 GOOS=$os GOARCH=$arch GOEXPERIMENT=$goexp "$GO" build -trimpath -buildvcs=false \
-      -ldflags "-s -w -buildid= -X github.com/otpfill/otpfill/host/cli.Version=$VERSION" \
+      -ldflags "-s -w -buildid= -X github.com/otpfill/otpfill/host/internal/cli.Version=$VERSION" \
       -o "$out/otpfill-$VERSION-$os-$arch$ext" ./host/cmd/otpfill
   done
 done

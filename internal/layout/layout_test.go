@@ -106,7 +106,7 @@ func allowed(from, to string) (bool, string) {
 }
 
 // public lists where a package may live outside an internal/ folder.
-var public = []string{"protocol", "install", "host/cmd/otpfill", "host"}
+var public = []string{"protocol", "install", "host/cmd/otpfill"}
 
 func isPublic(p string) bool {
 	if slices.ContainsFunc(public, func(d string) bool { return under(p, d) }) {

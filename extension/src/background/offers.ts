@@ -139,7 +139,7 @@ interface RecoveryTarget {
 
 /**
  * The name the host's `save` would give an entry of the site at url for an
- * account (host/server EntryName): the registrable domain (with the port, if
+ * account (host/internal/server EntryName): the registrable domain (with the port, if
  * any), then the account with slashes made "_" and control characters
  * dropped. The host validates whatever name is sent.
  */

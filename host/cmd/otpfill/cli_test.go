@@ -1,7 +1,7 @@
 package main
 
 // The command line of the built binary, on a copy of the same real store.
-// Policy (host/cli): results on stdout, alone; everything else on stderr;
+// Policy (host/internal/cli): results on stdout, alone; everything else on stderr;
 // exit 0 on success, 1 on failure, 2 on a usage error.
 
 import (

@@ -28,8 +28,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/otpfill/otpfill/host/internal/otp"
 	"github.com/otpfill/otpfill/host/internal/realstore"
-	"github.com/otpfill/otpfill/host/otp"
 	"github.com/otpfill/otpfill/protocol"
 )
 

@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/otpfill/otpfill/host/cli"
+	"github.com/otpfill/otpfill/host/internal/cli"
 )
 
 func main() {

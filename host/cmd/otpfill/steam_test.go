@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/otpfill/otpfill/host/otp"
+	"github.com/otpfill/otpfill/host/internal/otp"
 )
 
 // steamSecret is KeePassXC's Steam test secret (throwaway; its codes from
-// the Steam app are checked in host/otp's TestSteamCodes).
+// the Steam app are checked in host/internal/otp's TestSteamCodes).
 const (
 	steamSecret = "63BEDWCQZKTQWPESARIERL5DTTQFCJTK"
 	steamName   = "steampowered.com/gaben"

@@ -1,0 +1,112 @@
+package server
+
+import (
+	"context"
+	"strings"
+	"unicode"
+
+	"github.com/otpfill/otpfill/host/internal/entry"
+	"github.com/otpfill/otpfill/host/internal/match"
+	"github.com/otpfill/otpfill/host/internal/store"
+	"github.com/otpfill/otpfill/protocol"
+)
+
+// save_recovery: a site's recovery codes, kept in its entry.
+
+const (
+	maxRecoveryCodes   = 64
+	maxRecoveryCodeLen = 64
+)
+
+func (s *Server) saveRecovery(ctx context.Context, p protocol.SaveRecoveryParams) (protocol.SaveRecoveryResult, error) {
+	if len(p.Codes) == 0 {
+		return protocol.SaveRecoveryResult{}, badRequest(`"codes" must list at least one recovery code`)
+	}
+	if len(p.Codes) > maxRecoveryCodes {
+		return protocol.SaveRecoveryResult{}, badRequest(`"codes" lists more than %d codes`, maxRecoveryCodes)
+	}
+	codes := make([]string, 0, len(p.Codes))
+	for i, c := range p.Codes {
+		c = strings.TrimSpace(c)
+		if c == "" || len(c) > maxRecoveryCodeLen || strings.IndexFunc(c, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }) >= 0 {
+			return protocol.SaveRecoveryResult{}, badRequest(`recovery code %d is empty, longer than %d characters, or holds control characters`, i+1, maxRecoveryCodeLen)
+		}
+		codes = append(codes, c)
+	}
+	if p.URL == "" {
+		return protocol.SaveRecoveryResult{}, badRequest(`"url" is missing`)
+	}
+	site, err := match.ParseSite(p.URL)
+	if err != nil {
+		return protocol.SaveRecoveryResult{}, err
+	}
+	name := p.Name
+	if name == "" {
+		ref, err := s.exactOne(ctx, p.URL)
+		if err != nil {
+			return protocol.SaveRecoveryResult{}, err
+		}
+		name = ref.Name
+	}
+	if err := store.ValidateName(name); err != nil {
+		return protocol.SaveRecoveryResult{}, err
+	}
+	targets, err := s.writers(p.Store)
+	if err != nil {
+		return protocol.SaveRecoveryResult{}, err
+	}
+	res := protocol.SaveRecoveryResult{Name: name}
+	var steps []undoStep
+	for i, w := range targets {
+		step, replaced, err := s.saveRecoveryOne(ctx, w, name, codes, site, p.Create && i == 0)
+		if err != nil {
+			if i == 0 {
+				return protocol.SaveRecoveryResult{}, err
+			}
+			s.Log.Warn().Str("store", w.ID()).Str("entry", name).Err(err).Msg("backup copy of recovery codes not saved")
+			continue
+		}
+		if len(steps) == 0 {
+			res.Replaced = replaced
+		}
+		steps = append(steps, step)
+		res.Stores = append(res.Stores, w.ID())
+	}
+	res.Undo = s.undos.add(name, steps)
+	return res, nil
+}
+
+// saveRecoveryOne puts codes into one store's entry, which must be bound to
+// site if it exists. It returns how to undo that, and how many codes the
+// entry held before.
+//
+// With create, the entry must not exist yet (see createOnly).
+func (s *Server) saveRecoveryOne(ctx context.Context, w store.Writer, name string, codes []string, site match.Site, create bool) (undoStep, int, error) {
+	step, err := s.modify(ctx, w, name, change{
+		edit: func(old []byte, found bool) ([]byte, bool, error) {
+			if found && create {
+				return nil, false, createOnly(w.ID(), name)
+			}
+			if found {
+				if err := s.checkBound(site, w.ID(), name); err != nil {
+					return nil, false, err
+				}
+			}
+			return entry.SetRecoveryCodes(old, codes), false, nil
+		},
+		after: func(step *undoStep) {
+			if step.created {
+				s.made.add(w.ID(), name, site)
+			}
+			if step.created && create {
+				// Still under the lock: the file is the one this write left.
+				s.noteType(w.ID(), name, typeRecovery, s.entryStamp(w.ID(), name))
+			}
+			s.stampNow(ctx, step)
+		},
+	})
+	if err != nil {
+		return undoStep{}, 0, err
+	}
+	return step, len(entry.RecoveryCodes(step.prev)), nil
+}
