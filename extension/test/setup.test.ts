@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { findKey, findUris, isOtpauth, normalizeKey, readableTexts } from "../src/setup/key";
 import { decodeOtpauth, layout } from "../src/setup/qr";
-import { findRecoveryCodes, shownAccount } from "../src/setup/recovery";
+import { findRecoveryCodes, findRecoveryKey, shownAccount } from "../src/setup/recovery";
 import { page } from "./dom";
 
 describe("isOtpauth", () => {
@@ -79,6 +79,93 @@ describe("findKey", () => {
   ] as const) {
     it(`nothing: ${name}`, () => assert.equal(key(html), null));
   }
+});
+
+describe("findKey: manual-key pages of identity servers (parameters in text)", () => {
+  const key = (html: string) => {
+    const doc = page(html);
+    return findKey(readableTexts(doc.body));
+  };
+  const SECRET = "GQ4D KNRV HAZT IMZR GE3W CYLB MJQW";
+  const keycloak = (params: string) => `<form><p>Open the application and enter the key:</p>
+    <p><span id="kc-totp-secret-key">${SECRET}</span></p>
+    <p>Use the following configuration values if the application allows setting them:</p>
+    <ul>${params}</ul><p><a href="?mode=qr">Scan barcode?</a></p>
+    <label for="totp">One-time code</label><input id="totp"></form>`;
+  it("Keycloak: labelled list items, each its own line", () => {
+    assert.deepEqual(key(keycloak(`<li>Type: Time-based</li><li>Algorithm: SHA256</li><li>Digits: 8</li><li>Interval: 60</li>`)), {
+      secret: "GQ4DKNRVHAZTIMZRGE3WCYLBMJQW",
+      algorithm: "SHA256",
+      digits: 8,
+      period: 60,
+    });
+  });
+  it("a table (Authelia-like): 'Period' with seconds, SHA512", () => {
+    assert.deepEqual(key(`<div><h2>Can't scan?</h2><p>Secret: <code>${SECRET}</code></p>
+      <table><tr><th>Algorithm</th><td>: SHA512</td></tr><tr><th>Digits</th><td>: 7</td></tr><tr><th>Period</th><td>: 45 seconds</td></tr></table></div>`), {
+      secret: "GQ4DKNRVHAZTIMZRGE3WCYLBMJQW",
+      algorithm: "SHA512",
+      digits: 7,
+      period: 45,
+    });
+  });
+  it("counter-based: an HOTP key with its counter", () => {
+    assert.deepEqual(key(keycloak(`<li>Type: Counter-based</li><li>Algorithm: SHA1</li><li>Digits: 6</li><li>Counter: 0</li>`)), {
+      secret: "GQ4DKNRVHAZTIMZRGE3WCYLBMJQW",
+      algorithm: "SHA1",
+      digits: 6,
+      type: "hotp",
+      counter: 0,
+    });
+  });
+  it("no parameter text: the defaults (nothing stated)", () => {
+    assert.deepEqual(key(keycloak("")), { secret: "GQ4DKNRVHAZTIMZRGE3WCYLBMJQW" });
+  });
+  it("the verification field's '6-digit code' does not contradict a labelled 'Digits: 8'", () => {
+    assert.equal(key(keycloak(`<li>Digits: 8</li>`) + `<p>Enter the 6-digit code</p>`)?.digits, 8);
+  });
+  for (const [name, params] of [
+    ["an algorithm otpfill does not know", `<li>Algorithm: MD5</li>`],
+    ["digits out of range", `<li>Digits: 10</li>`],
+    ["a period that is no period", `<li>Interval: 1 hour</li>`],
+    ["two algorithms", `<li>Algorithm: SHA256</li><li>Algorithm: SHA1</li>`],
+    ["two periods", `<li>Period: 30</li><li>Interval: 60</li>`],
+    ["an unknown type", `<li>Type: Push</li>`],
+  ] as const) {
+    it(`not offered: ${name}`, () => assert.equal(key(keycloak(params)), null));
+  }
+});
+
+describe("single long recovery codes and other long codes are not setup keys", () => {
+  const scan = (html: string) => {
+    const doc = page(html);
+    const texts = readableTexts(doc.body);
+    return { key: findKey(texts), recovery: findRecoveryKey(texts) };
+  };
+  it("Bitwarden: 'recovery code' in groups of four, base32-shaped: a recovery code, not a key", () => {
+    assert.deepEqual(scan(`<div><p>Your two-step login recovery code:</p><p class="code">K7QM 2XRT P4WZ LHNB L3YC 6DGF E5SA VUQJ</p></div>`), {
+      key: null,
+      recovery: ["K7QM 2XRT P4WZ LHNB L3YC 6DGF E5SA VUQJ"],
+    });
+  });
+  it("an emergency kit's dashed rescue code", () => {
+    assert.deepEqual(scan(`<section><h3>Emergency kit</h3><p>Rescue code</p><code>RW4TK-Q7MZX-2HNBP-L6YCD</code></section>`).recovery, ["RW4TK-Q7MZX-2HNBP-L6YCD"]);
+  });
+  it("a setup key next to a mention of backup codes is still the setup key", () => {
+    assert.deepEqual(scan(`<div><p>Can't scan? Enter this setup key (save your backup codes next):</p><code>N3KQ 7TCX WFNZ 6D2B GYR4 O5LJ HQ2V XPIM</code></div>`), {
+      key: { secret: "N3KQ7TCXWFNZ6D2BGYR4O5LJHQ2VXPIM" },
+      recovery: null,
+    });
+  });
+  for (const [name, html] of [
+    ["a licence key", `<div><p>Scan the QR code to get the app. Your license key:</p><code>N3KQ-7TCX-WFNZ-6D2B-GYR4-O5LJ</code></div>`],
+    ["an API key", `<div><p>Personal API key (keep it secret):</p><code>QF7ZK2MVRT4XW6BNHJ3PYLD5CG2ESAUO</code></div>`],
+  ] as const) {
+    it(`nothing: ${name}`, () => assert.deepEqual(scan(html), { key: null, recovery: null }));
+  }
+  it("two long recovery-labelled codes: not one recovery code", () => {
+    assert.equal(findRecoveryKey(readableTexts(page(`<p>Recovery key: K7QM 2XRT P4WZ LHNB</p><p>Recovery key: L3YC 6DGF E5SA VUQJ</p>`).body)), null);
+  });
 });
 
 describe("findRecoveryCodes", () => {

@@ -112,8 +112,10 @@ export function keyUri(key: FoundKey, tabUrl: string): string {
   const q = new URLSearchParams({ secret: key.secret, issuer });
   if (key.algorithm && key.algorithm !== "SHA1") q.set("algorithm", key.algorithm);
   if (key.digits && key.digits !== 6) q.set("digits", String(key.digits));
-  if (key.period && key.period !== 30) q.set("period", String(key.period));
-  return `otpauth://totp/${label}?${q}`;
+  const hotp = key.type === "hotp";
+  if (hotp) q.set("counter", String(Number.isSafeInteger(key.counter) && key.counter! >= 0 ? key.counter : 0));
+  else if (key.period && key.period !== 30) q.set("period", String(key.period));
+  return `otpauth://${hotp ? "hotp" : "totp"}/${label}?${q}`;
 }
 
 async function cropAndDecode(dataUrl: string, rects: CaptureRect[], viewport: { width: number; height: number }): Promise<string | null> {

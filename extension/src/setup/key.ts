@@ -73,22 +73,112 @@ const KEY_WORDS =
 /** Grouped (JBSW Y3DP …) or contiguous base32 runs in a string. */
 const KEY_RUN = /(?<![A-Za-z0-9])(?:[A-Za-z2-7]{4}(?:[ \u00a0-][A-Za-z2-7]{4}){3,}(?:[ \u00a0-][A-Za-z2-7]{1,4})?|[A-Za-z2-7]{16,}={0,6})(?![A-Za-z0-9])/g;
 
-/** The text around an element, up to a few ancestors, bounded. */
+/** The readable text around an element, up to a few ancestors, bounded: one line per text node, so list items stay apart. */
 function around(el: Element, max = 800): string {
   let box: Element = el;
   for (let i = 0; i < 4 && box.parentElement && (box.parentElement.textContent?.length ?? 0) <= max; i++) box = box.parentElement;
-  return (box.textContent ?? "").slice(0, max);
+  return readableTexts(box, max)
+    .map((t) => t.nodeValue ?? "")
+    .join("\n")
+    .slice(0, max);
 }
 
-/** Parameters a page may print beside a key (8 digits, SHA256, 60 s). */
-function paramsIn(text: string): Omit<FoundKey, "secret"> {
-  const out: Omit<FoundKey, "secret"> = {};
-  const alg = /\bSHA-?(1|256|512)\b/i.exec(text);
-  if (alg) out.algorithm = `SHA${alg[1]}` as "SHA1" | "SHA256" | "SHA512";
-  const dig = /\b(?:digits?\s*[:=]?\s*([6-8])\b|([6-8])[ -]digits?\b)/i.exec(text);
-  if (dig) out.digits = Number(dig[1] ?? dig[2]);
-  const per = /\b(?:period|interval|time ?step)\s*[:=]?\s*(\d{2,3})\s*(?:s|sec|seconds)?\b|\b(\d{2,3})[ -]?(?:s|sec|seconds?)\b(?:\s*(?:period|interval|time ?step))/i.exec(text);
-  if (per) out.period = Number(per[1] ?? per[2]);
+/** Words that label a code as a recovery (backup) code: such a code is never a 2FA secret (recovery.ts offers it as a recovery code). */
+export const RECOVERY_LABEL = /recovery|backup|back-up|emergency|rescue|wiederherstellung|récupération|secours|respaldo|recuperación/i;
+/** Words that say a key is the 2FA secret itself, even beside a mention of recovery codes. */
+const SETUP_LABEL = /setup key|set-up key|secret key|authenticator|can['’]?t scan|cannot scan|unable to scan|enter (?:this|the) (?:code|key)|manual/i;
+
+/** Words that label a code as something other than a 2FA secret: never offered as one. */
+const OTHER_LABEL = /licen[cs]e|product key|serial|activation (?:key|code)|api[- ]?(?:key|token)|access (?:key|token)|client (?:id|secret)|webhook|signing|encryption key|public key|fingerprint|wallet|coupon|voucher|gift|invoice|order (?:id|number)/i;
+
+/** The words around a key that say what it is: its element and parent (bounded), without the key itself. */
+export function labelOf(el: Element, run: string): string {
+  let box: Element = el;
+  for (let i = 0; i < 2 && box.parentElement && (box.parentElement.textContent?.length ?? 0) <= 300; i++) box = box.parentElement;
+  return (box.textContent ?? "").slice(0, 300).replace(run, " ");
+}
+
+/** Whether a label names a recovery (backup, emergency, rescue) code, not the key to set up. */
+export function recoveryLabel(label: string): boolean {
+  return RECOVERY_LABEL.test(label) && !SETUP_LABEL.test(label);
+}
+
+/** Whether a label names a licence, API key or the like, not the key to set up. */
+function otherLabel(label: string): boolean {
+  return OTHER_LABEL.test(label) && !SETUP_LABEL.test(label);
+}
+
+type Params = Omit<FoundKey, "secret">;
+
+/** Every value a labelled parameter ("Digits: 8", "Algorithm = SHA256") takes in text, as written. */
+function labelled(text: string, label: RegExp, lineStart = false): string[] {
+  const out: string[] = [];
+  const re = new RegExp(`${lineStart ? "(?:^|\\n)\\s*" : "\\b"}(?:${label.source})\\s*[:=：]\\s*([^\\n,;|]{1,40})`, "gi");
+  for (const m of text.matchAll(re)) out.push(m[1]!.trim());
+  return out;
+}
+
+/** One value for a parameter, or "conflict" when the page states two different ones. */
+function single<T>(values: (T | null)[]): T | null | "conflict" {
+  if (values.some((v) => v === null)) return "conflict"; // a stated value otpfill cannot read: not guessed
+  const set = new Set(values);
+  if (set.size > 1) return "conflict";
+  return values.length ? values[0]! : null;
+}
+
+/**
+ * Parameters a page may print beside a key: labelled ("Algorithm: SHA256",
+ * "Digits: 8", "Interval: 60 seconds", "Type: Time-based", Keycloak's and
+ * other identity servers' "can't scan" mode), or in running text ("8 digits",
+ * "SHA-256"). Labelled values win over running text. Returns null when a
+ * labelled value cannot be read or two contradict each other: the key is then
+ * not offered, rather than saved with parameters that give wrong codes.
+ */
+export function paramsIn(text: string): Params | null {
+  const out: Params = {};
+  const algs = labelled(text, /algorithm|hash(?: function)?/).map((v) => {
+    const m = /^(?:hmac[- ]?)?sha-?(1|256|512)\b/i.exec(v);
+    return m ? (`SHA${m[1]}` as "SHA1" | "SHA256" | "SHA512") : null;
+  });
+  const alg = algs.length ? single(algs) : single(Array.from(text.matchAll(/\bSHA-?(1|256|512)\b/gi), (m) => `SHA${m[1]}` as "SHA1" | "SHA256" | "SHA512"));
+  if (alg === "conflict") return null;
+  if (alg) out.algorithm = alg;
+
+  const digs = labelled(text, /digits|number of digits|code length/).map((v) => {
+    const m = /^(\d{1,2})\b/.exec(v);
+    const n = m ? Number(m[1]) : NaN;
+    return n >= 6 && n <= 8 ? n : null;
+  });
+  const free = Array.from(text.matchAll(/\b([6-8])[ -]digits?\b|\bdigits?\s+([6-8])\b/gi), (m) => Number(m[1] ?? m[2]));
+  const dig = single(digs.length ? digs : free);
+  if (dig === "conflict") return null;
+  if (dig) out.digits = dig;
+
+  const pers = labelled(text, /period|interval|time ?step|time period|refresh(?: interval)?/).map((v) => {
+    const m = /^(\d{1,3})\s*(?:s|sec|secs|seconds?)?\b/i.exec(v);
+    const n = m ? Number(m[1]) : NaN;
+    return n >= 10 && n <= 300 ? n : null;
+  });
+  const per = single(pers.length ? pers : Array.from(text.matchAll(/\b(\d{2,3})[ -]?(?:s|sec|seconds?)\b\s*(?:period|interval|time ?step)/gi), (m) => Number(m[1])));
+  if (per === "conflict") return null;
+  if (per) out.period = per;
+
+  const types = labelled(text, /type|otp type|token type/i, true).map((v) => {
+    if (/^(?:time[- ]?based|totp)\b/i.test(v)) return "totp" as const;
+    if (/^(?:counter[- ]?based|hotp|event[- ]?based)\b/i.test(v)) return "hotp" as const;
+    return null;
+  });
+  const type = single(types);
+  if (type === "conflict") return null;
+  if (type === "hotp") {
+    out.type = "hotp";
+    const counters = labelled(text, /counter|initial counter/).map((v) => (/^\d{1,9}\b/.test(v) ? Number(/^\d+/.exec(v)![0]) : null));
+    const counter = single(counters);
+    if (counter === "conflict") return null;
+    out.counter = counter ?? 0;
+    if (out.period) return null; // a period with a counter: the page contradicts itself
+  }
+
   const acct = /\b(?:account(?: name)?|user ?name|user|e-?mail|login)\s*[:：]\s*([^\s,;]+@[^\s,;]+|[^\s,;]{2,64})/i.exec(text);
   if (acct) out.account = acct[1]!.replace(/[.)]+$/, "");
   else {
@@ -131,7 +221,13 @@ export function findKey(texts: Text[]): FoundKey | null {
         if (!secret) continue;
         const context = around(near).replace(run, " ");
         if (!KEY_WORDS.test(context)) continue;
-        return { secret, ...paramsIn(context) };
+        // "Recovery key: ABCD-EFGH-…" is a code to keep, never a secret to set up (recovery.ts).
+        const label = labelOf(near, run);
+        if (recoveryLabel(label) || otherLabel(label)) continue;
+        // Parameters may be listed a little further off ("Use the following configuration values": Keycloak).
+        const params = paramsIn(around(near, 2000).replace(run, " "));
+        if (!params) return null;
+        return { secret, ...params };
       }
     }
   }

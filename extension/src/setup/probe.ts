@@ -13,29 +13,15 @@ import type { Message } from "../shared/messages";
 
 /**
  * Phrases that, on their own, make a page worth scanning. Not "authenticator
- * app" or "two-factor": every 2FA *sign-in* page says those.
+ * app" or "two-factor": every 2FA *sign-in* page says those. One string, split
+ * (the content script runs in every frame: every byte counts). Among them,
+ * Keycloak's "enter the key" and "configuration values" ("Unable to scan?"
+ * mode), and the labels of a single long recovery code (offered as one,
+ * never as a key).
  */
-const STRONG = [
-  "otpauth://",
-  "qr code",
-  "qr-code",
-  "scan this",
-  "scan the",
-  "setup key",
-  "set-up key",
-  "secret key",
-  "can't scan",
-  "can’t scan",
-  "cannot scan",
-  "unable to scan",
-  "enter this code manually",
-  "enter the code manually",
-  "enter this key",
-  "recovery codes",
-  "backup codes",
-  "codes de récupération",
-  "wiederherstellungscodes",
-];
+const STRONG = (
+  "otpauth://|qr code|qr-code|scan this|scan the|setup key|set-up key|secret key|can't scan|can’t scan|cannot scan|unable to scan|code manually|enter this key|enter the key|configuration values|enter manually|manual entry|recovery codes|backup codes|recovery key|recovery code:|emergency kit|rescue code|codes de récupération|wiederherstellungscodes"
+).split("|");
 
 /** Bounded text sample: enough for any setup page's wording, cheap on a huge page. */
 const SAMPLE_CHARS = 30_000;

@@ -4,7 +4,7 @@
 // codes are taken from the page's text exactly as shown, in page order.
 // Pure DOM code, unit-tested on jsdom.
 
-import { readableTexts } from "./key";
+import { labelOf, readableTexts, recoveryLabel } from "./key";
 
 /** Code shapes, most specific first; a list is codes of one shape. */
 const SHAPES: RegExp[] = [
@@ -18,7 +18,10 @@ const SHAPES: RegExp[] = [
 export const MIN_CODES = 8;
 export const MAX_CODES = 16;
 
-const WORDS = /recovery|backup|back-up|emergency|wiederherstellung|récupération|secours|respaldo|recuperación/i;
+const WORDS = /recovery|backup|back-up|emergency|rescue|wiederherstellung|récupération|secours|respaldo|recuperación/i;
+
+/** One long code in groups ("K7QM 2XRT P4WZ 9HNB …", "ABCDE-FGHIJ-…"): 16 to 32 letters and digits. */
+const LONG_CODE = /(?<![A-Za-z0-9-])[A-Za-z0-9]{4,8}(?:[ \u00a0-][A-Za-z0-9]{4,8}){2,7}(?![A-Za-z0-9-])/g;
 
 function shapeOf(s: string): number {
   for (let i = 0; i < SHAPES.length; i++) if (SHAPES[i]!.test(s)) return i;
@@ -112,4 +115,29 @@ export function shownAccount(texts: Text[]): string | undefined {
     for (const e of v.matchAll(EMAIL)) mails.add(e[0].toLowerCase());
   }
   return mails.size === 1 ? [...mails][0] : undefined;
+}
+
+/**
+ * A single long recovery code (Bitwarden's "recovery code", an "emergency
+ * kit" or "rescue code"), shown in groups and labelled as such, or null. It
+ * may look exactly like a base32 setup key: the label decides, and findKey
+ * (key.ts) leaves it alone. Taken exactly as shown; one only, so that a page
+ * listing several keys of some other kind gives nothing.
+ */
+export function findRecoveryKey(texts: Text[]): string[] | null {
+  const found: string[] = [];
+  for (const t of texts) {
+    const v = t.nodeValue ?? "";
+    if (v.length > 400 || !t.parentElement) continue;
+    for (const m of v.matchAll(LONG_CODE)) {
+      const code = m[0].replace(/\u00a0/g, " ");
+      const bare = code.replace(/[ -]/g, "");
+      if (bare.length < 16 || bare.length > 32 || !/\d/.test(bare)) continue;
+      const letters = bare.replace(/\d/g, "");
+      if (letters !== letters.toUpperCase() && letters !== letters.toLowerCase()) continue;
+      if (!recoveryLabel(labelOf(t.parentElement, m[0]))) continue;
+      if (!found.includes(code)) found.push(code);
+    }
+  }
+  return found.length === 1 ? found : null;
 }

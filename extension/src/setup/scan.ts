@@ -18,7 +18,7 @@ import { SETUP_PORT } from "../shared/setup";
 import { overlay, pin, raise } from "../content/overlay";
 import { findKey, findUris, readableTexts } from "./key";
 import { decodeDrawable } from "./qr";
-import { findRecoveryCodes, shownAccount } from "./recovery";
+import { findRecoveryCodes, findRecoveryKey, shownAccount } from "./recovery";
 import { type Sight, watchSight } from "./sight";
 
 const root = document.documentElement;
@@ -212,7 +212,7 @@ async function scanSecret(texts: Text[]): Promise<boolean> {
 }
 
 async function scanRecovery(texts: Text[]): Promise<boolean> {
-  const codes = findRecoveryCodes(document.body ?? root, texts);
+  const codes = findRecoveryCodes(document.body ?? root, texts) ?? findRecoveryKey(texts);
   if (!codes) return false;
   const id = codes.join("\n");
   if (id === reportedCodes) return true;

@@ -24,6 +24,9 @@ export interface FoundKey {
   algorithm?: "SHA1" | "SHA256" | "SHA512";
   digits?: number;
   period?: number;
+  /** "Type: Counter-based" beside the key: an HOTP key, from this counter. */
+  type?: "totp" | "hotp";
+  counter?: number;
 }
 
 /** A rectangle in the viewport (CSS pixels), to be cut out of a capture of the visible tab. */
