@@ -203,6 +203,49 @@ describe("saving a key", () => {
   });
 });
 
+describe("a secret shown in a same-site frame", () => {
+  const TOP = "https://www.example.com/settings/security";
+  const FRAME = "https://accounts.example.com/2fa/setup?embedded=1";
+
+  it("the save and the preview name the frame's own URL; the frame's scanner owns the offer", async () => {
+    const { m, host, urls, fills } = world();
+    urls.set(1, TOP);
+    const o = m.open(1, { frame: 7 }, FRAME, 7);
+    assert.equal(m.scannerOffer(1, FRAME, 7), o);
+    assert.equal(m.scannerOffer(1, TOP, 0), undefined, "the top frame's scanner does not speak for the frame's offer");
+    assert.equal(m.scannerOffer(1, "https://accounts.example.com/other", 8), undefined, "nor another frame of the same origin");
+    assert.equal(await m.found(o, GITHUB_URI, "img"), true);
+    assert.equal(host.calls.find((c) => c.action === "preview")?.params.url, FRAME);
+    const saved = await m.save(o, "example.com/alice", "pass", false);
+    assert.ok("view" in saved, JSON.stringify(saved));
+    assert.equal(host.calls.find((c) => c.action === "save")?.params.url, FRAME, "the host binds the save to the frame's URL");
+    assert.deepEqual(fills, [{ tabId: 1, code: "123456", origin: "https://accounts.example.com" }], "the verification fill is for the frame's origin");
+  });
+
+  it("is refused once the tab shows another site", async () => {
+    const { m, host, urls } = world();
+    urls.set(1, TOP);
+    const o = m.open(1, { frame: 7 }, FRAME, 7);
+    await m.found(o, GITHUB_URI, "img");
+    urls.set(1, "https://evil.example/");
+    assert.match(JSON.stringify(await m.save(o, "example.com/alice", "pass", false)), /another site/);
+    assert.equal(host.count("save"), 0);
+  });
+
+  it("one offer a tab: a scanner does not take an offer that shows something from another frame", async () => {
+    const { m, urls } = world();
+    urls.set(1, TOP);
+    const top = m.open(1, { frame: 0 }, TOP, 0);
+    assert.equal(m.mayOpen(1, 7), true, "the top frame's offer shows nothing yet: a frame's scanner may take the tab");
+    const framed = m.open(1, { frame: 7 }, FRAME, 7);
+    assert.notEqual(framed.token, top.token);
+    await m.found(framed, GITHUB_URI, "img");
+    assert.equal(m.mayOpen(1, 0), false, "the frame's offer is shown: the top frame's scanner leaves it");
+    assert.equal(m.mayOpen(1, 9), false, "and so does another frame's");
+    assert.equal(m.mayOpen(1, 7), true, "a new document in the same frame replaces it");
+  });
+});
+
 describe("one secret shown twice: a text key and a QR code", () => {
   // GitLab's page: the QR code (fetched, drawn after load) and "Key: h6vj 2kq4 ..." below it.
   const QR_URI = "otpauth://totp/GitLab:alice%40example.com?secret=H6VJ2KQ4XRMZ3TWPLB5YCN7DFGS2AUEQ&issuer=GitLab";

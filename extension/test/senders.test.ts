@@ -53,3 +53,16 @@ describe("fromContentScript", () => {
     assert.equal(s.fromContentScript({ id: ID, url: BASE + "popup.html" }), false);
   });
 });
+
+describe("scannerFrame: where setup capture scans", () => {
+  const cases: [string, Sender, boolean][] = [
+    ["the top frame", { id: ID, url: "https://github.com/settings/2fa", tab: tab(3, "https://github.com/settings/2fa"), frameId: 0 }, true],
+    ["a frame of the same site (another host)", { id: ID, url: "https://accounts.example.com/2fa", tab: tab(3, "https://www.example.com/settings"), frameId: 4 }, true],
+    ["a same-origin frame", { id: ID, url: "https://www.example.com/2fa/embed", tab: tab(3, "https://www.example.com/settings"), frameId: 4 }, true],
+    ["a frame of another site (an ad)", { id: ID, url: "https://ads.adnetwork.example/qr", tab: tab(3, "https://www.example.com/settings"), frameId: 4 }, false],
+    ["a lookalike frame", { id: ID, url: "https://example.com.evil.example/2fa", tab: tab(3, "https://www.example.com/settings"), frameId: 4 }, false],
+    ["an about:blank frame", { id: ID, url: "about:blank", tab: tab(3, "https://www.example.com/settings"), frameId: 4 }, false],
+    ["an extension page framed", { id: ID, url: BASE + "offer.html", tab: tab(3, "https://www.example.com/"), frameId: 4 }, false],
+  ];
+  for (const [what, sender, want] of cases) it(`${what}: ${want}`, () => assert.equal(s.scannerFrame(sender), want));
+});

@@ -1,5 +1,5 @@
 // The background's part in the offer's clickjacking defence (docs/DECISIONS.md
-// "Clickjacking"). The scanner in the page's top frame, which owns the offer
+// "Clickjacking"). The scanner in the page's top frame (or a same-site frame), which owns the offer
 // frame's host element, says on its port whether the frame is armed (fully
 // shown, unobscured and unmoved for 500 ms); this module passes that on to
 // the offer frames of the same tab, and, before the background acts on a
@@ -12,6 +12,7 @@ import { isOwnUrl } from "../shared/exturl";
 import { api } from "../shared/api";
 import type { ClickPoint, ScannerCommand, ScannerReport, SightCommand } from "../shared/setup";
 import { SETUP_PORT, SIGHT_PORT } from "../shared/setup";
+import { scannerFrame } from "./senders";
 
 type Port = chrome.runtime.Port;
 
@@ -24,7 +25,14 @@ interface Scanner {
 /** How long the background waits for the scanner's answer to a check. */
 const VERIFY_TIMEOUT_MS = 1_000;
 
-const scanners = new Map<number, Scanner>();
+/** The scanners of each tab, by frame (the top frame's, or a same-site frame's: background/setup.ts says which may scan). */
+const scanners = new Map<number, Map<number, Scanner>>();
+
+/** Whether any scanner of the tab has its offer armed (one offer a tab: the others show none). */
+function armedIn(tabId: number): boolean {
+  for (const s of scanners.get(tabId)?.values() ?? []) if (s.armed) return true;
+  return false;
+}
 /** Offer frames listening for their tab's armed state. */
 const frames = new Map<number, Set<Port>>();
 let nextId = 1;
@@ -50,16 +58,19 @@ export function registerGuard(): void {
     const tabId = sender.tab?.id;
     if (sender.id !== api.runtime.id || tabId === undefined) return;
     if (port.name === SETUP_PORT) {
-      // The scanner, in the tab's top frame (setup.ts checks the same and owns the offer).
-      if ((sender.frameId ?? 0) !== 0 || extensionPage(sender.url, "")) return;
+      // A scanner, in the tab's top frame or a same-site frame (setup.ts checks which, and disconnects the others).
+      if (!scannerFrame(sender)) return;
+      const frameId = sender.frameId ?? 0;
       const s: Scanner = { port, armed: false, waiting: new Map() };
-      scanners.set(tabId, s);
-      tell(tabId, false);
+      const tab = scanners.get(tabId) ?? new Map<number, Scanner>();
+      tab.set(frameId, s);
+      scanners.set(tabId, tab);
+      if (frameId === 0) tell(tabId, false);
       port.onMessage.addListener((m: unknown) => {
         const r = m as ScannerReport;
         if (r?.type === "sight") {
           s.armed = r.armed === true;
-          if (scanners.get(tabId) === s) tell(tabId, s.armed);
+          if (tab.get(frameId) === s) tell(tabId, armedIn(tabId));
         } else if (r?.type === "verified") {
           s.waiting.get(r.id)?.(r.ok === true);
           s.waiting.delete(r.id);
@@ -68,9 +79,9 @@ export function registerGuard(): void {
       port.onDisconnect.addListener(() => {
         for (const done of s.waiting.values()) done(false);
         s.waiting.clear();
-        if (scanners.get(tabId) === s) {
-          scanners.delete(tabId);
-          tell(tabId, false);
+        if (tab.get(frameId) === s) {
+          tab.delete(frameId);
+          if (s.armed) tell(tabId, armedIn(tabId));
         }
       });
       return;
@@ -82,7 +93,7 @@ export function registerGuard(): void {
       set.add(port);
       frames.set(tabId, set);
       port.onDisconnect.addListener(() => set.delete(port));
-      port.postMessage({ type: "sight", armed: scanners.get(tabId)?.armed ?? false } satisfies SightCommand);
+      port.postMessage({ type: "sight", armed: armedIn(tabId) } satisfies SightCommand);
     }
   });
 
@@ -94,11 +105,11 @@ export function registerGuard(): void {
 
 /**
  * clickSeen: whether a click at `at` (the offer frame's own coordinates) in
- * tab tabId's offer may count: the scanner says the frame is armed now, and
+ * tab tabId's offer, shown by the scanner of frameId, may count: the scanner says the frame is armed now, and
  * that point of the frame is where the frame is, on top, on the page.
  */
-export async function clickSeen(tabId: number, at: ClickPoint | undefined): Promise<boolean> {
-  const s = scanners.get(tabId);
+export async function clickSeen(tabId: number, at: ClickPoint | undefined, frameId = 0): Promise<boolean> {
+  const s = scanners.get(tabId)?.get(frameId);
   if (!s || !s.armed || !at || !Number.isFinite(at.x) || !Number.isFinite(at.y)) return false;
   const id = nextId++;
   return new Promise<boolean>((resolve) => {

@@ -12,6 +12,10 @@
 //   frame), and the first frame (document, where the browser says) to use
 //   it is the only one. The popup names the tab instead; the glue says which
 //   caller is the real popup.
+// - One offer a tab, from the scanner of the top frame or of a frame of the
+//   same site (registrable domain) as the tab; a frame's offer saves under
+//   the frame's own URL. A scanner does not take the tab's offer from another
+//   frame's scanner that has something to show.
 // - Overwriting a 2FA secret needs a second click for the very name and store
 //   the first click met.
 // - Recovery codes go only to an entry of the same site: the one saved in this
@@ -107,6 +111,14 @@ export interface Offer {
   documentId?: string | undefined;
   /** The page's origin when the scanner started; saves go to this site only. */
   origin: string;
+  /**
+   * The frame whose scanner found the secret: 0, the top frame, or a frame
+   * of the same site (a settings page framing the accounts site), whose own
+   * URL the host's site binding then gets (urlOf).
+   */
+  scannerFrame: number;
+  /** That frame's document URL when its scanner connected (the browser's, from the port's sender). */
+  frameUrl: string;
   uri?: string | undefined;
   source?: SecretSource | undefined;
   preview?: HostResults["preview"] | undefined;
@@ -207,12 +219,33 @@ export class OfferMachine {
 
   // ---- lifetime ----
 
-  /** A scanner connected from a tab's top frame: a new page, a new offer. */
-  open(tabId: number, port: unknown, url: string): Offer {
+  /** A scanner connected from a tab's top frame or a same-site frame: a new page, a new offer. */
+  open(tabId: number, port: unknown, url: string, scannerFrame = 0): Offer {
     this.forget(tabId);
-    const o: Offer = { tabId, port, token: this.d.newToken(), origin: originOf(url), store: "pass", available: [], shown: false };
+    const o: Offer = { tabId, port, token: this.d.newToken(), origin: originOf(url), scannerFrame, frameUrl: url, store: "pass", available: [], shown: false };
     this.offers.set(tabId, o);
     return o;
+  }
+
+  /**
+   * Whether a scanner connecting (or finding something) in frameId of the tab
+   * may take the tab's offer: one offer a tab, and a frame's scanner does not
+   * end another frame's offer that has something to show.
+   */
+  mayOpen(tabId: number, frameId: number): boolean {
+    const o = this.offers.get(tabId);
+    return !o || o.scannerFrame === frameId || (!o.uri && !o.codes && !o.saved && !o.shown);
+  }
+
+  /**
+   * The URL saves and previews name for the offer's page: the tab's for the
+   * top frame; for a frame, the frame's own URL, while the tab still shows
+   * the same site (else "", which no origin check passes).
+   */
+  private async urlOf(o: Offer): Promise<string> {
+    const tab = await this.d.tabUrl(o.tabId);
+    if (o.scannerFrame === 0) return tab;
+    return siteKey(tab) !== "" && siteKey(tab) === siteKey(o.frameUrl) ? o.frameUrl : "";
   }
 
   /** The page went away (port closed) or a new page replaced it: drop every reference to its secret. */
@@ -230,10 +263,10 @@ export class OfferMachine {
     this.lastSaved.delete(tabId);
   }
 
-  /** The offer a scanner's message belongs to: the tab's, from the same origin. */
-  scannerOffer(tabId: number, url: string | undefined): Offer | undefined {
+  /** The offer a scanner's message belongs to: the tab's, from the same frame and origin. */
+  scannerOffer(tabId: number, url: string | undefined, frameId = 0): Offer | undefined {
     const o = this.offers.get(tabId);
-    return o && originOf(url) === o.origin ? o : undefined;
+    return o && o.scannerFrame === frameId && originOf(url) === o.origin ? o : undefined;
   }
 
   /**
@@ -277,7 +310,7 @@ export class OfferMachine {
 
   private async previewFor(o: Offer, name?: string): Promise<void> {
     if (!o.uri) return;
-    const url = await this.d.tabUrl(o.tabId);
+    const url = await this.urlOf(o);
     o.preview = await this.d.host.request("preview", { url, uri: o.uri, store: o.store, ...(name ? { name } : {}) });
   }
 
@@ -334,7 +367,7 @@ export class OfferMachine {
 
   /** The entry a page's recovery codes may go to, or undefined: see the file's comment. */
   async recoveryTarget(o: Offer): Promise<RecoveryTarget | undefined> {
-    const url = await this.d.tabUrl(o.tabId);
+    const url = await this.urlOf(o);
     const site = siteKey(url);
     if (!site || originOf(url) !== o.origin) return undefined;
     const last = this.lastSaved.get(o.tabId)?.get(site);
@@ -374,7 +407,7 @@ export class OfferMachine {
   // ---- the view ----
 
   async viewOf(o: Offer): Promise<OfferView> {
-    return this.view(o, siteOf(await this.d.tabUrl(o.tabId)));
+    return this.view(o, siteOf(await this.urlOf(o)));
   }
 
   view(o: Offer, site: string): OfferView {
@@ -443,7 +476,7 @@ export class OfferMachine {
   }
 
   async save(o: Offer, name: string, store: SaveStore, overwrite: boolean): Promise<SetupReplies["offer-save"]> {
-    const url = await this.d.tabUrl(o.tabId);
+    const url = await this.urlOf(o);
     const site = siteOf(url);
     if (originOf(url) !== o.origin) return { error: "This tab shows another site now: the key was not saved." };
     if (!o.uri) return { error: "There is no key to save on this page any more. Reload the page to look again." };
@@ -518,7 +551,7 @@ export class OfferMachine {
     const s = o.saved;
     if (!s?.undo || s.undone) return { error: "There is no save to take back." };
     try {
-      await this.d.host.request("undo", { token: s.undo, url: await this.d.tabUrl(o.tabId) });
+      await this.d.host.request("undo", { token: s.undo, url: await this.urlOf(o) });
     } catch (e) {
       return { error: this.hostProblem(e) };
     }
@@ -538,7 +571,7 @@ export class OfferMachine {
    * which caller is the popup.
    */
   async saveRecovery(o: Offer, caller: Caller, confirm: boolean, typedName?: string): Promise<SetupReplies["offer-recovery"]> {
-    const url = await this.d.tabUrl(o.tabId);
+    const url = await this.urlOf(o);
     const site = siteOf(url);
     if (originOf(url) !== o.origin) return { error: "This tab shows another site now: the codes were not saved." };
     if (!o.codes) return { error: "There are no recovery codes on this page any more." };
@@ -598,7 +631,7 @@ export class OfferMachine {
     const s = o.recoverySaved;
     if (!s?.undo || s.undone) return { error: "There is no save of recovery codes to take back." };
     try {
-      await this.d.host.request("undo", { token: s.undo, url: await this.d.tabUrl(o.tabId) });
+      await this.d.host.request("undo", { token: s.undo, url: await this.urlOf(o) });
     } catch (e) {
       return { error: this.hostProblem(e) };
     }

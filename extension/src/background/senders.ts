@@ -14,6 +14,7 @@
 
 import { api } from "../shared/api";
 import { isOwnUrl } from "../shared/exturl";
+import { registrableDomain, siteOf } from "./site";
 
 type Sender = chrome.runtime.MessageSender;
 
@@ -42,4 +43,16 @@ export function framedPage(sender: Sender, page: string): { tabId: number; frame
 /** A content script (or the setup scanner) in a web page's frame. */
 export function fromContentScript(sender: Sender): boolean {
   return sender.id === api.runtime.id && sender.tab?.id !== undefined && !isExtensionUrl(sender.url);
+}
+
+/**
+ * A content script or the scanner in a tab's top frame, or in a frame of the
+ * same site (registrable domain) as the tab (not an extension page): a frame
+ * of another site (an ad, a widget) is never scanned.
+ */
+export function scannerFrame(sender: Sender): boolean {
+  if (!fromContentScript(sender)) return false;
+  if ((sender.frameId ?? 0) === 0) return true;
+  const frameSite = siteOf(sender.url);
+  return frameSite !== "" && registrableDomain(frameSite) === registrableDomain(siteOf(sender.tab?.url));
 }

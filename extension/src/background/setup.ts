@@ -27,7 +27,7 @@ import { frameTarget } from "./frames";
 import { errorText, HostClient } from "./host";
 import { type Caller, type Offer, OfferMachine, type Ref } from "./offers";
 import { noteRecoveryOnly } from "./recoveryonly";
-import { fromContentScript, fromPopup, framedPage } from "./senders";
+import { fromPopup, framedPage, scannerFrame } from "./senders";
 import { registrableDomain, siteOf } from "./site";
 
 /**
@@ -59,7 +59,7 @@ async function tabUrl(tabId: number): Promise<string> {
 /** Fills the site's verification field, in a document of the origin the key was found on only. */
 async function fillVerification(tabId: number, code: string, origin: string): Promise<boolean> {
   const t = await frameTarget(tabId, undefined);
-  if (t.frameId === 0 && t.origin !== undefined && t.origin !== origin) return false;
+  if (t.origin !== undefined && t.origin !== origin) return false;
   const msg: Message = { type: "fill", code, how: "manual", submit: false, target: "best", origin: t.origin ?? origin };
   try {
     const r = (await api.tabs.sendMessage(tabId, msg, t.options)) as { filled?: boolean } | undefined;
@@ -91,10 +91,8 @@ function forget(tabId: number, port?: Port): void {
   for (const p of views.get(tabId) ?? []) post(p, { type: "close" });
 }
 
-/** A content script or the scanner in a tab's top frame (not an extension page). */
-function fromTopFrame(sender: Sender): boolean {
-  return fromContentScript(sender) && (sender.frameId ?? 0) === 0;
-}
+/** The scanners of each tab, by frame: one of them owns the tab's offer (OfferMachine.mayOpen). */
+const scanners = new Map<number, Map<number, { port: Port; url: string }>>();
 
 function callerOf(sender: Sender): Caller {
   const framed = framedPage(sender, "offer.html");
@@ -158,25 +156,43 @@ async function onCapture(o: Offer, rects: CaptureRect[], viewport: { width: numb
   return { found: await machine.found(o, uri, "capture") };
 }
 
+/**
+ * The offer a scanner's finding belongs to: the tab's offer, if this scanner
+ * owns it; else, while the tab's offer shows nothing, this scanner takes it
+ * (a frame's scanner may connect before or after the top frame's).
+ */
+function scannerOffer(sender: Sender): Offer | undefined {
+  const tabId = sender.tab!.id!;
+  const frameId = sender.frameId ?? 0;
+  const own = machine.scannerOffer(tabId, sender.url, frameId);
+  if (own) return own;
+  const me = scanners.get(tabId)?.get(frameId);
+  if (!me || !machine.mayOpen(tabId, frameId)) return undefined;
+  forget(tabId);
+  machine.open(tabId, me.port, me.url, frameId);
+  return machine.scannerOffer(tabId, sender.url, frameId);
+}
+
 // ---- routing ----
 
 async function handle(msg: SetupMessage, sender: Sender): Promise<unknown> {
   switch (msg.type) {
     case "setup-maybe": {
-      if (!fromTopFrame(sender) || !siteOf(sender.tab!.url)) return;
+      if (!scannerFrame(sender) || !siteOf(sender.tab!.url)) return;
       await api.scripting
-        .executeScript({ target: { tabId: sender.tab!.id!, frameIds: [0] }, files: ["setup.js"] })
+        .executeScript({ target: { tabId: sender.tab!.id!, frameIds: [sender.frameId ?? 0] }, files: ["setup.js"] })
         .catch(() => {}); // a page the extension may not script (the web store, a PDF)
       return;
     }
     case "setup-found":
     case "setup-capture":
     case "setup-recovery": {
-      const o = fromTopFrame(sender) ? machine.scannerOffer(sender.tab!.id!, sender.url) : undefined;
+      const o = scannerFrame(sender) ? scannerOffer(sender) : undefined;
       if (!o) return msg.type === "setup-capture" ? { found: false } : { offered: false };
       if (msg.type === "setup-capture") return onCapture(o, msg.rects, msg.viewport);
       if (msg.type === "setup-recovery") return { offered: await machine.recoveryFound(o, msg.codes, typeof msg.account === "string" ? msg.account : undefined) };
-      const uri = msg.uri ?? (msg.key ? keyUri(msg.key, sender.tab!.url ?? "") : "");
+      // The issuer of a text key is the site of the document it was read in (the frame's, for a frame).
+      const uri = msg.uri ?? (msg.key ? keyUri(msg.key, sender.url ?? "") : "");
       return { offered: await machine.found(o, uri, msg.source) };
     }
     default: {
@@ -187,7 +203,7 @@ async function handle(msg: SetupMessage, sender: Sender): Promise<unknown> {
       if (!o) return msg.type === "offer-dismiss" || msg.type === "offer-size" ? undefined : { error: "This offer has expired. Reload the page to look for the key again." };
       // A click in an offer frame on the page counts only if the user could see the frame (guard.ts); the popup is the browser's own.
       const guarded = msg.type === "offer-save" || msg.type === "offer-recovery" || msg.type === "offer-undo" || msg.type === "offer-recovery-undo";
-      if (guarded && "token" in msg.ref && !(await clickSeen(o.tabId, msg.at)))
+      if (guarded && "token" in msg.ref && !(await clickSeen(o.tabId, msg.at, o.scannerFrame)))
         return { error: NOT_SEEN };
       switch (msg.type) {
         case "offer-init":
@@ -215,11 +231,22 @@ async function handle(msg: SetupMessage, sender: Sender): Promise<unknown> {
 function onConnect(port: Port): void {
   const sender = port.sender ?? {};
   if (port.name === SETUP_PORT) {
-    if (!fromTopFrame(sender)) return port.disconnect();
+    if (!scannerFrame(sender)) return port.disconnect();
     const tabId = sender.tab!.id!;
-    forget(tabId); // a new document in this tab: the previous page's offer is over
-    machine.open(tabId, port, sender.url ?? "");
-    port.onDisconnect.addListener(() => forget(tabId, port));
+    const frameId = sender.frameId ?? 0;
+    const tab = scanners.get(tabId) ?? new Map<number, { port: Port; url: string }>();
+    const me = { port, url: sender.url ?? "" };
+    tab.set(frameId, me);
+    scanners.set(tabId, tab);
+    // A new document in this frame (or the first scanner of the tab): the previous offer is over.
+    if (machine.mayOpen(tabId, frameId)) {
+      forget(tabId);
+      machine.open(tabId, port, me.url, frameId);
+    }
+    port.onDisconnect.addListener(() => {
+      if (tab.get(frameId) === me) tab.delete(frameId);
+      forget(tabId, port);
+    });
     return;
   }
   if (port.name.startsWith(OFFER_PORT + ":")) {
@@ -250,6 +277,7 @@ export function registerSetup(): void {
   });
   api.runtime.onConnect.addListener(onConnect);
   api.tabs.onRemoved.addListener((tabId) => {
+    scanners.delete(tabId);
     forget(tabId);
     machine.closeTab(tabId);
     views.delete(tabId);

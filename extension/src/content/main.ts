@@ -404,5 +404,5 @@ if (!flag.otpfillStarted) {
   flag.otpfillStarted = true;
   start();
 }
-// The cheap "is this a 2FA setup page?" check (top frame only); the scanner itself is injected on demand.
+// The cheap "is this a 2FA setup page?" check (every frame; the background scans the same-site ones); the scanner itself is injected on demand.
 startSetupProbe();

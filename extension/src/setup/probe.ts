@@ -1,4 +1,4 @@
-// The always-on part of setup capture, in the content script of every top
+// The always-on part of setup capture, in the content script of every
 // frame: a very cheap "might this be a 2FA setup page?" check. It looks at an
 // otpauth:// link and a bounded sample of the page's text for setup words,
 // at load and (throttled) when a single-page app changes the page. When it
@@ -76,10 +76,15 @@ function schedule(): void {
   timer = setTimeout(check, wait) as unknown as number;
 }
 
-/** Starts the check in the top frame: now, then after DOM changes, at most once a second. */
+/**
+ * Starts the check: now, then after DOM changes, at most once a second. In
+ * every frame: the background injects the scanner only into the top frame
+ * and frames of the same site as the tab (a settings page framing its
+ * accounts site), never into another site's frame.
+ */
 export function startSetupProbe(): void {
   const flag = globalThis as { otpfillSetupProbe?: boolean };
-  if (window.top !== window || flag.otpfillSetupProbe) return;
+  if (flag.otpfillSetupProbe) return;
   flag.otpfillSetupProbe = true;
   check();
   if (done) return;

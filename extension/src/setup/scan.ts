@@ -1,6 +1,6 @@
 // The setup scanner (setup.js): injected on demand by the background with
-// scripting.executeScript into the top frame of a page that looks like a 2FA
-// setup page. It finds the secret the page shows (an otpauth:// link or
+// scripting.executeScript into the top frame (or a frame of the same site) of
+// a page that looks like a 2FA setup page; the offer shows in that frame. It finds the secret the page shows (an otpauth:// link or
 // text, a QR code in an <img>, <canvas> or inline <svg>, a base32 setup key)
 // and the recovery codes, hands them to the background, and shows the offer:
 // an extension page (offer.html) in a frame, which the page's scripts can
@@ -197,7 +197,8 @@ async function scanSecret(texts: Text[]): Promise<boolean> {
     if (got === "tainted") blocked.push(el);
     else if (got) return report(got, el.tagName.toLowerCase() as SecretSource);
   }
-  if (blocked.length && (await captureFallback(blocked))) {
+  // A capture is of the whole tab, in the top frame's coordinates: not for a frame's pixels.
+  if (blocked.length && window.top === window && (await captureFallback(blocked))) {
     reportedSecret = "capture";
     reportedSource = "capture";
     mark("source", "capture");
