@@ -67,6 +67,13 @@ function storeTools(env) {
   };
 }
 
+/** The bytes a base32 secret stands for, as hex (trailing bits that make no whole byte dropped). */
+function base32Bytes(s) {
+  let bits = '';
+  for (const c of String(s).replace(/=+$/, '').toUpperCase()) bits += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(c).toString(2).padStart(5, '0');
+  return (bits.slice(0, bits.length - (bits.length % 8)).match(/.{8}/g) ?? []).map((b) => parseInt(b, 2).toString(16).padStart(2, '0')).join('');
+}
+
 async function assertCode(key, value, what) {
   const codes = await expectedCodes(key);
   assert.ok(codes.includes(value), `${what}: got ${JSON.stringify(value)}, oathtool says ${codes.join(' / ')} (previous / current / next step)`);
@@ -206,6 +213,34 @@ function setupSuite(name, launch, { skip }) {
     }
 
     /**
+     * The document that shows the page's secret: the page itself, or (p.frame)
+     * the same-site frame it is shown in, with the page's evaluate and waitFor.
+     */
+    async function docOf(page, p, timeout = 15_000) {
+      if (!p.frame) return page;
+      const deadline = Date.now() + timeout;
+      for (;;) {
+        const f = page.raw.frames().find((x) => x.url().startsWith(p.frame));
+        if (f) return { raw: f, evaluate: (fn, arg) => f.evaluate(fn, arg), waitFor: Object.getPrototypeOf(page).waitFor };
+        if (Date.now() > deadline) throw new Error(`no frame ${p.frame} in ${page.url()}`);
+        await sleep(100);
+      }
+    }
+
+    /** The otpauth line of `pass show NAME`, as the store holds it: secret and parameters must be the key's. */
+    async function assertStoredUri(p) {
+      const shown = await store.show(p.name);
+      assert.equal(shown.code, 0, `pass show ${p.name}: ${shown.stderr}`);
+      const line = shown.stdout.split('\n').find((l) => l.startsWith('otpauth://'));
+      assert.ok(line, `${p.id}: an otpauth line in pass show ${p.name}`);
+      const u = new URL(line);
+      const q = u.searchParams;
+      assert.equal(u.host, 'totp', `${p.id}: a TOTP key`);
+      assert.equal(base32Bytes(q.get('secret')), base32Bytes(p.key.secret), `${p.id}: the secret the page showed (as bytes: a host may re-encode the last character's unused bits)`);
+      assert.deepEqual([(q.get('algorithm') ?? 'SHA1').toUpperCase(), Number(q.get('digits') ?? 6), Number(q.get('period') ?? 30)], [p.key.algorithm, p.key.digits, p.key.period], `${p.id}: algorithm, digits, period in ${line.replace(/secret=[^&]+/, 'secret=…')}`);
+    }
+
+    /**
      * Waits (up to timeout) until the offer names the source and issuer the
      * fixture wants: a page may show its text key first and its QR code a
      * moment later, and the offer then moves to the QR code's URI. Returns
@@ -213,8 +248,9 @@ function setupSuite(name, launch, { skip }) {
      */
     async function offerSettled(p, page, frame, sources, timeout = 10_000) {
       const deadline = Date.now() + timeout;
+      const doc = await docOf(page, p);
       for (;;) {
-        const source = await page.evaluate(() => document.documentElement.getAttribute('data-otpfill-setup-source'));
+        const source = await doc.evaluate(() => document.documentElement.getAttribute('data-otpfill-setup-source'));
         const issuer = await frame.evaluate(() => document.getElementById('issuer')?.textContent ?? null).catch(() => null);
         if ((!sources || sources.includes(source)) && issuer === p.key.issuer) return source;
         if (Date.now() > deadline) return source;
@@ -246,6 +282,12 @@ function setupSuite(name, launch, { skip }) {
       assert.equal(shown.save, 'Save to pass');
       if (sources) assert.ok(sources.includes(source), `${p.id}: the key was found in ${source}, want ${sources.join(' or ')}`);
       assert.deepEqual((await store.list()).filter((n) => n === p.name), p.existing ? [p.name] : [], `${p.id}: nothing is saved before the click`);
+      if (p.frame) {
+        // Shown in the frame that holds the secret (not over the page that frames it).
+        const offerParent = frame.parentFrame?.() ?? null;
+        assert.ok(offerParent && offerParent.url().startsWith(p.frame), `${p.id}: the offer is shown in ${p.frame}, not in ${offerParent?.url()}`);
+        assert.equal(await page.evaluate(() => !!document.querySelector('otpfill-offer')), false, `${p.id}: no offer over the framing page`);
+      }
       await armedClick(frame, '#save');
       return frame;
     }
@@ -256,7 +298,8 @@ function setupSuite(name, launch, { skip }) {
       assert.equal(done.savedName, p.name);
       await assertCode(p.key, done.code, `${p.id}: the code the offer shows`);
       await assertCode(p.key, await store.otp(p.name), `${p.id}: pass otp ${p.name}`);
-      const seen = await pageFilled(page, p.key.digits);
+      await assertStoredUri(p);
+      const seen = await pageFilled(await docOf(page, p), p.key.digits);
       await assertCode(p.key, seen.seen, `${p.id}: the code in the site's verification field`);
       assert.deepEqual(seen.fields.map((f) => f.filled), ['manual'], `${p.id}: the verification field is filled (and only it)`);
       assert.equal(seen.fields[0].value, seen.seen);
@@ -279,16 +322,17 @@ function setupSuite(name, launch, { skip }) {
             const frame = await saveFromOffer(p, page, open ? { open } : {});
             await checkSaved(p, page, frame);
             if (p.spa) {
-              // The next step of the app shows recovery codes: offered in the same frame, for the entry just saved.
+              // The next step of the app shows recovery codes (or one long recovery code): offered in the same frame, for the entry just saved.
               await page.click('#continue');
               await frameWait(frame, () => document.getElementById('recovery')?.dataset.state === 'offer');
               const r = await readOffer(frame);
               assert.equal(r.recoveryButton, `Save recovery codes to ${p.name}`);
+              const codes = p.recovery ?? await page.evaluate(() => [...document.querySelectorAll('ol.codes li')].map((li) => li.textContent));
+              assert.equal(r.recoveryTitle, codes.length === 1 ? 'A recovery code on this page' : `${codes.length} recovery codes on this page`);
               await armedClick(frame, '#save-recovery');
               await frameWait(frame, () => document.getElementById('recovery')?.dataset.state === 'saved');
               const shown = await store.show(p.name);
-              const codes = await page.evaluate(() => [...document.querySelectorAll('ol.codes li')].map((li) => li.textContent));
-              assert.equal(codes.length, 8);
+              assert.equal(codes.length, p.recovery?.length ?? 8);
               assert.deepEqual(recoveryBlock(shown.stdout), codes, `${p.id}: the recovery codes in pass show ${p.name}, exactly and in page order`);
               assert.match(shown.stdout, /^otpauth:\/\/totp\//m, `${p.id}: the key is still there`);
             }
@@ -323,16 +367,20 @@ function setupSuite(name, launch, { skip }) {
     });
 
     describe('recovery codes', () => {
-      for (const p of [setupSpecial.githubRecovery, setupSpecial.googleRecovery]) {
+      for (const p of [setupSpecial.githubRecovery, setupSpecial.googleRecovery, setupSpecial.recoveryKey]) {
         test(`${p.id}: ${p.url} — ${p.note}`, async () => {
           const page = await driver.newPage();
           try {
+            const keyBefore = (await store.show(p.name)).stdout.split('\n').find((l) => l.startsWith('otpauth://'));
             await page.goto(p.url);
             const frame = await offerFrame(page);
             await offerState(frame, ['recovery']);
             figures.offerMs[p.id] = await timeToOffer(page, frame);
             const r = await readOffer(frame);
-            assert.equal(r.recoveryTitle, `${p.codes.length} recovery codes on this page`);
+            assert.equal(r.recoveryTitle, p.codes.length === 1 ? 'A recovery code on this page' : `${p.codes.length} recovery codes on this page`);
+            // Recovery codes only: no secret to save (a long recovery code is never taken for a TOTP key).
+            assert.equal(r.save, null, `${p.id}: no "Save to pass" for a key`);
+            assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-otpfill-setup-source')), null, `${p.id}: no secret found on the page`);
             // The entry was saved in another tab: it may hold codes already, so
             // the frame on the page only names it, and replacing is confirmed
             // in the toolbar popup (browser-owned UI).
@@ -355,6 +403,7 @@ function setupSuite(name, launch, { skip }) {
             const shown = (await store.show(p.name)).stdout;
             assert.deepEqual(recoveryBlock(shown), p.codes, `${p.id}: every code in pass show ${p.name}, exactly, in page order`);
             assert.match(shown, /^otpauth:\/\/totp\//m, `${p.id}: the key is still in the entry`);
+            if (keyBefore) assert.equal(shown.split('\n').find((l) => l.startsWith('otpauth://')), keyBefore, `${p.id}: the entry's key is unchanged`);
           } finally {
             await page.close();
           }
@@ -539,6 +588,16 @@ function setupSuite(name, launch, { skip }) {
             assert.deepEqual(hooks, { host: false, offer: null, probe: 'maybe' }, 'the page looked like a setup page, was scanned, and nothing was offered');
             assert.deepEqual(await offerFrames(page), [], 'no offer frame');
             assert.deepEqual(await store.list(), before, 'store unchanged');
+            if (p.adFrame) {
+              // The other site's frame looks like a setup page to the probe (which runs in every frame), and is never scanned.
+              const ad = await docOf(page, { frame: p.adFrame });
+              const adHooks = await ad.waitFor(() => document.documentElement.getAttribute('data-otpfill-setup') && {
+                probe: document.documentElement.getAttribute('data-otpfill-setup'),
+                scan: document.documentElement.getAttribute('data-otpfill-setup-scan'),
+                host: !!document.querySelector('otpfill-offer'),
+              }, null, { timeout: 10_000 });
+              assert.deepEqual(adHooks, { probe: 'maybe', scan: null, host: false }, `${p.adFrame}: probed, not scanned, no offer`);
+            }
             if (driver.background) assert.equal(await driver.background(() => globalThis.otpfillSetupTest.pendingTabs()), 0, 'no secret held in the background');
             // Nor in the popup opened on that tab.
             const popup = await driver.newPage();

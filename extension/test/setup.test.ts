@@ -118,6 +118,9 @@ describe("findKey: manual-key pages of identity servers (parameters in text)", (
       counter: 0,
     });
   });
+  it("a label element right before the key does not cut the key's first group off (FreeIPA: <label>Key</label><span>FI4B-…)", () => {
+    assert.equal(key(`<div class="details"><div class="row"><label>Key</label><span>FI4B-VJBB-33FV-LIBV-YZVW-2S2B-ULG3-UZ5Q</span></div></div>`)?.secret, "FI4BVJBB33FVLIBVYZVW2S2BULG3UZ5Q");
+  });
   it("no parameter text: the defaults (nothing stated)", () => {
     assert.deepEqual(key(keycloak("")), { secret: "GQ4DKNRVHAZTIMZRGE3WCYLBMJQW" });
   });
@@ -148,6 +151,18 @@ describe("single long recovery codes and other long codes are not setup keys", (
       recovery: ["K7QM 2XRT P4WZ LHNB L3YC 6DGF E5SA VUQJ"],
     });
   });
+  it("the label in the element before the code's own (Bitwarden's dialog)", () => {
+    assert.deepEqual(scan(`<div><h2>Two-step login recovery code</h2><p>${"Keep it safe. ".repeat(30)}</p><p>Your recovery code:</p><p class="recovery"><strong>KE4E 6PPT FQJU 6FDV GDOH GV62 35QD A44B</strong></p></div>`), {
+      key: null,
+      recovery: ["KE4E 6PPT FQJU 6FDV GDOH GV62 35QD A44B"],
+    });
+  });
+  it("a recovery key page that mentions the authenticator app it stands in for", () => {
+    assert.deepEqual(scan(`<main><h1>Your recovery key</h1><p>Use this key if you lose your authenticator app.</p><p>Recovery key</p><p>QM7X-4KTR-2WZB-N6HP-LY3C-DGFE</p></main>`), {
+      key: null,
+      recovery: ["QM7X-4KTR-2WZB-N6HP-LY3C-DGFE"],
+    });
+  });
   it("an emergency kit's dashed rescue code", () => {
     assert.deepEqual(scan(`<section><h3>Emergency kit</h3><p>Rescue code</p><code>RW4TK-Q7MZX-2HNBP-L6YCD</code></section>`).recovery, ["RW4TK-Q7MZX-2HNBP-L6YCD"]);
   });
@@ -160,6 +175,8 @@ describe("single long recovery codes and other long codes are not setup keys", (
   for (const [name, html] of [
     ["a licence key", `<div><p>Scan the QR code to get the app. Your license key:</p><code>N3KQ-7TCX-WFNZ-6D2B-GYR4-O5LJ</code></div>`],
     ["an API key", `<div><p>Personal API key (keep it secret):</p><code>QF7ZK2MVRT4XW6BNHJ3PYLD5CG2ESAUO</code></div>`],
+    ["an API key beside the 2FA section's recovery codes", `<main><section><h2>Two-factor authentication</h2><p>You have 8 unused recovery codes.</p></section><section><h2>API tokens</h2><p>Personal API key, shown once:</p><p>QF7Z K2MV RT4X W6BN HJ3P YLD5 CG2E SAUO</p></section></main>`],
+    ["a Wi-Fi network key next to a QR code to scan", `<div><p>Scan this QR code to join the guest network.</p><p>Network key: <span>N3KQ7TCXWFNZ6D2B</span></p></div>`],
   ] as const) {
     it(`nothing: ${name}`, () => assert.deepEqual(scan(html), { key: null, recovery: null }));
   }

@@ -217,7 +217,7 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
     const r = v.recovery;
     if (!r) return null;
     const card = el("section", { className: "card", id: "recovery" });
-    card.append(el("h2", { id: "recovery-title", textContent: `${r.count} recovery codes on this page` }));
+    card.append(el("h2", { id: "recovery-title", textContent: r.count === 1 ? "A recovery code on this page" : `${r.count} recovery codes on this page` }));
     if (r.saved) {
       card.dataset.state = "saved";
       const was = r.saved.replaced ? ` They replace the ${r.saved.replaced} codes it held.` : "";

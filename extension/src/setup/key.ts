@@ -86,16 +86,18 @@ function around(el: Element, max = 800): string {
 /** Words that label a code as a recovery (backup) code: such a code is never a 2FA secret (recovery.ts offers it as a recovery code). */
 export const RECOVERY_LABEL = /recovery|backup|back-up|emergency|rescue|wiederherstellung|récupération|secours|respaldo|recuperación/i;
 /** Words that say a key is the 2FA secret itself, even beside a mention of recovery codes. */
-const SETUP_LABEL = /setup key|set-up key|secret key|authenticator|can['’]?t scan|cannot scan|unable to scan|enter (?:this|the) (?:code|key)|manual/i;
+const SETUP_LABEL = /setup key|set-up key|secret key|can['’]?t scan|cannot scan|unable to scan|enter (?:this|the) (?:code|key)|manual/i;
 
 /** Words that label a code as something other than a 2FA secret: never offered as one. */
-const OTHER_LABEL = /licen[cs]e|product key|serial|activation (?:key|code)|api[- ]?(?:key|token)|access (?:key|token)|client (?:id|secret)|webhook|signing|encryption key|public key|fingerprint|wallet|coupon|voucher|gift|invoice|order (?:id|number)/i;
+const OTHER_LABEL = /licen[cs]e|network key|wi-?fi|wlan|wpa|product key|serial|activation (?:key|code)|api[- ]?(?:key|token)|access (?:key|token)|client (?:id|secret)|webhook|signing|encryption key|public key|fingerprint|wallet|coupon|voucher|gift|invoice|order (?:id|number)/i;
 
 /** The words around a key that say what it is: its element and parent (bounded), without the key itself. */
 export function labelOf(el: Element, run: string): string {
   let box: Element = el;
   for (let i = 0; i < 2 && box.parentElement && (box.parentElement.textContent?.length ?? 0) <= 300; i++) box = box.parentElement;
-  return (box.textContent ?? "").slice(0, 300).replace(run, " ");
+  // "<p>Your recovery code:</p><p>KE4E 6PPT …</p>": the label is often the element before.
+  const before = (box.previousElementSibling?.textContent ?? "").slice(-200);
+  return `${before} ${(box.textContent ?? "").slice(0, 300).replace(run, " ")}`;
 }
 
 /** Whether a label names a recovery (backup, emergency, rescue) code, not the key to set up. */
@@ -103,8 +105,8 @@ export function recoveryLabel(label: string): boolean {
   return RECOVERY_LABEL.test(label) && !SETUP_LABEL.test(label);
 }
 
-/** Whether a label names a licence, API key or the like, not the key to set up. */
-function otherLabel(label: string): boolean {
+/** Whether a label names a licence, an API key, a Wi-Fi key or the like, not the key to set up. */
+export function otherLabel(label: string): boolean {
   return OTHER_LABEL.test(label) && !SETUP_LABEL.test(label);
 }
 
@@ -180,7 +182,7 @@ export function paramsIn(text: string): Params | null {
   }
 
   const acct = /\b(?:account(?: name)?|user ?name|user|e-?mail|login)\s*[:：]\s*([^\s,;]+@[^\s,;]+|[^\s,;]{2,64})/i.exec(text);
-  if (acct) out.account = acct[1]!.replace(/[.)]+$/, "");
+  if (acct) out.account = acct[1]!.replace(/[.):]+$/, "");
   else {
     const mail = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/.exec(text);
     if (mail) out.account = mail[0];
@@ -204,10 +206,16 @@ export function findKey(texts: Text[]): FoundKey | null {
     for (let i = 0; i < 3 && el; i++, el = el.parentElement) {
       if (looked.has(el)) break;
       looked.add(el);
-      const text = el.textContent ?? "";
+      const all = el.textContent ?? "";
       // textContent includes scripts and templates, which nobody reads.
-      if (text.length > 200 || el.querySelector("script, style, template, noscript, textarea")) break;
-      if (text !== v) sources.push(text);
+      if (all.length > 200 || el.querySelector("script, style, template, noscript, textarea")) break;
+      // Text nodes apart, so a label does not run into the key ("<dt>Key</dt><dd>FI4B-…</dd>" is not "KeyFI4B-…", whose key would start at VJBB).
+      const text = readableTexts(el)
+        .map((n) => n.nodeValue ?? "")
+        .join(" ")
+        .replace(/\s+/g, " ")
+        .trim();
+      if (text !== v.trim()) sources.push(text);
     }
     const near = t.parentElement;
     if (!near) continue;

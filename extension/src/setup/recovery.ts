@@ -4,7 +4,7 @@
 // codes are taken from the page's text exactly as shown, in page order.
 // Pure DOM code, unit-tested on jsdom.
 
-import { labelOf, readableTexts, recoveryLabel } from "./key";
+import { labelOf, otherLabel, readableTexts, recoveryLabel } from "./key";
 
 /** Code shapes, most specific first; a list is codes of one shape. */
 const SHAPES: RegExp[] = [
@@ -135,7 +135,8 @@ export function findRecoveryKey(texts: Text[]): string[] | null {
       if (bare.length < 16 || bare.length > 32 || !/\d/.test(bare)) continue;
       const letters = bare.replace(/\d/g, "");
       if (letters !== letters.toUpperCase() && letters !== letters.toLowerCase()) continue;
-      if (!recoveryLabel(labelOf(t.parentElement, m[0]))) continue;
+      const label = labelOf(t.parentElement, m[0]);
+      if (!recoveryLabel(label) || otherLabel(label)) continue;
       if (!found.includes(code)) found.push(code);
     }
   }
