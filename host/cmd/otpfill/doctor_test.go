@@ -88,9 +88,7 @@ func TestDoctorChecksTheConfiguredStore(t *testing.T) {
 		t.Errorf("git of the configured store: %+v", c)
 	}
 	for _, c := range checks {
-		// (backup status reports the default pair pass → keyring of
-		// stores that are not there; it is not a check of the stores.)
-		if c.Subject != "backup" && c.Status != "OK" && strings.Contains(c.Message+c.Fix, ".password-store") {
+		if c.Status != "OK" && strings.Contains(c.Message+c.Fix, ".password-store") {
 			t.Errorf("doctor complains about the default store the config does not use: %+v", c)
 		}
 	}

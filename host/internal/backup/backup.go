@@ -232,6 +232,11 @@ func (k *Checker) units(ctx context.Context) ([]unit, []string) {
 			problems = append(problems, fmt.Sprintf("the backup store %s of %s is not in use (check \"backup\" and \"stores\" in the otpfill config)", b, p))
 			continue
 		}
+		if k.Optional[p] && errors.Is(listErrs[p], store.ErrUnavailable) {
+			// A default store the user never set up (no ~/.password-store)
+			// has nothing to back up: its backup store stands alone.
+			continue
+		}
 		paired[p], paired[b] = true, true
 		for _, id := range []string{p, b} {
 			if err := listErrs[id]; err != nil {
