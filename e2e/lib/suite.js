@@ -864,6 +864,48 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
       });
     });
 
+    describe('an entry with its backup copy in a second pass store (a short-lived browser of its own)', () => {
+      // `otpfill backup sync` leaves every key under the same name in two stores:
+      // one account kept twice, which must fill as before, not ask which copy.
+      const p = special.popup;
+      let copied;
+      before(async () => {
+        const uris = { [p.entry.name]: otpauthURI(p.entry) };
+        const { world } = await suiteStore(getWorld(), `backup-${name}`, uris);
+        const vault = await suiteStore(getWorld(), `backup-vault-${name}`, uris);
+        const config = path.join(getWorld().root, `backup-${name}.json`);
+        fs.writeFileSync(config, JSON.stringify({ stores: [{ id: 'vault', kind: 'pass', path: vault.env.PASSWORD_STORE_DIR }], backup: { pass: 'vault' } }), { mode: 0o600 });
+        copied = await launch({
+          ...world,
+          browserEnv(n) {
+            const r = world.browserEnv(n);
+            r.env.OTPFILL_CONFIG = config;
+            return r;
+          },
+        });
+      });
+      after(async () => {
+        await closeDriver(copied);
+      });
+
+      test('auto-filled, no chooser; the popup lists both copies, neither marked "no second copy"', async () => {
+        const page = await copied.newPage();
+        await page.goto(p.url);
+        const out = await waitForOutcome(page, 6);
+        assert.ok(out.filled, `the page was not filled: its state is ${out.state}`);
+        await assertCode(p.entry, (await page.evaluate(snapshot)).seen, 'the code filled');
+        const ext = await copied.newPage();
+        await copied.openExtensionPage(ext, 'options.html');
+        const id = await tabId(ext, page.url());
+        await copied.openExtensionPage(ext, `popup.html?tab=${id}`);
+        await ext.waitFor(() => document.body.dataset.state === 'ready' && document.querySelectorAll('#exact li.entry').length >= 2, null, { timeout: 15_000 });
+        const rows = await ext.evaluate(() => [...document.querySelectorAll('#exact li.entry')].map((li) => [li.dataset.name, li.dataset.backup ?? null, li.querySelector('.store')?.textContent ?? '']));
+        assert.deepEqual(rows, [[p.entry.name, null, 'pass'], [p.entry.name, null, 'vault']]);
+        await ext.close();
+        await page.close();
+      });
+    });
+
     describe('without the host registered (a second, short-lived browser)', () => {
       let bare;
       before(async () => {

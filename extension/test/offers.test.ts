@@ -391,6 +391,21 @@ describe("recovery codes", () => {
     assert.equal(w.host.count("save_recovery"), 0);
   });
 
+  it("an entry and its backup copy (the same name in pass and the keyring) are one target: the first copy", async () => {
+    const w = world();
+    const o = w.load(1, "https://gitlab.com/recovery");
+    w.host.entries["gitlab.com"] = [
+      { name: "gitlab.com/a", store: "pass", strength: "exact" },
+      { name: "gitlab.com/a", store: "keyring", strength: "exact" },
+    ];
+    await w.m.recoveryFound(o, CODES);
+    assert.equal((await w.m.viewOf(o)).recovery?.target, "gitlab.com/a");
+    const r = await w.m.saveRecovery(o, popup, true);
+    assert.ok(!("error" in r), JSON.stringify(r));
+    const call = w.host.calls.find((c) => c.action === "save_recovery")!;
+    assert.deepEqual([call.params.name, call.params.store], ["gitlab.com/a", "pass"]);
+  });
+
   it("a weak match is never a target: a new entry is proposed instead", async () => {
     const w = world();
     w.host.entries["gitlab.com"] = [{ name: "github.com/alice", store: "pass", strength: "weak" }];

@@ -7,6 +7,8 @@ import { DEFAULT_OPTIONS, type MatchEntry, type SentChannel } from "../src/share
 
 const exact = (name: string, type?: "totp" | "hotp" | "recovery"): MatchEntry => ({ name, store: "pass", strength: "exact", ...(type ? { type } : {}) });
 const weak = (name: string): MatchEntry => ({ name, store: "pass", strength: "weak" });
+/** The same entry's backup copy in the keyring (`otpfill backup sync`): the host knows no type for keyring entries. */
+const copy = (name: string, type?: "totp" | "hotp" | "recovery"): MatchEntry => ({ ...exact(name, type), store: "keyring" });
 const gh = "https://github.com/sessions/two-factor";
 
 describe("auto-fill decision", () => {
@@ -14,6 +16,12 @@ describe("auto-fill decision", () => {
     { name: "one exact match on https", matches: [exact("github.com/alice")], want: "fill" },
     { name: "one exact match, weak ones beside it", matches: [exact("github.com/alice"), weak("GitHub/bob")], want: "fill" },
     { name: "two exact matches: chooser, never a guess", matches: [exact("github.com/alice"), exact("github.com/bob")], want: "chooser" },
+    // One account kept twice (pass and its backup copy in the keyring) is one entry, not two to choose between.
+    { name: "an entry and its backup copy: filled from the first copy", matches: [exact("github.com/alice"), copy("github.com/alice")], want: "fill" },
+    { name: "an HOTP entry and its backup copy of unknown type: offered, never asked", matches: [copy("bank.example/me"), exact("bank.example/me", "hotp")], want: "offered" },
+    { name: "recovery codes only and their backup copy: nothing to fill", matches: [exact("nordbank.com/alice", "recovery"), copy("nordbank.com/alice")], want: "no-match" },
+    { name: "two accounts, each with a backup copy: chooser", matches: [exact("github.com/alice"), copy("github.com/alice"), exact("github.com/bob"), copy("github.com/bob")], want: "chooser" },
+    { name: "two accounts with backup copies, the page shows one: filled", accounts: ["bob"], matches: [exact("meta.sr.ht/alice"), copy("meta.sr.ht/alice"), exact("meta.sr.ht/bob"), copy("meta.sr.ht/bob")], want: "fill:meta.sr.ht/bob" },
     { name: "only a weak match: offered, not filled", matches: [weak("GitHub/alice")], want: "weak" },
     { name: "no match", matches: [], want: "no-match" },
     { name: "http page", top: "http://github.com/login", matches: [exact("github.com/alice")], want: "offered" },

@@ -13,7 +13,7 @@ import { bestFrame, forgetField, forgetTab, frameTarget, originOf, recordField }
 import { autofillCode, learn, takeKept, withLearntTypes } from "./hotp";
 import { noteRecoveryOnly, withRecoveryOnly } from "./recoveryonly";
 import { errorText, HostClient, HostError } from "./host";
-import { decide, waitBeforeFill } from "./policy";
+import { decide, oneCopyEach, waitBeforeFill } from "./policy";
 import { fromContentScript, fromPopup, framedPage } from "./senders";
 import { forgetLogin, rememberLogin, submittedLogin } from "./logins";
 import { registrableDomain, sameSite, siteOf } from "./site";
@@ -134,7 +134,7 @@ async function onFillRequest(sender: Sender): Promise<FillPlan> {
     // Several exact matches: the content script shows the inline chooser.
     // Weak matches are only ever offered in the toolbar popup, which no page can frame.
     if (p.action === "show" && p.state === "chooser") {
-      const candidates = (await withRecoveryOnly((await host.request("match", { url })).entries))
+      const candidates = oneCopyEach(await withRecoveryOnly((await host.request("match", { url })).entries))
         .filter((m) => m.strength === "exact" && m.type !== "recovery")
         .map((m) => ({ name: m.name, store: m.store }));
       const documentId = (sender as { documentId?: string }).documentId;

@@ -37,7 +37,7 @@ import type { HostAction, HostParams, HostResults } from "../shared/messages";
 import type { OfferView, SaveStore, ScannerCommand, SecretSource, SetupReplies, ViewCommand } from "../shared/setup";
 import { isOtpauth } from "../setup/key";
 import { HostError } from "./host";
-import { waitBeforeFill } from "./policy";
+import { oneCopyEach, waitBeforeFill } from "./policy";
 import { registrableDomain, siteOf } from "./site";
 
 /** How long after a save the entry may take the recovery codes a later page of the same site shows. */
@@ -376,7 +376,8 @@ export class OfferMachine {
     }
     try {
       const { entries } = await this.d.host.request("match", { url });
-      const exact = entries.filter((e) => e.strength === "exact");
+      // A name in two stores (an entry and its backup copy) is one entry: its first copy.
+      const exact = oneCopyEach(entries).filter((e) => e.strength === "exact");
       if (exact.length === 0) return this.newRecoveryEntry(o, url);
       if (exact.length !== 1) return undefined;
       return { name: exact[0]!.name, store: exact[0]!.store, confirm: true };

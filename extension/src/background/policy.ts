@@ -47,10 +47,37 @@ export function pickByAccount(exact: MatchEntry[], accounts: string[] | undefine
   return hits.length === 1 && could.length === 1 ? hits[0] : undefined;
 }
 
+/** How careful a type makes a fill: recovery (no code) before hotp (never asked by itself) before totp before unknown. */
+const CAUTION: Record<string, number> = { recovery: 3, hotp: 2, totp: 1 };
+
+/**
+ * One entry per name: the same name in several stores is one account kept twice (a
+ * pass entry and its backup copy, `otpfill backup sync`), never two accounts to
+ * choose between. The first copy is kept (the host lists a name's copies in its
+ * store order, the store a backup copies first); the most careful type any copy
+ * is known by holds for the name, so a backup copy of unknown type never makes
+ * an HOTP entry look fillable.
+ */
+export function oneCopyEach(entries: MatchEntry[]): MatchEntry[] {
+  const out: MatchEntry[] = [];
+  const at = new Map<string, number>();
+  for (const e of entries) {
+    const i = at.get(e.name);
+    if (i === undefined) {
+      at.set(e.name, out.length);
+      out.push(e);
+      continue;
+    }
+    const kept = out[i]!;
+    if (e.type !== undefined && (CAUTION[e.type] ?? 0) > (kept.type === undefined ? 0 : (CAUTION[kept.type] ?? 0))) out[i] = { ...kept, type: e.type };
+  }
+  return out;
+}
+
 /** What to do with a field the content script found, given the host's matches. */
 export function decide(report: FieldReport, matches: MatchEntry[], options: Options): Decision {
   // An entry of recovery codes only has no code: it is never filled, nor offered for this field.
-  matches = matches.filter((m) => m.type !== "recovery");
+  matches = oneCopyEach(matches).filter((m) => m.type !== "recovery");
   let exact = matches.filter((m) => m.strength === "exact");
   if (exact.length > 1) {
     // Several accounts on the site: the one the page says is signing in, when only one fits.

@@ -305,6 +305,23 @@ func TestBackupKeyring(t *testing.T) {
 	if l := marks(h.ok(req("list"))); l["pass:"+alice.name] != nil || l["keyring:"+krOnly.name] != nil {
 		t.Errorf("list after sync still marks entries: %v", l)
 	}
+	// bob now has two copies: match lists them in config order (pass, the
+	// store it backs up, first; not by store id), and a code for the site
+	// is the pass copy's, as clients keeping one copy of a name expect.
+	var copies []string
+	for _, x := range h.ok(req("match", "url", "https://gitlab.com/"))["entries"].([]any) {
+		if m := x.(map[string]any); m["name"] == bob.name {
+			copies = append(copies, m["store"].(string))
+		}
+	}
+	if !slices.Equal(copies, []string{"pass", "keyring"}) {
+		t.Errorf("match lists the copies of %s as %q, want [pass keyring]", bob.name, copies)
+	}
+	c := h.ok(req("code", "url", "https://gitlab.com/"))
+	e.addCode(fmt.Sprint(c["code"]))
+	if c["store"] != "pass" || c["name"] != bob.name {
+		t.Errorf("code for gitlab.com answers %v from %v, want %s from pass", c["name"], c["store"], bob.name)
+	}
 	// An HOTP key saved to both: its first code advances both copies,
 	// and undo still takes back both (the advance is part of the save).
 	hb := testSecret("backup hotp both")

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/otpfill/otpfill/host/internal/match"
 	"github.com/otpfill/otpfill/host/internal/store"
@@ -52,7 +53,30 @@ func (s *Server) matchLists(ctx context.Context, rawURL string) (match.Site, []m
 			}
 		}
 	}
-	return site, match.MatchSeq(site, entries, s.Aliases), lists, nil
+	return site, s.copiesInStoreOrder(match.MatchSeq(site, entries, s.Aliases)), lists, nil
+}
+
+// copiesInStoreOrder puts the copies of one name (a pass entry and its
+// backup in the keyring) in the order of s.Stores, the preferred store
+// first, rather than by store id: exactOne, and clients that keep one copy
+// of a name, take the first. The copies of a name are adjacent, since
+// results are ranked by name.
+func (s *Server) copiesInStoreOrder(results []match.Result) []match.Result {
+	rank := make(map[string]int, len(s.Stores))
+	for i, st := range s.Stores {
+		rank[st.ID()] = i
+	}
+	for i := 0; i < len(results); {
+		j := i + 1
+		for j < len(results) && results[j].Name == results[i].Name {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortStableFunc(results[i:j], func(a, b match.Result) int { return rank[a.Store] - rank[b.Store] })
+		}
+		i = j
+	}
+	return results
 }
 
 func (s *Server) match(ctx context.Context, p protocol.MatchParams) (protocol.MatchResult, error) {
