@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -374,12 +375,16 @@ func TestBackupKeyring(t *testing.T) {
 // to another key, set in the config. Sync writes through pass's own rules
 // (its .gpg-id, a git commit); pass otp reads the copies; a second sync is
 // a no-op; HOTP codes and "both" saves keep both in step.
-func TestBackupSecondPassStore(t *testing.T) {
-	e := newTestEnv(t)
+// vaultEnv is the fixture without its undecryptable entry, and an empty
+// pass store "vault" (in git) encrypted to the fixture's second key, set
+// in the config as the pass store's backup. passIn runs pass on a store.
+func vaultEnv(t *testing.T) (e *testEnv, vault, keyTwo string, passIn func(dir string, stdin string, args ...string) string) {
+	t.Helper()
+	e = newTestEnv(t)
 	e.Run("", "pass", "rm", "-f", foreignName)
-	vault := filepath.Join(e.Home, "vault")
-	keyTwo := strings.Fields(readFile(t, filepath.Join(e.StoreDir, "team", ".gpg-id")))[0]
-	passIn := func(dir string, stdin string, args ...string) string {
+	vault = filepath.Join(e.Home, "vault")
+	keyTwo = strings.Fields(readFile(t, filepath.Join(e.StoreDir, "team", ".gpg-id")))[0]
+	passIn = func(dir string, stdin string, args ...string) string {
 		t.Helper()
 		out, err := runWith(e.Environ("PASSWORD_STORE_DIR="+dir), stdin, "pass", args...)
 		if err != nil {
@@ -396,6 +401,11 @@ func TestBackupSecondPassStore(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(e.Home, ".config", "otpfill", "config.json"), []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return e, vault, keyTwo, passIn
+}
+
+func TestBackupSecondPassStore(t *testing.T) {
+	e, vault, keyTwo, passIn := vaultEnv(t)
 
 	r, code := e.backupStatus()
 	if code != 1 || r.Summary["missing"] != 7 || len(r.Problems) != 0 {
@@ -546,5 +556,129 @@ func TestBackupThousandKeys(t *testing.T) {
 	}
 	if treeHash(t, e.StoreDir) != tree {
 		t.Error("the second sync changed the pass store")
+	}
+}
+
+// startSync starts `otpfill backup sync` in a process group of its own, so
+// that a kill stops it together with the gpg and git it runs.
+func (e *testEnv) startSync() *killable {
+	e.t.Helper()
+	k := &killable{t: e.t, env: e}
+	k.cmd = exec.Command(otpfillBin, "backup", "sync")
+	k.cmd.Env = e.environ()
+	k.cmd.Dir = e.Home
+	k.cmd.Stderr = &k.stderr
+	k.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := k.cmd.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	e.t.Cleanup(k.kill)
+	return k
+}
+
+// TestBackupSyncKilled: `backup sync` killed (with its gpg and git) at any
+// moment of copying keys into a second pass store leaves every copy whole
+// or absent, never a part: after each kill, `backup status` shows every key
+// covered or missing (a partial or corrupt copy would be an error or a
+// conflict) and nothing else, no temporary file is visible to pass, and a
+// sync run to the end then covers every key, each copy read by pass otp.
+func TestBackupSyncKilled(t *testing.T) {
+	e, vault, _, passIn := vaultEnv(t)
+	// More keys, so that a sync lasts long enough to be stopped anywhere.
+	const extra = 24
+	var lines strings.Builder
+	var added []otpEntry
+	for i := range extra {
+		s := testSecret(fmt.Sprint("killed sync ", i))
+		e.addSecret(s)
+		fmt.Fprintf(&lines, "otpauth://totp/Kill%02d:user?secret=%s&issuer=Kill%02d\n", i, s, i)
+		added = append(added, otpEntry{name: fmt.Sprintf("Kill%02d/user", i), secret: s, alg: "sha1", digits: 6, period: 30})
+	}
+	file := filepath.Join(e.Home, "keys.txt")
+	if err := os.WriteFile(file, []byte(lines.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := e.run("", "import", file); code != 0 {
+		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	keys := 7 + extra
+	empty := gitHead(e, vault)
+	reset := func() {
+		t.Helper()
+		// git killed inside a commit leaves its index lock, as a killed
+		// pass does; a person removes it as git says.
+		os.Remove(filepath.Join(vault, ".git", "index.lock"))
+		e.Run("", "git", "-C", vault, "reset", "-q", "--hard", empty)
+		e.Run("", "git", "-C", vault, "clean", "-q", "-f", "-d", "-x")
+	}
+
+	// A sync run to the end: how long it takes.
+	start := time.Now()
+	if stdout, stderr, code := e.run("", "backup", "sync"); code != 0 || strings.Count(stdout, " into vault\n") != keys {
+		t.Fatalf("backup sync: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	full := time.Since(start)
+	t.Logf("an uninterrupted sync of %d keys took %v", keys, full)
+
+	steps := 12
+	if stress {
+		steps = 50
+	}
+	var partway, none, all int
+	for i := range steps {
+		reset()
+		d := full * time.Duration(i+1) / time.Duration(steps+1)
+		k := e.startSync()
+		time.Sleep(d)
+		k.kill()
+		os.Remove(filepath.Join(vault, ".git", "index.lock"))
+		r, _ := e.backupStatus()
+		covered := 0
+		for _, en := range r.Entries {
+			switch en.State {
+			case "covered":
+				covered++
+			case "missing":
+				if en.Missing != "vault" {
+					t.Errorf("kill at %v: %s is missing from %s: a copy the sync did not write", d, en.Name, en.Missing)
+				}
+			default:
+				t.Errorf("kill at %v: %s is %s (%s): a partial copy", d, en.Name, en.State, en.Message)
+			}
+		}
+		if len(r.Entries) != keys || len(r.Problems) != 0 {
+			t.Errorf("kill at %v: status lists %d entries (want %d), problems %q", d, len(r.Entries), keys, r.Problems)
+		}
+		switch covered {
+		case 0:
+			none++
+		case keys:
+			all++
+		default:
+			partway++
+		}
+		for _, p := range tempFiles(t, vault) {
+			if b := filepath.Base(p); !strings.HasPrefix(b, ".") || strings.HasSuffix(b, ".gpg") {
+				t.Errorf("kill at %v: temp file %s is visible to pass", d, p)
+			}
+		}
+	}
+	t.Logf("%d kills: %d before any copy, %d part-way, %d after every copy", steps, none, partway, all)
+	if partway == 0 {
+		t.Errorf("no kill stopped a sync part-way (%d before any copy, %d after all): the kill points missed the copying", none, all)
+	}
+
+	// From what the last kill left: a sync to the end covers every key.
+	if stdout, stderr, code := e.run("", "backup", "sync"); code != 0 {
+		t.Fatalf("backup sync after the kills: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if r, code := e.backupStatus(); code != 0 || r.Summary["covered"] != keys {
+		t.Errorf("backup status after a whole sync: exit %d, summary %v, problems %q", code, r.Summary, r.Problems)
+	}
+	for _, o := range []otpEntry{alice, added[0], added[extra-1]} {
+		before := time.Now()
+		if got := lastLine(passIn(vault, "", "otp", "code", o.name)); !oneOf(t, got, o, before, time.Now()) {
+			t.Errorf("pass otp code %s in the vault = %s, not oathtool's", o.name, got)
+		}
 	}
 }
