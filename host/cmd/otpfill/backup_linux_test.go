@@ -682,3 +682,54 @@ func TestBackupSyncKilled(t *testing.T) {
 		}
 	}
 }
+
+// TestRecoveryCodesReachBackupCopy: recovery codes saved into an entry of
+// the pass store (as the extension saves them on a site whose key has a
+// copy in the keyring) go into the keyring copy too, when it was in step;
+// undo takes back both. A copy that was not in step keeps its own codes.
+func TestRecoveryCodesReachBackupCopy(t *testing.T) {
+	e := newTestEnv(t)
+	kr := realkeyring.New(t, true)
+	e.extra = append(e.extra, "DBUS_SESSION_BUS_ADDRESS="+kr.Address)
+	e.Run("", "pass", "rm", "-f", foreignName)
+	if _, stderr, code := e.run("", "backup", "sync"); code != 0 {
+		t.Fatalf("backup sync: exit %d: %s", code, stderr)
+	}
+	// bob's keyring copy got codes of its own: no longer in step.
+	bobKR := strings.TrimSpace(lookup(t, kr, bob.name)) + "\nrecovery-codes:\n  bob-own-1111\n"
+	if _, err := kr.Run(context.Background(), bobKR, "secret-tool", "store", "--label=otpfill", "service", "otpfill", "username", bob.name); err != nil {
+		t.Fatal(err)
+	}
+	aliceKR := lookup(t, kr, alice.name)
+	codes := []any{"alice-rc-0001", "alice-rc-0002"}
+	e.addSecret("alice-rc-0001", "alice-rc-0002", "bob-own-1111", "bob-rc-0001")
+
+	h := e.startHost()
+	r := h.ok(req("save_recovery", "url", "https://github.com/settings/two_factor_authentication", "codes", codes, "name", alice.name, "store", "pass"))
+	if got := anyStrings(r["stores"]); !slices.Equal(got, []string{"pass", "keyring"}) {
+		t.Errorf("save_recovery into pass: stores %q, want [pass keyring]", got)
+	}
+	if item := lookup(t, kr, alice.name); !strings.Contains(item, "alice-rc-0001") || !strings.Contains(item, "alice-rc-0002") {
+		t.Error("the keyring copy of alice did not get the recovery codes")
+	}
+	if st, code := e.backupStatus(); code != 0 || !slices.Equal(st.Entries[st.entry(t, alice.name)].RecoveryCodes, []string{"pass", "keyring"}) {
+		t.Errorf("backup status: exit %d, alice's recovery codes in %q, want [pass keyring]", code, st.Entries[st.entry(t, alice.name)].RecoveryCodes)
+	}
+	// Undo takes the codes back from both copies.
+	if u := h.ok(req("undo", "token", r["undo"], "url", "https://github.com/settings/two_factor_authentication")); !slices.Equal(anyStrings(u["stores"]), []string{"pass", "keyring"}) {
+		t.Errorf("undo: stores %v, want [pass keyring]", u["stores"])
+	}
+	if lookup(t, kr, alice.name) != aliceKR || strings.Contains(e.Run("", "pass", "show", alice.name), "alice-rc-0001") {
+		t.Error("undo did not take the recovery codes back from both copies")
+	}
+
+	// bob's copies were not in step: only pass gets the codes.
+	r = h.ok(req("save_recovery", "url", "https://gitlab.com/-/profile/two_factor_auth", "codes", []any{"bob-rc-0001"}, "name", bob.name, "store", "pass"))
+	if got := anyStrings(r["stores"]); !slices.Equal(got, []string{"pass"}) {
+		t.Errorf("save_recovery into pass, the keyring copy out of step: stores %q, want [pass]", got)
+	}
+	if item := lookup(t, kr, bob.name); strings.TrimSpace(item) != strings.TrimSpace(bobKR) {
+		t.Errorf("the keyring copy of bob, out of step, was changed:\n%s", item)
+	}
+	h.closeOK()
+}

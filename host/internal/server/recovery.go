@@ -2,9 +2,12 @@ package server
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strings"
 	"unicode"
 
+	"github.com/otpfill/otpfill/host/internal/backup"
 	"github.com/otpfill/otpfill/host/internal/entry"
 	"github.com/otpfill/otpfill/host/internal/match"
 	"github.com/otpfill/otpfill/host/internal/store"
@@ -72,8 +75,71 @@ func (s *Server) saveRecovery(ctx context.Context, p protocol.SaveRecoveryParams
 		steps = append(steps, step)
 		res.Stores = append(res.Stores, w.ID())
 	}
+	if p.Store != "both" && len(targets) == 1 && len(steps) == 1 && !p.Create {
+		// One store named: its entry's copy in the backup pair gets the
+		// codes too, as an HOTP code advances both copies.
+		if step, ok := s.recoveryToBackup(ctx, targets[0].ID(), name, codes, steps[0].prev, site); ok {
+			steps = append(steps, step)
+			res.Stores = append(res.Stores, step.w.ID())
+		}
+	}
 	res.Undo = s.undos.add(name, steps)
 	return res, nil
+}
+
+// recoveryToBackup puts codes into name's copy in the backup pair of
+// storeID (the store it backs up, or its backup store), when that copy was
+// in step with the entry before this save: the same key and the same
+// recovery codes as prev, what the entry held. A copy that differs is left
+// for `otpfill backup status`; a failure is logged (the codes are saved in
+// the first store, and `otpfill backup sync` copies them).
+func (s *Server) recoveryToBackup(ctx context.Context, storeID, name string, codes []string, prev []byte, site match.Site) (undoStep, bool) {
+	partnerID, ok := backup.Partner(s.Backup, storeID)
+	if !ok {
+		return undoStep{}, false
+	}
+	st, err := s.storeByID(partnerID)
+	if err != nil {
+		return undoStep{}, false
+	}
+	w, ok := st.(store.Writer)
+	if !ok || s.checkBound(site, partnerID, name) != nil {
+		return undoStep{}, false
+	}
+	key, err := entry.Parse(prev)
+	if err != nil {
+		return undoStep{}, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, backupTimeout)
+	defer cancel()
+	log := s.Log.With().Str("store", partnerID).Str("entry", name).Logger()
+	wrote := false
+	step, err := s.modify(ctx, w, name, change{
+		mustExist: true,
+		edit: func(content []byte, _ bool) ([]byte, bool, error) {
+			other, err := entry.Parse(content)
+			if err != nil || !backup.SameKey(key, other) || !slices.Equal(entry.RecoveryCodes(content), entry.RecoveryCodes(prev)) {
+				log.Debug().Msg("the backup copy is not in step: its recovery codes are left for `otpfill backup status`")
+				return nil, false, errNoChange
+			}
+			return entry.SetRecoveryCodes(content, codes), false, nil
+		},
+		after: func(step *undoStep) {
+			wrote = true
+			s.stampNow(ctx, step)
+		},
+	})
+	switch {
+	case err != nil && errors.Is(err, store.ErrNotFound):
+		log.Debug().Msg("no backup copy to give the recovery codes")
+	case err != nil:
+		log.Warn().Err(err).Msg("the recovery codes were not copied to the backup copy (run `otpfill backup sync`)")
+	}
+	if !wrote {
+		clear(step.prev)
+		return undoStep{}, false
+	}
+	return step, true
 }
 
 // saveRecoveryOne puts codes into one store's entry, which must be bound to
