@@ -5,7 +5,7 @@
 set -euo pipefail
 pkgs=(gnupg pass pass-extension-otp oathtool gnome-keyring libsecret-tools dbus
       chromium firefox-esr hyperfine git openssl ca-certificates qrencode zbar-tools time python3
-      python3-protobuf python3-cryptography)
+      python3-protobuf python3-cryptography ghostscript)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,6 +7,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"image/jpeg"
 	"image/png"
 	"os"
@@ -304,12 +305,28 @@ func TestCLIPaperKit(t *testing.T) {
 		t.Errorf("zbarimg reads the rendered kit as\n%s\nwant every entry's URI\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 
+	// Printed on Letter paper (headless Chromium's default; A4 is the
+	// same page on another size): every card's QR code is whole on its
+	// page and reads back to the entry's URI.
+	letter := filepath.Join(dir, "letter.pdf")
+	cmd = exec.Command(chrome, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		"--user-data-dir="+profile, "--no-pdf-header-footer", "--print-to-pdf="+letter, "file://"+kit)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chromium --print-to-pdf: %v\n%s", err, out)
+	}
+	if got, want := printedQRCodes(t, letter), sortedValues(byName); !slices.Equal(got, want) {
+		t.Errorf("zbarimg reads the kit printed on Letter as\n%s\nwant every entry's URI\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
 	// Index cards: one 5×3-inch page (360×216 points) per card.
 	pdf := filepath.Join(dir, "cards.pdf")
 	cmd = exec.Command(chrome, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
 		"--user-data-dir="+profile, "--no-pdf-header-footer", "--print-to-pdf="+pdf, "file://"+kit+"#index-cards")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("chromium --print-to-pdf: %v\n%s", err, out)
+	}
+	if got, want := printedQRCodes(t, pdf), sortedValues(byName); !slices.Equal(got, want) {
+		t.Errorf("zbarimg reads the kit printed on index cards as\n%s\nwant every entry's URI\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	pdfData, err := os.ReadFile(pdf)
 	if err != nil {
@@ -339,6 +356,30 @@ func TestCLIPaperKit(t *testing.T) {
 	if _, stderr, code := e.run("", "export", "--paper", small, alice.name, "no/such"); code != 1 || !strings.Contains(stderr, "failed no/such") {
 		t.Errorf("a kit naming a missing entry: exit %d: %s", code, stderr)
 	}
+}
+
+// printedQRCodes renders each page of a PDF with Ghostscript, as a printer
+// would, and returns the QR codes zbarimg reads on the pages, sorted.
+func printedQRCodes(t *testing.T, pdf string) []string {
+	t.Helper()
+	realstore.Require(t, "gs", "zbarimg")
+	out := filepath.Join(t.TempDir(), "page-%03d.png")
+	if b, err := exec.Command("gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pnggray", "-r200", "-sOutputFile="+out, pdf).CombinedOutput(); err != nil {
+		t.Fatalf("gs: %v\n%s", err, b)
+	}
+	pages, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "page-*.png"))
+	if len(pages) == 0 {
+		t.Fatalf("gs rendered no page of %s", pdf)
+	}
+	// zbarimg exits 4 when it finds no code at all: an empty result.
+	b, err := exec.Command("zbarimg", append([]string{"--quiet", "--raw"}, pages...)...).Output()
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 4) {
+		t.Fatalf("zbarimg: %v", err)
+	}
+	got := strings.Fields(string(b))
+	slices.Sort(got)
+	return got
 }
 
 // TestCLIExportUsage: options that do not go together are usage errors
