@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -289,9 +290,25 @@ func TestBackupKeyring(t *testing.T) {
 		}
 	}
 
-	// The user settles the conflict; sync finishes; status is clean.
-	secretTool("", "clear", "service", "otpfill", "username", carol.name)
-	if stdout, stderr, code := e.run("", "backup", "sync", "--to", "keyring"); code != 0 || stdout != "copied "+carol.name+" into keyring\n" {
+	// The user settles the conflict as sync's message says, keeping the
+	// pass copy; sync --to copies a copy lost from the keyring; status is
+	// clean.
+	_, stderr, _ = e.run("", "backup", "sync")
+	hint := regexp.MustCompile("`otpfill export (\\S+) --uri --store (\\S+) \\| otpfill add (\\S+) --store (\\S+) --force`").FindStringSubmatch(stderr)
+	if hint == nil || hint[1] != carol.name || hint[2] != "pass" || hint[3] != carol.name || hint[4] != "keyring" {
+		t.Fatalf("the conflict does not say how to keep one copy: %q", stderr)
+	}
+	uri, stderr, code := e.run("", "export", hint[1], "--uri", "--store", hint[2])
+	if code != 0 {
+		t.Fatalf("otpfill export %s --uri --store %s: exit %d: %s", hint[1], hint[2], code, stderr)
+	}
+	if stdout, stderr, code := e.run(uri, "add", hint[3], "--store", hint[4], "--force"); code != 0 {
+		t.Fatalf("otpfill add %s --store %s --force: exit %d: %s %s", hint[3], hint[4], code, stdout, stderr)
+	} else {
+		e.addCode(codeLine(t, stdout))
+	}
+	secretTool("", "clear", "service", "otpfill", "username", alice.name)
+	if stdout, stderr, code := e.run("", "backup", "sync", "--to", "keyring"); code != 0 || stdout != "copied "+alice.name+" into keyring\n" {
 		t.Errorf("backup sync --to keyring: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	r, code = e.backupStatus()

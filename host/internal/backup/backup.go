@@ -372,6 +372,12 @@ func pairState(e *Entry, u unit, what string, same func() bool, differ string) b
 		e.Message = "no copy " + what + "in " + e.Missing
 	case !same():
 		e.State, e.Message = Conflict, fmt.Sprintf("%s in %s and %s in %s hold different %s", u.name, u.a.ID(), u.name, u.b.ID(), differ)
+		if differ == "keys" {
+			// Sync never chooses; the user does, with otpfill's own commands.
+			n := shellWord(u.name)
+			e.Message += fmt.Sprintf("; keep the one the site accepts: `otpfill export %s --uri --store %s | otpfill add %s --store %s --force` copies the %s one over the other (or the reverse)",
+				n, u.a.ID(), n, u.b.ID(), u.a.ID())
+		}
 	default:
 		e.State = Covered
 		return true
@@ -479,4 +485,16 @@ func copyContent(name string, key *otp.Key, recovery []string) []byte {
 		content = entry.SetRecoveryCodes(content, recovery)
 	}
 	return content
+}
+
+// shellWord quotes s for a POSIX shell when it holds anything but the
+// characters of ordinary entry names.
+func shellWord(s string) string {
+	plain := s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._@/:+-=,", r))
+	}) < 0
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -43,3 +43,19 @@ func TestSameKey(t *testing.T) {
 		t.Error("HOTP keys differing only in their counter are not the same key")
 	}
 }
+
+// The command a conflict suggests names the entry as one shell word.
+func TestShellWord(t *testing.T) {
+	for in, want := range map[string]string{
+		"github.com/alice":         "github.com/alice",
+		"gitlab.example:8443/me@x": "gitlab.example:8443/me@x",
+		"Acme Corp/bob":            "'Acme Corp/bob'",
+		"it's/me":                  `'it'\''s/me'`,
+		"$(rm -rf ~)":              "'$(rm -rf ~)'",
+		"":                         "''",
+	} {
+		if got := shellWord(in); got != want {
+			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
