@@ -700,11 +700,12 @@ func TestBackupSyncKilled(t *testing.T) {
 	}
 }
 
-// TestRecoveryCodesReachBackupCopy: recovery codes saved into an entry of
-// the pass store (as the extension saves them on a site whose key has a
-// copy in the keyring) go into the keyring copy too, when it was in step;
-// undo takes back both. A copy that was not in step keeps its own codes.
-func TestRecoveryCodesReachBackupCopy(t *testing.T) {
+// TestChangesReachBackupCopy: recovery codes saved into an entry of the
+// pass store (as the extension saves them on a site whose key has a copy in
+// the keyring), and a key replaced there, go into the keyring copy too,
+// when it was in step; undo takes back both. A copy that was not in step
+// keeps what it holds.
+func TestChangesReachBackupCopy(t *testing.T) {
 	e := newTestEnv(t)
 	kr := realkeyring.New(t, true)
 	e.extra = append(e.extra, "DBUS_SESSION_BUS_ADDRESS="+kr.Address)
@@ -748,5 +749,46 @@ func TestRecoveryCodesReachBackupCopy(t *testing.T) {
 	if item := lookup(t, kr, bob.name); strings.TrimSpace(item) != strings.TrimSpace(bobKR) {
 		t.Errorf("the keyring copy of bob, out of step, was changed:\n%s", item)
 	}
+
+	// The site gave alice a new key, saved over the old one in pass (as
+	// the extension does once the user confirms): the keyring copy, which
+	// held the old key, gets the new one; undo takes back both.
+	newAlice := testSecret("backup alice new key")
+	e.addSecret(newAlice)
+	r = h.ok(req("save", "url", "https://github.com/settings/two_factor_authentication", "uri", "otpauth://totp/GitHub:alice?secret="+newAlice+"&issuer=GitHub", "name", alice.name, "store", "pass", "overwrite", true))
+	e.addCode(fmt.Sprint(r["code"]))
+	if got := anyStrings(r["stores"]); !slices.Equal(got, []string{"pass", "keyring"}) {
+		t.Errorf("a key replaced in pass: stores %q, want [pass keyring]", got)
+	}
+	if item := lookup(t, kr, alice.name); !strings.Contains(item, newAlice) {
+		t.Error("the keyring copy of alice still holds the replaced key")
+	}
+	if st, code := e.backupStatus(); code != 0 || st.state(alice.name) != "covered" {
+		t.Errorf("after a key replaced in pass: exit %d, alice %s, want covered", code, st.state(alice.name))
+	}
+	h.ok(req("undo", "token", r["undo"], "url", "https://github.com/settings/two_factor_authentication"))
+	if item := lookup(t, kr, alice.name); item != aliceKR {
+		t.Error("undo did not put back the keyring copy's old key")
+	}
 	h.closeOK()
+
+	// A key replaced in pass whose keyring copy held another key already
+	// (a conflict): the keyring copy is not touched.
+	carolKR := lookup(t, kr, carol.name)
+	other := testSecret("backup carol other key")
+	e.addSecret(other)
+	if _, err := kr.Run(context.Background(), "otpauth://totp/Bitbucket:carol?secret="+other+"&issuer=Bitbucket\n", "secret-tool", "store", "--label=otpfill", "service", "otpfill", "username", carol.name); err != nil {
+		t.Fatal(err)
+	}
+	carolKR = lookup(t, kr, carol.name)
+	newCarol := testSecret("backup carol new key")
+	e.addSecret(newCarol)
+	stdout, stderr, code := e.run("otpauth://totp/Bitbucket:carol?secret="+newCarol+"&issuer=Bitbucket\n", "add", carol.name, "--store", "pass", "--force")
+	if code != 0 || !strings.Contains(stderr, "saved "+carol.name+" in pass;") {
+		t.Errorf("add --force into pass, the keyring copy in conflict: exit %d, stderr %q", code, stderr)
+	}
+	e.addCode(codeLine(t, stdout))
+	if lookup(t, kr, carol.name) != carolKR {
+		t.Error("a key replaced in pass overwrote a keyring copy that held another key")
+	}
 }

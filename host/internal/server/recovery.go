@@ -90,10 +90,30 @@ func (s *Server) saveRecovery(ctx context.Context, p protocol.SaveRecoveryParams
 // recoveryToBackup puts codes into name's copy in the backup pair of
 // storeID (the store it backs up, or its backup store), when that copy was
 // in step with the entry before this save: the same key and the same
-// recovery codes as prev, what the entry held. A copy that differs is left
-// for `otpfill backup status`; a failure is logged (the codes are saved in
-// the first store, and `otpfill backup sync` copies them).
+// recovery codes as prev, what the entry held.
 func (s *Server) recoveryToBackup(ctx context.Context, storeID, name string, codes []string, prev []byte, site match.Site) (undoStep, bool) {
+	key, err := entry.Parse(prev)
+	if err != nil {
+		return undoStep{}, false
+	}
+	return s.toBackupCopy(ctx, storeID, name, &site, "recovery codes", func(content []byte) ([]byte, bool) {
+		other, err := entry.Parse(content)
+		if err != nil || !backup.SameKey(key, other) || !slices.Equal(entry.RecoveryCodes(content), entry.RecoveryCodes(prev)) {
+			return nil, false
+		}
+		return entry.SetRecoveryCodes(content, codes), true
+	})
+}
+
+// toBackupCopy applies a change made to name in storeID to the entry's copy
+// in the backup pair of storeID (the store it backs up, or its backup
+// store): edit gets what the copy holds and returns its new content, or
+// false when the copy was not in step with the entry before the change
+// (left for `otpfill backup status`). It runs under the copy's lock, within
+// backupTimeout; a failure is logged, since the change is made in the first
+// store and `otpfill backup sync` can finish it. It returns the copy's undo
+// step when it wrote.
+func (s *Server) toBackupCopy(ctx context.Context, storeID, name string, site *match.Site, what string, edit func(content []byte) ([]byte, bool)) (undoStep, bool) {
 	partnerID, ok := backup.Partner(s.Backup, storeID)
 	if !ok {
 		return undoStep{}, false
@@ -103,11 +123,7 @@ func (s *Server) recoveryToBackup(ctx context.Context, storeID, name string, cod
 		return undoStep{}, false
 	}
 	w, ok := st.(store.Writer)
-	if !ok || s.checkBound(site, partnerID, name) != nil {
-		return undoStep{}, false
-	}
-	key, err := entry.Parse(prev)
-	if err != nil {
+	if !ok || (site != nil && s.checkBound(*site, partnerID, name) != nil) {
 		return undoStep{}, false
 	}
 	ctx, cancel := context.WithTimeout(ctx, backupTimeout)
@@ -117,12 +133,12 @@ func (s *Server) recoveryToBackup(ctx context.Context, storeID, name string, cod
 	step, err := s.modify(ctx, w, name, change{
 		mustExist: true,
 		edit: func(content []byte, _ bool) ([]byte, bool, error) {
-			other, err := entry.Parse(content)
-			if err != nil || !backup.SameKey(key, other) || !slices.Equal(entry.RecoveryCodes(content), entry.RecoveryCodes(prev)) {
-				log.Debug().Msg("the backup copy is not in step: its recovery codes are left for `otpfill backup status`")
+			updated, inStep := edit(content)
+			if !inStep {
+				log.Debug().Msgf("the backup copy was not in step (%s): left for `otpfill backup status`", what)
 				return nil, false, errNoChange
 			}
-			return entry.SetRecoveryCodes(content, codes), false, nil
+			return updated, false, nil
 		},
 		after: func(step *undoStep) {
 			wrote = true
@@ -131,9 +147,9 @@ func (s *Server) recoveryToBackup(ctx context.Context, storeID, name string, cod
 	})
 	switch {
 	case err != nil && errors.Is(err, store.ErrNotFound):
-		log.Debug().Msg("no backup copy to give the recovery codes")
+		log.Debug().Msgf("no backup copy to update (%s)", what)
 	case err != nil:
-		log.Warn().Err(err).Msg("the recovery codes were not copied to the backup copy (run `otpfill backup sync`)")
+		log.Warn().Err(err).Msgf("the backup copy was not updated (%s): run `otpfill backup sync`", what)
 	}
 	if !wrote {
 		clear(step.prev)

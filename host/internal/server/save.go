@@ -145,6 +145,24 @@ func (s *Server) saveKey(ctx context.Context, name string, key *otp.Key, target 
 		saved = append(saved, w.ID())
 		steps = append(steps, step)
 	}
+	if target != "both" && len(targets) == 1 && len(steps) == 1 && overwrite {
+		// A key replaced in one store: the entry's copy in the backup pair
+		// gets the new key too when it held the replaced one, so that the
+		// two stay in step rather than turn into a conflict.
+		if old, err := entry.Parse(steps[0].prev); err == nil {
+			step, ok := s.toBackupCopy(ctx, targets[0].ID(), name, site, "key", func(content []byte) ([]byte, bool) {
+				other, err := entry.Parse(content)
+				if err != nil || !backup.SameKey(old, other) {
+					return nil, false
+				}
+				return entry.SetURI(content, uri), true
+			})
+			if ok {
+				saved = append(saved, step.w.ID())
+				steps = append(steps, step)
+			}
+		}
+	}
 	return saved, steps, nil
 }
 
