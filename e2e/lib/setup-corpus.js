@@ -182,7 +182,7 @@ export const setupSpecial = {
     { codes: recoveryCodes.github, name: 'github.com/alice' }),
   googleRecovery: page('google-recovery', 'https://myaccount.google.com/two-step-verification/backup-codes', 'Google: 10 backup codes "1234 5678" (entry saved by google-canvas)',
     { codes: recoveryCodes.google, name: 'google.com/alice@gmail.com' }),
-  overwrite: page('stripe-overwrite', 'https://dashboard.stripe.com/settings/user/two-factor', 'Stripe: the entry exists: a second, explicit confirmation, then undo restores it',
+  overwrite: page('stripe-overwrite', 'https://dashboard.stripe.com/settings/user/two-factor', 'Stripe: the entry exists: a second, explicit confirmation in the toolbar popup, then undo restores it',
     { key: setupKeys.stripe, name: 'stripe.com/alice', source: 'img', existing: existingEntries[0] }),
   undo: page('atlassian-undo', 'https://id.atlassian.com/manage-profile/security/two-step-verification', 'Atlassian: saved, then undone: the new entry is removed',
     { key: setupKeys.atlassian, name: 'atlassian.com/alice', source: 'img' }),

@@ -23,7 +23,7 @@ const chromiumSkip = skipReason({ ...common, chromium: paths.chromium, 'extensio
 const firefoxSkip = skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist-e2e/firefox (cd extension && npm ci && npm run build:e2e)': extensionBuilt(paths.firefoxExtension) });
 
 /** Offer states in which the offer shows something to click. */
-const SHOWING = ['offer', 'recovery', 'confirm', 'saved', 'undone'];
+const SHOWING = ['offer', 'recovery', 'confirm', 'confirm-in-popup', 'saved', 'undone'];
 const FORGED_TOKEN = '00000000-0000-4000-8000-000000000000';
 
 let world;
@@ -477,21 +477,31 @@ function setupSuite(name, launch, { skip }) {
       }
     });
 
-    test('an existing secret is replaced only after a second, explicit confirmation; undo restores it', async () => {
+    test('an existing secret is replaced only after a second, explicit confirmation in the toolbar popup; undo restores it', async () => {
       const p = setupSpecial.overwrite;
       const page = await driver.newPage();
+      const popup = await driver.newPage();
       try {
         const frame = await saveFromOffer(p, page);
-        await offerState(frame, ['confirm']);
+        // The frame on the page only says so: Replace is in browser-owned UI no page can cover or restyle.
+        await offerState(frame, ['confirm-in-popup']);
         const c = await readOffer(frame);
-        assert.equal(c.confirm, 'Replace existing secret in pass');
+        assert.equal(c.confirm, null, 'no Replace button in the frame on the page');
+        assert.match(await frame.evaluate(() => document.getElementById('confirm-text').textContent), new RegExp(`^${p.name} already holds a 2FA secret in pass\\. To replace it, open the otpfill toolbar button`));
         await assertCode(p.existing, await store.otp(p.name), 'after the first click the old secret is still there');
-        await armedClick(frame, '#confirm');
-        await checkSaved(p, page, frame);
+        await driver.openExtensionPage(popup, `popup.html?tab=${await tabIdOf(p.url)}`);
+        await popup.waitFor(() => document.querySelector('#setup-offer')?.dataset.state === 'confirm', null, { timeout: 15_000 });
+        assert.equal(await popup.evaluate(() => document.querySelector('#setup-offer #confirm').textContent), 'Replace existing secret in pass');
+        await assertCode(p.existing, await store.otp(p.name), 'the popup showing Replace changed nothing yet');
+        await popup.click('#setup-offer #confirm');
+        await popup.waitFor(() => document.querySelector('#setup-offer')?.dataset.state === 'saved', null, { timeout: 15_000 });
+        await page.bringToFront();
+        await checkSaved(p, page, frame); // the frame on the page follows: the save, its code, the verification field filled
         await armedClick(frame, '#undo');
         await offerState(frame, ['offer', 'undone']);
         await assertCode(p.existing, await store.otp(p.name), 'undo put the old secret back');
       } finally {
+        await popup.close();
         await page.close();
       }
     });

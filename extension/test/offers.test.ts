@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HostError } from "../src/background/host";
-import { type Caller, type Offer, OfferMachine, RECENT_MS } from "../src/background/offers";
+import { type Caller, type Offer, OfferMachine, RECENT_MS, REPLACE_IN_POPUP } from "../src/background/offers";
 import type { HostAction, HostParams, HostResults, MatchEntry } from "../src/shared/messages";
 
 const GITHUB_URI = "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub";
@@ -157,21 +157,40 @@ describe("offer tokens", () => {
 });
 
 describe("saving a key", () => {
-  it("overwriting needs a second click for the same name and store; the secret is dropped once saved", async () => {
+  it("overwriting needs a second click for the same name and store, in the popup; the secret is dropped once saved", async () => {
     const { m, host, load, fills } = world();
     host.existing.add("github.com/alice");
     const o = load(1, "https://github.com/settings/2fa");
+    const inFrame = frame(1, 5);
     assert.equal(await m.found(o, GITHUB_URI, "img"), true);
-    assert.deepEqual(await m.save(o, "github.com/alice", "pass", true), { error: "Confirm replacing the existing secret first." }, "overwrite before any confirmation");
-    const first = await m.save(o, "github.com/alice", "pass", false);
+    assert.deepEqual(await m.save(o, popup, "github.com/alice", "pass", true), { error: "Confirm replacing the existing secret first." }, "overwrite before any confirmation");
+    const first = await m.save(o, inFrame, "github.com/alice", "pass", false);
     assert.ok("confirm" in first && first.confirm?.length, "the first click only asks");
+    assert.deepEqual(first.view.secret?.confirm, ["pass"], "the view says a Replace is pending, for the popup to show");
     assert.equal(host.calls.filter((c) => c.action === "save" && c.params.overwrite).length, 0);
-    assert.deepEqual(await m.save(o, "github.com/bob", "pass", true), { error: "Confirm replacing the existing secret first." }, "confirmation was for another name");
-    const second = await m.save(o, "github.com/alice", "pass", true);
+    // The offer frame on the page cannot give the second click: a page could have steered it there.
+    assert.deepEqual(await m.save(o, inFrame, "github.com/alice", "pass", true), { error: REPLACE_IN_POPUP }, "Replace from the page's frame");
+    assert.deepEqual(await m.save(o, none, "github.com/alice", "pass", true), { error: REPLACE_IN_POPUP }, "Replace from a page that is not the popup");
+    assert.equal(host.calls.filter((c) => c.action === "save" && c.params.overwrite).length, 0, "nothing overwritten from the page");
+    assert.deepEqual((await m.viewOf(o)).secret?.confirm, ["pass"], "still pending for the popup");
+    assert.deepEqual(await m.save(o, popup, "github.com/bob", "pass", true), { error: "Confirm replacing the existing secret first." }, "confirmation was for another name");
+    const second = await m.save(o, popup, "github.com/alice", "pass", true);
     assert.ok("view" in second && second.view.saved?.name === "github.com/alice");
     assert.equal(host.calls.filter((c) => c.action === "save" && c.params.overwrite).length, 1);
     assert.equal(o.uri, undefined, "the secret is gone from the extension");
     assert.deepEqual(fills, [{ tabId: 1, code: "123456", origin: "https://github.com" }], "the verification fill names the offer's origin");
+  });
+
+  it("a pending Replace is cancelled, or ends with another name", async () => {
+    const { m, host, load } = world();
+    host.existing.add("github.com/alice");
+    const o = load(1, "https://github.com/settings/2fa");
+    await m.found(o, GITHUB_URI, "img");
+    await m.save(o, frame(1, 5), "github.com/alice", "pass", false);
+    assert.equal((await m.init(o, "github.com/alice-2")).secret?.confirm, undefined, "another name: nothing to replace there");
+    assert.deepEqual((await m.init(o, "github.com/alice")).secret?.confirm, ["pass"], "back to the name the first click met");
+    assert.equal((await m.init(o, undefined, undefined, true)).secret?.confirm, undefined, "cancelled");
+    assert.deepEqual(await m.save(o, popup, "github.com/alice", "pass", true), { error: "Confirm replacing the existing secret first." });
   });
 
   it("a save the host kept but could not commit shows the host's warning", async () => {
@@ -184,7 +203,7 @@ describe("saving a key", () => {
     }) as typeof host.request;
     const o = load(1, "https://github.com/settings/2fa");
     await m.found(o, GITHUB_URI, "img");
-    const saved = await m.save(o, "github.com/alice", "pass", false);
+    const saved = await m.save(o, frame(1, 5), "github.com/alice", "pass", false);
     assert.ok("view" in saved);
     assert.equal(saved.view.saved?.warning, warning);
     assert.equal(await m.recoveryFound(o, CODES), true);
@@ -198,7 +217,7 @@ describe("saving a key", () => {
     const o = load(1, "https://github.com/settings/2fa");
     await m.found(o, GITHUB_URI, "img");
     urls.set(1, "https://evil.example/");
-    assert.match(JSON.stringify(await m.save(o, "github.com/alice", "pass", false)), /another site/);
+    assert.match(JSON.stringify(await m.save(o, frame(1, 5), "github.com/alice", "pass", false)), /another site/);
     assert.equal(host.count("save"), 0);
   });
 });
@@ -216,7 +235,7 @@ describe("a secret shown in a same-site frame", () => {
     assert.equal(m.scannerOffer(1, "https://accounts.example.com/other", 8), undefined, "nor another frame of the same origin");
     assert.equal(await m.found(o, GITHUB_URI, "img"), true);
     assert.equal(host.calls.find((c) => c.action === "preview")?.params.url, FRAME);
-    const saved = await m.save(o, "example.com/alice", "pass", false);
+    const saved = await m.save(o, frame(1, 5), "example.com/alice", "pass", false);
     assert.ok("view" in saved, JSON.stringify(saved));
     assert.equal(host.calls.find((c) => c.action === "save")?.params.url, FRAME, "the host binds the save to the frame's URL");
     assert.deepEqual(fills, [{ tabId: 1, code: "123456", origin: "https://accounts.example.com" }], "the verification fill is for the frame's origin");
@@ -228,7 +247,7 @@ describe("a secret shown in a same-site frame", () => {
     const o = m.open(1, { frame: 7 }, FRAME, 7);
     await m.found(o, GITHUB_URI, "img");
     urls.set(1, "https://evil.example/");
-    assert.match(JSON.stringify(await m.save(o, "example.com/alice", "pass", false)), /another site/);
+    assert.match(JSON.stringify(await m.save(o, frame(1, 5), "example.com/alice", "pass", false)), /another site/);
     assert.equal(host.count("save"), 0);
   });
 
@@ -270,7 +289,7 @@ describe("one secret shown twice: a text key and a QR code", () => {
     assert.equal(host.calls.at(-1)?.action, "preview");
     assert.equal(host.calls.at(-1)?.params.uri, QR_URI, "the offer's preview (issuer, account) is the QR code's");
     assert.ok(posted.filter((p) => p.port === view && (p.cmd as { type: string }).type === "refresh").length > refreshes, "the shown offer is refreshed");
-    const r = await m.save(o, "gitlab.com/alice@example.com", "keyring", false);
+    const r = await m.save(o, frame(1, 5), "gitlab.com/alice@example.com", "keyring", false);
     assert.ok("view" in r, JSON.stringify(r));
     assert.deepEqual(host.calls.filter((c) => c.action === "save").map((c) => [c.params.uri, c.params.store]), [[QR_URI, "keyring"]]);
   });
@@ -302,7 +321,7 @@ describe("one secret shown twice: a text key and a QR code", () => {
     assert.equal(await m.found(o, QR_URI, "svg"), true);
     assert.equal(await m.found(o, OTHER_KEY_URI, "key"), true);
     assert.equal(o.uri, OTHER_KEY_URI, "the page shows another key now");
-    const r = await m.save(o, "gitlab.com/alice@example.com", "pass", false);
+    const r = await m.save(o, frame(1, 5), "gitlab.com/alice@example.com", "pass", false);
     assert.ok("view" in r, JSON.stringify(r));
     assert.equal(await m.found(o, QR_URI, "svg"), false, "saved: a second secret waits for a reload");
     assert.equal(o.uri, undefined);
@@ -313,7 +332,7 @@ describe("recovery codes", () => {
   async function saveGithub(w: ReturnType<typeof world>, tabId = 1): Promise<Offer> {
     const o = w.load(tabId, "https://github.com/settings/two_factor_authentication/setup/intro");
     await w.m.found(o, GITHUB_URI, "img");
-    const r = await w.m.save(o, "github.com/alice", "pass", false);
+    const r = await w.m.save(o, frame(1, 5), "github.com/alice", "pass", false);
     assert.ok("view" in r);
     return o;
   }
@@ -451,7 +470,7 @@ describe("recovery codes", () => {
     const w = world();
     const o = w.load(1, "https://github.com/settings/two_factor_authentication/setup/intro");
     await w.m.found(o, GITHUB_URI, "img");
-    await w.m.save(o, "github.com/alice", "pass", false);
+    await w.m.save(o, frame(1, 5), "github.com/alice", "pass", false);
     assert.deepEqual(w.noted, ["-pass:github.com/alice"]);
   });
 
@@ -461,8 +480,8 @@ describe("recovery codes", () => {
     w.host.recovery["github.com/alice"] = ["old-1", "old-2"];
     const o = w.load(1, "https://github.com/settings/two_factor_authentication/setup/intro");
     await w.m.found(o, GITHUB_URI, "img");
-    await w.m.save(o, "github.com/alice", "pass", false);
-    await w.m.save(o, "github.com/alice", "pass", true); // confirmed overwrite of the secret
+    await w.m.save(o, frame(1, 5), "github.com/alice", "pass", false);
+    await w.m.save(o, popup, "github.com/alice", "pass", true); // confirmed overwrite of the secret, in the popup
     const r = w.load(1, "https://github.com/settings/auth/recovery-codes");
     await w.m.recoveryFound(r, CODES);
     assert.equal((await w.m.viewOf(r)).recovery?.confirm, true, "the entry existed before: it may hold codes");

@@ -17,7 +17,9 @@
 //   the frame's own URL. A scanner does not take the tab's offer from another
 //   frame's scanner that has something to show.
 // - Overwriting a 2FA secret needs a second click for the very name and store
-//   the first click met.
+//   the first click met, and that second click is the toolbar popup's
+//   (browser-owned UI that no page can cover or restyle): the offer frame on
+//   the page only says so.
 // - Recovery codes go only to an entry of the same site: the one saved in this
 //   tab on this site (registrable domain) within RECENT_MS, else the site's
 //   single exact match. The offer names it. A site with no exact match at all
@@ -42,6 +44,9 @@ import { registrableDomain, siteOf } from "./site";
 
 /** How long after a save the entry may take the recovery codes a later page of the same site shows. */
 export const RECENT_MS = 10 * 60_000;
+
+/** What an offer frame on the page gets when it asks to replace a secret: that is the popup's to confirm. */
+export const REPLACE_IN_POPUP = "Replacing a 2FA secret is confirmed in otpfill's toolbar button, where no page can cover it: open it to replace.";
 
 export interface HostLike {
   request<A extends HostAction>(action: A, params: HostParams[A]): Promise<HostResults[A]>;
@@ -427,6 +432,8 @@ export class OfferMachine {
         stores: p.stores,
         exists: p.exists ?? [],
         source: o.source ?? "text",
+        // A first click met an existing secret under this very name and store: Replace is next (in the popup).
+        ...(o.armed === `${p.name}\n${o.store}` ? { confirm: p.exists?.length ? p.exists : [o.store] } : {}),
       };
     }
     if (o.saved) {
@@ -460,7 +467,9 @@ export class OfferMachine {
 
   // ---- the views' requests ----
 
-  async init(o: Offer, name?: string, store?: SaveStore): Promise<OfferView> {
+  /** The view, after the user changed the name or store; cancel drops a pending Replace. */
+  async init(o: Offer, name?: string, store?: SaveStore, cancel = false): Promise<OfferView> {
+    if (cancel) o.armed = undefined;
     if (store && o.available.includes(store) && store !== o.store) {
       o.store = store;
       o.armed = undefined;
@@ -476,7 +485,12 @@ export class OfferMachine {
     return this.viewOf(o);
   }
 
-  async save(o: Offer, name: string, store: SaveStore, overwrite: boolean): Promise<SetupReplies["offer-save"]> {
+  /**
+   * Saves the offer's key under name in store. overwrite is the "Replace"
+   * that follows a first click meeting an existing secret: only the popup
+   * may give it, and the glue says which caller is the popup.
+   */
+  async save(o: Offer, caller: Caller, name: string, store: SaveStore, overwrite: boolean): Promise<SetupReplies["offer-save"]> {
     const url = await this.urlOf(o);
     const site = siteOf(url);
     if (originOf(url) !== o.origin) return { error: "This tab shows another site now: the key was not saved." };
@@ -486,6 +500,7 @@ export class OfferMachine {
     // Overwriting needs the confirmation the first click armed, for this very name and store.
     const replace = overwrite && o.armed === armedFor;
     if (overwrite && !replace) return { error: "Confirm replacing the existing secret first." };
+    if (replace && caller.kind !== "popup") return { error: REPLACE_IN_POPUP };
     let r: HostResults["save"];
     try {
       r = await this.d.host.request("save", { url, uri: o.uri, name, store, ...(replace ? { overwrite: true } : {}) });

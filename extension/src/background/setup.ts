@@ -207,9 +207,9 @@ async function handle(msg: SetupMessage, sender: Sender): Promise<unknown> {
         return { error: NOT_SEEN };
       switch (msg.type) {
         case "offer-init":
-          return machine.init(o, msg.name, msg.store);
+          return machine.init(o, msg.name, msg.store, msg.cancel === true);
         case "offer-save":
-          return machine.save(o, String(msg.name).trim(), msg.store, msg.overwrite === true);
+          return machine.save(o, caller, String(msg.name).trim(), msg.store, msg.overwrite === true);
         case "offer-code":
           return machine.code(o);
         case "offer-undo":

@@ -5,7 +5,8 @@
 // save that meets an existing secret turns into a second, explicit
 // confirmation. After saving: the current code, whether the site's
 // verification field was filled, and Undo. Recovery codes: their count and a
-// "Save recovery codes …" button.
+// "Save recovery codes …" button. Replacing a secret or recovery codes an
+// entry holds is confirmed in the popup only: the frame on the page says so.
 
 import { api, send } from "../shared/api";
 import type { ClickPoint, OfferRef, OfferView, SaveStore, SightCommand, ViewCommand } from "../shared/setup";
@@ -76,14 +77,16 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
 
   const reportSize = () => hooks.onSize?.(Math.ceil(root.getBoundingClientRect().height) + 2);
 
-  async function load(name?: string, store?: SaveStore): Promise<void> {
-    const r = await send({ type: "offer-init", ref, ...(name !== undefined ? { name } : {}), ...(store ? { store } : {}) });
+  async function load(name?: string, store?: SaveStore, cancel = false): Promise<void> {
+    const r = await send({ type: "offer-init", ref, ...(name !== undefined ? { name } : {}), ...(store ? { store } : {}), ...(cancel ? { cancel } : {}) });
     if ("error" in r) {
       current = null;
       problem = r.error;
       return render();
     }
     current = r;
+    // A Replace pending for this name and store (a first click here, in the frame, or in the popup).
+    confirming = r.secret?.confirm ?? null;
     render();
   }
 
@@ -128,17 +131,22 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
     card.append(title, who, params, fields);
     if (v.saved?.undone) card.prepend(el("p", { className: "note", id: "undone" }, "The save was taken back."));
     const target = STORE_LABEL[v.store] ?? v.store;
-    if (confirming) {
+    if (confirming && "token" in ref) {
+      // Replacing is confirmed in the toolbar popup, which no page can cover or restyle.
+      setState("confirm-in-popup");
+      const warn = el("p", { className: "warn", id: "confirm-text", role: "alert" } as Partial<HTMLParagraphElement>);
+      warn.textContent = `${name.value} already holds a 2FA secret in ${storesText(confirming)}. To replace it, open the otpfill toolbar button; or save under another name.`;
+      const no = button("cancel", "Cancel");
+      no.addEventListener("click", () => void load(undefined, undefined, true));
+      card.append(warn, el("div", { className: "actions" }, no));
+    } else if (confirming) {
       setState("confirm");
       const warn = el("p", { className: "warn", id: "confirm-text", role: "alert" } as Partial<HTMLParagraphElement>);
       warn.textContent = `${name.value} already holds a 2FA secret in ${storesText(confirming)}. Replacing it cannot be undone once you leave this page.`;
       const yes = button("confirm", `Replace existing secret in ${storesText(confirming)}`, "danger");
       const no = button("cancel", "Cancel");
       guarded(yes, (at) => void save(name.value.trim(), store.value as SaveStore, true, at));
-      no.addEventListener("click", () => {
-        confirming = null;
-        render();
-      });
+      no.addEventListener("click", () => void load(undefined, undefined, true));
       card.append(warn, el("div", { className: "actions" }, yes, no));
     } else {
       setState("offer");

@@ -55,6 +55,8 @@ export interface SecretView {
   /** Stores where `name` already holds an OTP secret: saving there needs a second, explicit confirmation. */
   exists: string[];
   source: SecretSource;
+  /** A save of this name and store met an existing secret in these stores: replacing it is the next step, confirmed in the popup. */
+  confirm?: string[];
 }
 
 export interface SavedView {
@@ -119,8 +121,10 @@ export type SetupMessage =
   // account: the account the page shows signing in, if any (names a new entry of the codes, never picks an existing one)
   | { type: "setup-recovery"; codes: string[]; account?: string }
   // offer page (offer.html in its frame) or popup -> background
-  | { type: "offer-init"; ref: OfferRef; name?: string; store?: SaveStore }
+  // cancel: the user cancelled a pending Replace
+  | { type: "offer-init"; ref: OfferRef; name?: string; store?: SaveStore; cancel?: boolean }
   // `at`: where the click was (offer frames only): the background has the scanner check that point before it acts
+  // overwrite: the popup's "Replace" (refused from a frame on the page)
   | { type: "offer-save"; ref: OfferRef; name: string; store: SaveStore; overwrite: boolean; at?: ClickPoint }
   | { type: "offer-code"; ref: OfferRef }
   | { type: "offer-undo"; ref: OfferRef; at?: ClickPoint }
