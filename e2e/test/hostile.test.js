@@ -8,7 +8,11 @@
 // 2. A page that frames chooser.html / offer.html, navigates itself to them,
 //    or opens offer.html with window.open, and makes them send the
 //    extension's messages gets no code and no entry names (each of the four
-//    ways got a code on main before issue 9).
+//    ways got a code on main before issue 9), and cannot make the extension
+//    alias an entry to a site (a top-level offer.html was taken for the
+//    popup, whose "Remember" sends the host's alias). In Chromium, by the
+//    fixed id nothing loads (use_dynamic_url); by the per-session id, as if
+//    the page had learnt it, each way loads and must get nothing too.
 // 3. A same-site frame with the code field is navigated to another site after
 //    the extension recorded it: the popup's fill does not reach that site's
 //    document.
@@ -47,13 +51,16 @@ async function assertCode(key, value, what) {
 }
 
 /** Whatever an extension page could send the background to get a code or entry names (run in that page). */
-async function probeMessages({ entry, tabId, token }) {
+async function probeMessages({ entry, tabId, token, siteTabId }) {
   const api = globalThis.browser ?? globalThis.chrome;
   const tries = {
     code: { type: 'code', entry },
     list: { type: 'list' },
     'popup-init': { type: 'popup-init', tabId },
     'popup-fill': { type: 'popup-fill', tabId, entry },
+    // The popup's "Remember" for a tab whose site the entry matches (the host would take it): an alias is a write.
+    alias: { type: 'alias', tabId: siteTabId ?? tabId, entry },
+    teach: { type: 'teach', tabId: siteTabId ?? tabId },
     'chooser-init': { type: 'chooser-init', token },
     'chooser-code': { type: 'chooser-code', token, entry },
     'chooser-fill': { type: 'chooser-fill', token, entry },
@@ -98,13 +105,16 @@ function hostileSuite(name, launch, { skip }) {
       return tab.id;
     }
 
+    /** A URL of the extension's, by its fixed id (Chromium shows a page loaded by its per-session id under the fixed one). */
+    const fixedId = (url, origin) => (url.startsWith(`${origin}/`) ? driver.extensionOrigin + url.slice(origin.length) : url);
+
     /** Frames of a page showing an extension page (BiDi keeps a framed moz-extension URL as about:blank: each frame is asked). */
-    async function extensionFrames(page, file) {
+    async function extensionFrames(page, file, origin = driver.extensionOrigin) {
       const prefix = driver.extensionURL(file);
       const out = [];
       for (const f of page.raw.frames()) {
         if (f === page.raw.mainFrame()) continue;
-        const url = f.url().startsWith(prefix) ? f.url() : await f.evaluate(() => location.href).catch(() => '');
+        const url = fixedId(f.url().startsWith(prefix) ? f.url() : await f.evaluate(() => location.href).catch(() => ''), origin);
         if (url.startsWith(prefix)) out.push({ frame: f, url });
       }
       return out;
@@ -227,78 +237,98 @@ function hostileSuite(name, launch, { skip }) {
       }
     });
 
-    test('a page framing chooser.html / offer.html, or navigating itself to them, gets no code and no entry', async () => {
+    test('a page framing chooser.html / offer.html, or navigating itself to them, gets no code, no entry and no alias', async () => {
       const page = await driver.newPage();
+      const bankTab = await driver.newPage();
       try {
         await page.goto(`${pages.evilFrames}?ext=${encodeURIComponent(driver.extensionOrigin)}`);
         const tabId = await tabIdOf(page.url());
-        const arg = { entry: { name: bank.name, store: 'pass' }, tabId, token: FORGED_TOKEN };
+        // A tab on the bank's site: an alias of the bank's entry to it is one the host would make.
+        await bankTab.goto(bank.page);
+        const siteTabId = await tabIdOf(bankTab.url());
+        const arg = { entry: { name: bank.name, store: 'pass' }, tabId, token: FORGED_TOKEN, siteTabId };
         const check = (what, got) => {
           const all = JSON.stringify(got);
           assert.ok(!/"code\\?":\\?"\d{6,8}\\?"/.test(all), `${what} obtained a code: ${all}`);
           assert.ok(!all.includes(bank.name), `${what} obtained entry names: ${all}`);
           assert.ok(!/"filled\\?":true/.test(all), `${what} filled something: ${all}`);
+          // An answer naming a site is the host's alias (or the popup's view of a tab): the background took the page for the popup.
+          assert.ok(!/"site\\?":/.test(all), `${what} got an answer only the popup may get: ${all}`);
         };
         // A build whose web-accessible pages Chromium serves only under a per-session id
         // (use_dynamic_url) loads nothing a page asks for by the fixed id: then each way
-        // must fail to load; otherwise each loads and must get nothing.
+        // must fail to load; otherwise each loads and must get nothing. With that id
+        // (as if the page had learnt it), each way loads in Chromium too, and must get nothing.
         const dynamic = name === 'chromium' && JSON.parse(fs.readFileSync(path.join(paths.chromiumExtension, 'manifest.json'), 'utf8')).web_accessible_resources.every((w) => w.use_dynamic_url === true);
-        const deadline = Date.now() + (dynamic ? 3_000 : 15_000);
-        let framed = [];
-        while (framed.length < 2 && Date.now() < deadline) {
-          framed = [...(await extensionFrames(page, 'chooser.html')), ...(await extensionFrames(page, 'offer.html'))];
-          if (framed.length < 2) await sleep(200);
+        const ways = [{ origin: driver.extensionOrigin, loads: !dynamic, what: 'by the fixed id' }];
+        if (dynamic) {
+          const session = (await ext.evaluate(() => chrome.runtime.getURL('offer.html'))).replace(/\/offer\.html$/, '');
+          assert.notEqual(session, driver.extensionOrigin, 'a per-session id');
+          ways.push({ origin: session, loads: true, what: 'by the per-session id' });
         }
-        assert.equal(framed.length, dynamic ? 0 : 2, dynamic ? 'nothing loads by the fixed id' : 'both extension pages loaded in the page\'s frames');
-        for (const { frame, url } of framed) check(`framed ${url.split('?')[0]}`, await frame.evaluate(probeMessages, arg));
+        for (const { origin, loads, what } of ways) {
+          const evil = `${pages.evilFrames}?ext=${encodeURIComponent(origin)}`;
+          await page.goto(evil);
+          const deadline = Date.now() + (loads ? 15_000 : 3_000);
+          let framed = [];
+          while (framed.length < 2 && Date.now() < deadline) {
+            framed = [...(await extensionFrames(page, 'chooser.html', origin)), ...(await extensionFrames(page, 'offer.html', origin))];
+            if (framed.length < 2) await sleep(200);
+          }
+          assert.equal(framed.length, loads ? 2 : 0, loads ? `both extension pages loaded in the page's frames ${what}` : `nothing loads ${what}`);
+          for (const { frame, url } of framed) check(`framed ${url.split('?')[0]}`, await frame.evaluate(probeMessages, arg));
 
-        for (const file of ['offer.html', 'chooser.html']) {
-          const top = await driver.newPage();
+          for (const file of ['offer.html', 'chooser.html']) {
+            const top = await driver.newPage();
+            try {
+              const url = `${origin}/${file}?token=${FORGED_TOKEN}&tab=${tabId}`;
+              await top.goto(evil);
+              // The page's own script opens the extension page in its tab (a top-level navigation, as window.open would).
+              await top.evaluate((u) => setTimeout(() => (location.href = u), 0), url);
+              if (!loads) {
+                await sleep(2_000);
+                assert.ok(!fixedId(await top.evaluate(() => location.href).catch(() => ''), origin).startsWith(driver.extensionOrigin), `top-level ${file} loaded ${what}`);
+                continue;
+              }
+              const landed = fixedId(url, origin);
+              await top.waitFor((u) => (location.href === u[0] || location.href === u[1]) && document.readyState === 'complete', [url, landed], { timeout: 10_000 });
+              const at = await top.evaluate(() => location.href);
+              check(`top-level ${file} ${what}`, await top.evaluate(probeMessages, { ...arg, tabId: await tabIdOf(at) }));
+            } finally {
+              await top.close();
+            }
+          }
+          // window.open after a real click on the page's button: a top-level offer.html in a tab of its own.
+          const opener = await driver.newPage();
           try {
-            const url = `${driver.extensionURL(file)}?token=${FORGED_TOKEN}&tab=${tabId}`;
-            await top.goto(`${pages.evilFrames}?ext=${encodeURIComponent(driver.extensionOrigin)}`);
-            // The page's own script opens the extension page in its tab (a top-level navigation, as window.open would).
-            await top.evaluate((u) => setTimeout(() => (location.href = u), 0), url);
-            if (dynamic) {
-              await sleep(2_000);
-              assert.ok(!(await top.evaluate(() => location.href).catch(() => '')).startsWith(driver.extensionOrigin), `top-level ${file} loaded by the fixed id`);
-              continue;
+            await opener.goto(evil);
+            await opener.click('#open');
+            const openedUrl = `${origin}/offer.html?token=${FORGED_TOKEN}&opened`;
+            const deadline = Date.now() + (loads ? 10_000 : 3_000);
+            let opened;
+            while (!opened && Date.now() < deadline) {
+              const all = opener.kind === 'chromium' ? opener.raw.context().pages() : await opener.raw.browser().pages();
+              for (const p of all) {
+                const url = p.url().startsWith('chrome-extension://') ? p.url() : await p.evaluate(() => location.href).catch(() => '');
+                if (fixedId(url, origin) === fixedId(openedUrl, origin)) opened = p;
+              }
+              if (!opened) await sleep(200);
             }
-            await top.waitFor((u) => location.href === u && document.readyState === 'complete', url, { timeout: 10_000 });
-            check(`top-level ${file}`, await top.evaluate(probeMessages, { ...arg, tabId: await tabIdOf(url) }));
-          } finally {
-            await top.close();
-          }
-        }
-        // window.open after a real click on the page's button: a top-level offer.html in a tab of its own.
-        const opener = await driver.newPage();
-        try {
-          await opener.goto(`${pages.evilFrames}?ext=${encodeURIComponent(driver.extensionOrigin)}`);
-          await opener.click('#open');
-          const openedUrl = `${driver.extensionURL('offer.html')}?token=${FORGED_TOKEN}&opened`;
-          const deadline = Date.now() + (dynamic ? 3_000 : 10_000);
-          let opened;
-          while (!opened && Date.now() < deadline) {
-            const all = opener.kind === 'chromium' ? opener.raw.context().pages() : await opener.raw.browser().pages();
-            for (const p of all) {
-              const url = p.url().startsWith(driver.extensionOrigin) ? p.url() : await p.evaluate(() => location.href).catch(() => '');
-              if (url === openedUrl) opened = p;
+            if (!loads) assert.equal(opened, undefined, `offer.html opened ${what}`);
+            else assert.ok(opened, `the page opened offer.html with window.open ${what}`);
+            if (opened) try {
+              check(`offer.html from window.open ${what}`, await opened.evaluate(probeMessages, arg));
+            } finally {
+              await opened.close().catch(() => {});
             }
-            if (!opened) await sleep(200);
-          }
-          if (dynamic) assert.equal(opened, undefined, 'offer.html opened by the fixed id');
-          else assert.ok(opened, 'the page opened offer.html with window.open');
-          if (opened) try {
-            check('offer.html from window.open', await opened.evaluate(probeMessages, arg));
           } finally {
-            await opened.close().catch(() => {});
+            await opener.close();
           }
-        } finally {
-          await opener.close();
         }
         // Nothing of the bank's was filled anywhere meanwhile: its store entry is intact.
         assert.equal((await show(bank.name)).code, 0);
       } finally {
+        await bankTab.close();
         await page.close();
       }
     });
