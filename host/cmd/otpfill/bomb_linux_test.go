@@ -45,6 +45,9 @@ func TestDecompressionBomb(t *testing.T) {
 			if !strings.Contains(msg, "more than 1 MiB") {
 				t.Errorf("the message does not say why: %q", msg)
 			}
+			if want := "decryption failed: " + name + ": the entry decrypts to more than 1 MiB"; !strings.HasPrefix(msg, want) {
+				t.Errorf("the message is not what a user should read:\n got %q\nwant %q…", msg, want)
+			}
 			// The host still serves.
 			h.ok(req("code", "name", alice.name))
 			h.closeOK()

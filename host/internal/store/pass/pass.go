@@ -144,7 +144,9 @@ func (s *Store) Read(ctx context.Context, name string) ([]byte, error) {
 		if errors.Is(err, pgp.ErrNoEngine) {
 			return nil, fmt.Errorf("%w: %v", store.ErrUnavailable, err)
 		}
-		return nil, fmt.Errorf("%w: %s: %v", store.ErrDecrypt, name, err)
+		// The engine's message starts with pgp.ErrDecrypt's own words, which
+		// store.ErrDecrypt says already: once is enough for the user.
+		return nil, fmt.Errorf("%w: %s: %s", store.ErrDecrypt, name, strings.TrimPrefix(err.Error(), pgp.ErrDecrypt.Error()+": "))
 	}
 	return plain, nil
 }
