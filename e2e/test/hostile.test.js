@@ -16,6 +16,10 @@
 // 3. A same-site frame with the code field is navigated to another site after
 //    the extension recorded it: the popup's fill does not reach that site's
 //    document.
+// 4. Another site's entry name typed into the offer (a page may talk the user
+//    into it): the save reaches the host through the protocol with the tab's
+//    URL, and the host refuses it (forbidden); recovery codes saved as a new
+//    entry under that name are refused too (exists). The entry is unchanged.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -375,6 +379,64 @@ function hostileSuite(name, launch, { skip }) {
         assert.notEqual(await popup.evaluate(() => document.getElementById('notice').textContent), 'Filled.');
       } finally {
         await popup.close();
+        await page.close();
+      }
+    });
+
+    test('another site\'s entry typed as the name in the offer: the host refuses the save and the recovery codes, the entry is unchanged', async () => {
+      const page = await driver.newPage();
+      const before = (await show(bank.name)).stdout;
+      /** What a user types into the offer's name field (the extension's own page: no web page can). */
+      const typeName = (frame, id, value) =>
+        frame.evaluate(
+          ([id, value]) => {
+            const input = document.getElementById(id);
+            input.value = value;
+            input.dispatchEvent(new Event('input', { bubbles: true }));
+            input.dispatchEvent(new Event('change', { bubbles: true }));
+          },
+          [id, value],
+        );
+      try {
+        // A key on github.com's setup page, saved under the bank's entry name.
+        await page.bringToFront();
+        await page.goto(pages.githubSetup);
+        let frame = await offerFrame(page);
+        await offerState(frame, ['offer']);
+        await typeName(frame, 'name', bank.name);
+        await frameWait(frame, (n) => document.getElementById('name')?.value === n && document.getElementById('offer').dataset.state === 'offer', bank.name);
+        await armedClick(frame, '#save');
+        // Whatever the offer answers, a user who wants this saved follows through: Replace, if offered.
+        const outcome = await frameWait(frame, () => document.getElementById('problem')?.textContent || ['confirm', 'confirm-in-popup', 'saved'].find((s) => s === document.getElementById('offer').dataset.state));
+        if (outcome === 'confirm') {
+          await armedClick(frame, '#confirm');
+          await sleep(1_500);
+        }
+        if (outcome === 'confirm-in-popup') {
+          const popup = await driver.newPage();
+          try {
+            await driver.openExtensionPage(popup, `popup.html?tab=${await tabIdOf(page.url())}`);
+            await popup.waitFor(() => !!document.querySelector('#setup-offer #confirm'), null, { timeout: 15_000 });
+            await popup.click('#setup-offer #confirm');
+            await sleep(1_500);
+          } finally {
+            await popup.close();
+          }
+        }
+        assert.equal((await show(bank.name)).stdout, before, 'the bank\'s entry is unchanged');
+        assert.match(outcome, new RegExp(`^not allowed: ${bank.name.replace('.', '\\.')} is not an entry of github\\.com\\b`), 'the offer shows the host\'s refusal');
+
+        // Recovery codes of a site with no entry, saved as a new entry under the bank's name.
+        await page.goto('https://www.linkedin.com/mypreferences/d/two-factor-authentication');
+        frame = await offerFrame(page);
+        await frameWait(frame, () => document.getElementById('recovery')?.dataset.state === 'create');
+        await typeName(frame, 'recovery-name', bank.name);
+        await frameWait(frame, (n) => document.getElementById('save-recovery')?.textContent === `Save recovery codes as ${n}`, bank.name);
+        await armedClick(frame, '#save-recovery');
+        const refused = await frameWait(frame, () => document.getElementById('problem')?.textContent || (document.getElementById('recovery')?.dataset.state === 'saved' && 'saved'));
+        assert.equal(refused, `${bank.name} already exists: choose another name for these recovery codes.`);
+        assert.equal((await show(bank.name)).stdout, before, 'the bank\'s entry is unchanged');
+      } finally {
         await page.close();
       }
     });
