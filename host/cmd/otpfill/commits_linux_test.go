@@ -523,3 +523,97 @@ func copyFile(t *testing.T, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// TestEveryWriteSaysNotCommitted: with every commit refused (a pre-commit
+// hook), each action that writes says the entry is not committed and why,
+// in its answer: an HOTP code's counter, a save and its undo, recovery
+// codes (the host's "warning"); `otpfill code` (the code on stdout, the
+// warning on stderr, exit 0: the code is used), `otpfill add` and `otpfill
+// import` (stderr, exit 1); and doctor lists every entry left uncommitted.
+// Nothing said any of this but the log before.
+func TestEveryWriteSaysNotCommitted(t *testing.T) {
+	e := newTestEnv(t)
+	hook := filepath.Join(e.StoreDir, ".git", "hooks", "pre-commit")
+	if err := os.WriteFile(hook, []byte("#!/bin/sh\necho 'commits are refused here' >&2\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	base := e.commitCount()
+	warned := func(what, warning, name string) {
+		t.Helper()
+		if !strings.Contains(warning, name) || !strings.Contains(warning, "not committed") || !strings.Contains(warning, "commits are refused here") {
+			t.Errorf("%s: warning %q, want one saying %s is not committed, and git's reason", what, warning, name)
+		}
+	}
+	hotp := func(c uint64) string {
+		code := realstore.OathtoolHOTP(t, bankSecret, 6, c)
+		e.addCode(code)
+		return code
+	}
+
+	h := e.startHost()
+	resp := h.ok(req("code", "name", bankName))
+	if resp["code"] != hotp(bankCounter+1) {
+		t.Errorf("HOTP code %v, want counter %d's", resp["code"], bankCounter+1)
+	}
+	w, _ := resp["warning"].(string)
+	warned("HOTP code", w, bankName)
+
+	gh := "https://github.com/settings/security"
+	secret := testSecret("uncommitted")
+	e.addSecret(secret)
+	resp = h.ok(req("save", "url", gh, "name", alice.name, "overwrite", true, "uri", "otpauth://totp/GitHub:alice?secret="+secret+"&issuer=GitHub"))
+	e.addCode(resp["code"].(string))
+	w, _ = resp["warning"].(string)
+	warned("save", w, alice.name)
+	resp = h.ok(req("undo", "token", resp["undo"], "url", gh))
+	w, _ = resp["warning"].(string)
+	warned("undo", w, alice.name)
+	if show := e.Run("", "pass", "show", alice.name); !strings.Contains(show, alice.secret) {
+		t.Errorf("the undo did not put alice's secret back:\n%s", show)
+	}
+
+	codes := []string{"unc01-aaaaa", "unc02-bbbbb"}
+	e.addSecret(codes...)
+	resp = h.ok(req("save_recovery", "url", gh, "name", alice.name, "codes", codes))
+	w, _ = resp["warning"].(string)
+	warned("save_recovery", w, alice.name)
+	h.closeOK()
+
+	out, stderr, code := e.run("", "code", bankName)
+	if code != 0 || strings.TrimSpace(out) != hotp(bankCounter+2) {
+		t.Errorf("otpfill code %s: exit %d, stdout %q; want 0 and counter %d's code", bankName, code, out, bankCounter+2)
+	}
+	warned("otpfill code", stderr, bankName)
+
+	added := "cli.example.com/uncommitted"
+	e.addSecret(testSecret(added))
+	_, stderr, code = e.run(testSecret(added)+"\n", "add", added)
+	if code == 0 {
+		t.Errorf("otpfill add exited 0 although its entry is not committed")
+	}
+	warned("otpfill add", stderr, added)
+
+	file := filepath.Join(e.Home, "import.txt")
+	a, b := testSecret("unc-imp-a"), testSecret("unc-imp-b")
+	e.addSecret(a, b)
+	if err := os.WriteFile(file, []byte("otpauth://totp/Alpha:ann?secret="+a+"&issuer=Alpha\notpauth://totp/Beta:ben?secret="+b+"&issuer=Beta\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code = e.run("", "import", "--prefix", "unc", file)
+	if code == 0 || !strings.Contains(stderr, "not committed") || !strings.Contains(stderr, "commits are refused here") {
+		t.Errorf("otpfill import: exit %d, stderr:\n%s\nwant non-zero, saying the entries are not committed and why", code, stderr)
+	}
+
+	if got := e.commitCount(); got != base {
+		t.Errorf("%d commits were made although the hook refuses every one", got-base)
+	}
+	out, _, _ = e.run("", "doctor")
+	for _, name := range []string{bankName, alice.name, added, "unc/Alpha/ann", "unc/Beta/ben"} {
+		if !strings.Contains(out, name) {
+			t.Errorf("doctor does not list %s as uncommitted:\n%s", name, out)
+		}
+	}
+	if !strings.Contains(out, "5 entries are not committed") {
+		t.Errorf("doctor does not count the 5 uncommitted entries:\n%s", out)
+	}
+}
