@@ -176,6 +176,9 @@ type testEnv struct {
 	*realstore.Env
 	t     *testing.T
 	extra []string // more environment for otpfill
+	// wrap, when set, is a command otpfill runs under: wrap's words, then
+	// otpfill's path and arguments (it must exec otpfill in its own process).
+	wrap []string
 
 	mu      sync.Mutex
 	secrets []string // substrings that must not leak
@@ -316,7 +319,7 @@ func (e *testEnv) startHost(args ...string) *host {
 		args = chromeArgs
 	}
 	h := &host{t: e.t, env: e}
-	h.cmd = exec.Command(otpfillBin, args...)
+	h.cmd = e.command(args...)
 	h.cmd.Env = e.environ()
 	h.cmd.Dir = e.Home
 	h.cmd.Stderr = &h.err
@@ -533,9 +536,18 @@ func (h *host) closeOK() {
 }
 
 // run runs the CLI and returns stdout, stderr and the exit status.
+// command is otpfill with args, under e.wrap if set.
+func (e *testEnv) command(args ...string) *exec.Cmd {
+	if len(e.wrap) == 0 {
+		return exec.Command(otpfillBin, args...)
+	}
+	words := append(slices.Clone(e.wrap[1:]), otpfillBin)
+	return exec.Command(e.wrap[0], append(words, args...)...)
+}
+
 func (e *testEnv) run(stdin string, args ...string) (string, string, int) {
 	e.t.Helper()
-	cmd := exec.Command(otpfillBin, args...)
+	cmd := e.command(args...)
 	cmd.Env = e.environ()
 	cmd.Dir = e.Home
 	cmd.Stdin = strings.NewReader(stdin)
