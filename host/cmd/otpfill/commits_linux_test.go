@@ -617,3 +617,81 @@ func TestEveryWriteSaysNotCommitted(t *testing.T) {
 		t.Errorf("doctor does not count the 5 uncommitted entries:\n%s", out)
 	}
 }
+
+// TestConcurrentUndoAndSave: host A saves an entry and asks to undo it while host
+// B saves the same entry, at the same moment or a little later, round
+// after round. Whichever runs first, B's save is never lost: an undo that
+// runs first is overwritten by B's save, one that runs after it is refused
+// (exists) and changes nothing. Each write that happened is one commit.
+func TestConcurrentUndoAndSave(t *testing.T) {
+	e := newTestEnv(t)
+	rounds := 8
+	if stress {
+		rounds = 40
+	}
+	const name = "example.com/raced"
+	url := "https://example.com/2fa"
+	save := func(secret string) map[string]any {
+		e.addSecret(secret)
+		return req("save", "url", url, "name", name, "overwrite", true, "uri", "otpauth://totp/Example:raced?secret="+secret)
+	}
+	a, b := e.startHost(), e.startHost()
+	first := testSecret("raced-0")
+	start := time.Now()
+	e.addCode(b.ok(save(first))["code"].(string))
+	full := time.Since(start)
+	base := e.commitCount()
+	writes := 0
+	undone, refused := 0, 0
+	for round := range rounds {
+		secretA, secretB := testSecret(fmt.Sprint("raced-a", round)), testSecret(fmt.Sprint("raced-b", round))
+		sa := a.ok(save(secretA))
+		e.addCode(sa["code"].(string))
+		writes++
+		undo, _ := json.Marshal(req("undo", "token", sa["undo"], "url", url))
+		bSave, _ := json.Marshal(save(secretB))
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			if round%2 == 1 {
+				time.Sleep(time.Duration(rand.Int64N(2 * int64(full))))
+			}
+			if err := protocol.WriteFrame(a.stdin, undo); err != nil {
+				t.Error(err)
+			}
+		})
+		wg.Go(func() {
+			if err := protocol.WriteFrame(b.stdin, bSave); err != nil {
+				t.Error(err)
+			}
+		})
+		wg.Wait()
+		ru, rb := a.read(), b.read()
+		if rb["ok"] != true {
+			t.Fatalf("round %d: B's save failed: %v", round, rb["error"])
+		}
+		e.addCode(rb["code"].(string))
+		writes++
+		switch {
+		case ru["ok"] == true:
+			undone++
+			writes++
+		case ru["error"].(map[string]any)["code"] == string(protocol.CodeExists):
+			refused++
+		default:
+			t.Fatalf("round %d: undo answered %v, want ok or exists", round, ru["error"])
+		}
+		show := e.Run("", "pass", "show", name)
+		if !strings.Contains(show, secretB) {
+			t.Fatalf("round %d: B's save is lost after A's undo (undo %v): the entry holds\n%s", round, ru["ok"], show)
+		}
+	}
+	a.closeOK()
+	b.closeOK()
+	t.Logf("%d rounds: %d undos ran before B's save, %d came after it and were refused", rounds, undone, refused)
+	if got := e.commitCount() - base; got != writes {
+		t.Errorf("%d commits for %d writes", got, writes)
+	}
+	if st := e.git("status", "--porcelain", "--untracked-files=all"); st != "" {
+		t.Errorf("git status is not clean:\n%s", st)
+	}
+}
