@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // b32Hello is "Hello!\xde\xad\xbe\xef" (Google's documentation example).
@@ -255,5 +256,59 @@ func TestURIRoundTripAwkwardNames(t *testing.T) {
 					issuer, account, back.Issuer, back.Account, k.URI())
 			}
 		}
+	}
+}
+
+// TestLimitsAtTheirBounds: the last values each limit allows are accepted
+// for a new key (CheckNew, which save, add and import use) and give a code
+// of the right length; TestParseURIErrors and TestCheckNewSecretLength
+// check the first values past them. Together they pin every limit the docs
+// give (digits 6-10, period 1-86400 s, counter at most 2^63-1 and able to
+// advance, secrets of at least 80 bits) against an off-by-one.
+func TestLimitsAtTheirBounds(t *testing.T) {
+	const s = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ" // 160 bits
+	for _, tt := range []struct {
+		uri    string
+		digits int
+	}{
+		{"otpauth://totp/a?secret=" + s + "&digits=6", 6},
+		{"otpauth://totp/a?secret=" + s + "&digits=10", 10},
+		{"otpauth://totp/a?secret=" + s + "&period=1", 6},
+		{"otpauth://totp/a?secret=" + s + "&period=86400", 6},
+		{"otpauth://hotp/a?secret=" + s + "&counter=0", 6},
+		{"otpauth://hotp/a?secret=" + s + "&counter=9223372036854775806&digits=10", 10},
+		{"otpauth://totp/a?secret=GEZDGNBVGY3TQOJQ", 6}, // 80 bits: a warning, not a refusal
+	} {
+		k, err := ParseURI(tt.uri)
+		if err != nil {
+			t.Errorf("%s: %v", tt.uri, err)
+			continue
+		}
+		if _, err := k.CheckNew(); err != nil {
+			t.Errorf("%s refused for a new key: %v", tt.uri, err)
+		}
+		var code string
+		if k.Type == HOTP {
+			next, nerr := k.NextCounter()
+			if nerr != nil {
+				t.Errorf("%s: %v", tt.uri, nerr)
+				continue
+			}
+			code, err = k.HOTP(next)
+		} else {
+			code, _, err = k.TOTP(time.Unix(1_700_000_000, 0))
+		}
+		if err != nil || len(code) != tt.digits {
+			t.Errorf("%s: code %q, %v; want %d digits", tt.uri, code, err, tt.digits)
+		}
+	}
+	// A stored counter of 2^63-1 is read (the entry is not lost), but
+	// cannot advance, so it is refused for a new key and gives no code.
+	k, err := ParseURI("otpauth://hotp/a?secret=" + s + "&counter=9223372036854775807")
+	if err != nil {
+		t.Fatalf("a stored counter of 2^63-1: %v", err)
+	}
+	if _, err := k.CheckNew(); err == nil || !strings.Contains(err.Error(), "counter has reached its maximum") {
+		t.Errorf("CheckNew of a counter at 2^63-1: %v", err)
 	}
 }
