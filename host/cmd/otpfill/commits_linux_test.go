@@ -695,3 +695,55 @@ func TestConcurrentUndoAndSave(t *testing.T) {
 		t.Errorf("git status is not clean:\n%s", st)
 	}
 }
+
+// TestGitMissing: the store is a git repository but the git otpfill is to
+// run cannot be found (the config's "git" points nowhere; a browser that
+// starts the host with a PATH without git is the same). Every write is then
+// left uncommitted, which used to happen without a word, not even in the
+// log: now the answer's warning and the CLI (exit 1) say so and why.
+// "git": "none" turns commits off on purpose: no warning then.
+func TestGitMissing(t *testing.T) {
+	e := newTestEnv(t)
+	cfg := filepath.Join(e.Home, "otpfill-config.json")
+	if err := os.WriteFile(cfg, []byte(`{"git": "/nonexistent/bin/git"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e.extra = append(e.extra, "OTPFILL_CONFIG="+cfg)
+	base := e.commitCount()
+	h := e.startHost()
+	saved := "example.com/no-git"
+	e.addSecret(testSecret(saved))
+	resp := h.ok(req("save", "url", "https://example.com/", "name", saved, "uri", "otpauth://totp/Example:n?secret="+testSecret(saved)))
+	e.addCode(resp["code"].(string))
+	if w, _ := resp["warning"].(string); !strings.Contains(w, saved) || !strings.Contains(w, "not committed") || !strings.Contains(w, "/nonexistent/bin/git") {
+		t.Errorf("save without git: warning %q, want one saying %s is not committed because /nonexistent/bin/git cannot be run", w, saved)
+	}
+	resp = h.ok(req("code", "name", bankName))
+	e.addCode(resp["code"].(string))
+	if w, _ := resp["warning"].(string); !strings.Contains(w, bankName) || !strings.Contains(w, "not committed") {
+		t.Errorf("HOTP code without git: warning %q", w)
+	}
+	h.closeOK()
+	added := "cli.example.com/no-git"
+	e.addSecret(testSecret(added))
+	if _, stderr, code := e.run(testSecret(added)+"\n", "add", added); code == 0 || !strings.Contains(stderr, "not committed") || !strings.Contains(stderr, "/nonexistent/bin/git") {
+		t.Errorf("otpfill add without git: exit %d, stderr %q; want non-zero and why", code, stderr)
+	}
+	if got := e.commitCount(); got != base {
+		t.Errorf("%d commits without git", got-base)
+	}
+
+	// Commits turned off: written, not committed, and no warning.
+	if err := os.WriteFile(cfg, []byte(`{"git": "none"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h = e.startHost()
+	off := "example.com/git-off"
+	e.addSecret(testSecret(off))
+	resp = h.ok(req("save", "url", "https://example.com/", "name", off, "uri", "otpauth://totp/Example:o?secret="+testSecret(off)))
+	e.addCode(resp["code"].(string))
+	if w, has := resp["warning"]; has {
+		t.Errorf("save with \"git\": \"none\": warning %v", w)
+	}
+	h.closeOK()
+}

@@ -101,7 +101,11 @@ func storesOf(cfg *config.Config, env Env, log zerolog.Logger) (*storeSet, error
 	if cfg.GPGAgent != config.GPGAgentGPG {
 		cacheDir = config.CacheDir(cenv)
 	}
+	// git commits pass writes unless the config says "none"; a git that
+	// cannot be found leaves writes uncommitted, and each one says so
+	// (gitErr), never silently.
 	gitPath := ""
+	var gitErr error
 	if cfg.Git != "none" {
 		name := cfg.Git
 		if name == "" {
@@ -109,6 +113,10 @@ func storesOf(cfg *config.Config, env Env, log zerolog.Logger) (*storeSet, error
 		}
 		if p, err := exec.LookPath(name); err == nil {
 			gitPath = p
+		} else if cfg.Git == "" {
+			gitErr = errors.New(`git is not installed or not in PATH: install git, or name it as "git" in the otpfill config`)
+		} else {
+			gitErr = fmt.Errorf(`the otpfill config's git, %q, cannot be run: fix "git" there`, cfg.Git)
 		}
 	}
 	var stores []store.Store
@@ -135,6 +143,7 @@ func storesOf(cfg *config.Config, env Env, log zerolog.Logger) (*storeSet, error
 				Engine: engine,
 				Keys:   keys,
 				Git:    gitPath,
+				GitErr: gitErr,
 				Env:    env.Environ,
 				Log:    log.With().Str("store", sc.ID).Logger(),
 			}))

@@ -140,6 +140,9 @@ var lockMessage = regexp.MustCompile(`Unable to create '([^']+\.lock)': File exi
 // commitPaths adds and commits the files rels (relative to repo), and
 // nothing else. It runs under the repository's lock.
 func (s *Store) commitPaths(ctx context.Context, repo, message string, rels []string) error {
+	if s.git == "" {
+		return s.gitErr
+	}
 	ctx, cancel := context.WithTimeout(ctx, 2*storeWait)
 	defer cancel()
 	if _, err := s.runGit(ctx, repo, append([]string{"add", "--all", "--"}, rels...)...); err != nil {

@@ -30,6 +30,7 @@ type Store struct {
 	engine pgp.Engine
 	keys   []string // PASSWORD_STORE_KEY: overrides .gpg-id when set
 	git    string   // git binary; "" disables commits
+	gitErr error    // why git cannot run, when commits are wanted (git is "")
 	env    []string // environment for git; nil inherits
 	log    zerolog.Logger
 
@@ -46,13 +47,16 @@ type Options struct {
 	// PASSWORD_STORE_KEY).
 	Keys []string
 	Git  string // path of git, "" to never commit
-	Env  []string
-	Log  zerolog.Logger
+	// GitErr, with Git "", says why git cannot run although commits are
+	// wanted: every write to a repository is then reported not committed.
+	GitErr error
+	Env    []string
+	Log    zerolog.Logger
 }
 
 // New returns a Store. It does not touch the disk.
 func New(o Options) *Store {
-	return &Store{id: o.ID, dir: filepath.Clean(o.Dir), engine: o.Engine, keys: o.Keys, git: o.Git, env: o.Env, log: o.Log}
+	return &Store{id: o.ID, dir: filepath.Clean(o.Dir), engine: o.Engine, keys: o.Keys, git: o.Git, gitErr: o.GitErr, env: o.Env, log: o.Log}
 }
 
 func (s *Store) ID() string   { return s.id }
@@ -281,9 +285,11 @@ func (s *Store) Remove(ctx context.Context, name string) error {
 }
 
 // lockFor finds the repository a write to r is committed in ("" for none,
-// or when commits are off) and takes its store-wide lock.
+// or when commits are off) and takes its store-wide lock. With git missing
+// (s.gitErr) the repository is still found, so that the write is reported
+// not committed.
 func (s *Store) lockFor(ctx context.Context, r resolved) (repo string, unlock func(), err error) {
-	if s.git == "" {
+	if s.git == "" && s.gitErr == nil {
 		return "", func() {}, nil
 	}
 	repo = repoOf(r.root, r.target)
