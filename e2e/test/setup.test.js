@@ -42,6 +42,7 @@ if (!chromiumSkip || !firefoxSkip) {
 
 function storeTools(env) {
   return {
+    env,
     /** `pass otp NAME`: the code pass-otp computes from what was saved. */
     async otp(name) {
       const r = await run('pass', ['otp', name], { env });
@@ -521,6 +522,36 @@ function setupSuite(name, launch, { skip }) {
         await offerState(frame, ['offer']);
       } finally {
         await page.close();
+      }
+    });
+
+    test('a save git cannot commit is kept, and the offer says it is not committed and why (issue 10)', async () => {
+      // The store becomes a git repository whose pre-commit hook refuses
+      // every commit, for this test only.
+      const p = setupSpecial.undo;
+      const dir = store.env.PASSWORD_STORE_DIR;
+      const gitDir = path.join(dir, '.git');
+      const page = await driver.newPage();
+      try {
+        const who = { GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.invalid', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.invalid' };
+        const init = await run('pass', ['git', 'init'], { env: { ...store.env, ...who } });
+        assert.equal(init.code, 0, `pass git init: ${init.stderr}`);
+        // The host's commits need a name too on a machine without one.
+        for (const [k, v] of [['user.name', 'e2e'], ['user.email', 'e2e@example.invalid']]) await run('git', ['-C', dir, 'config', k, v], { env: store.env });
+        fs.writeFileSync(path.join(gitDir, 'hooks', 'pre-commit'), "#!/bin/sh\necho 'commits are refused here' >&2\nexit 1\n", { mode: 0o755 });
+        const frame = await saveFromOffer(p, page);
+        await checkSaved(p, page, frame);
+        const warning = await frame.evaluate(() => document.getElementById('saved-warning')?.textContent ?? null);
+        assert.ok(warning && warning.includes(p.name) && warning.includes('not committed') && warning.includes('commits are refused here'),
+          `the offer's warning: ${JSON.stringify(warning)}, want one naming ${p.name}, that it is not committed, and git's reason`);
+        const status = await run('git', ['-C', dir, 'status', '--porcelain', '--', `${p.name}.gpg`], { env: store.env });
+        assert.match(status.stdout, /^(A |\?\?) /, `the entry is saved, uncommitted: git status ${JSON.stringify(status.stdout)}`);
+        await armedClick(frame, '#undo');
+        await offerState(frame, ['offer', 'undone']);
+        assert.ok(!(await store.list()).includes(p.name), 'undo removed the uncommitted entry');
+      } finally {
+        await page.close();
+        fs.rmSync(gitDir, { recursive: true, force: true });
       }
     });
 
