@@ -9,9 +9,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/otpfill/otpfill/host/internal/backup"
 	"github.com/otpfill/otpfill/host/internal/entry"
 	"github.com/otpfill/otpfill/host/internal/otp"
 	"github.com/otpfill/otpfill/host/internal/server"
@@ -73,7 +75,7 @@ func (c *command) export(args []string) error {
 	if err != nil {
 		return err
 	}
-	picked, failed, err := c.gather(srv, *all, pos, *storeID, *paper != "")
+	picked, failed, conflicts, err := c.gather(srv, *all, pos, *storeID, *paper != "")
 	if err != nil {
 		return explain(srv, err)
 	}
@@ -135,8 +137,13 @@ func (c *command) export(args []string) error {
 		}
 		fmt.Fprintf(c.env.Stderr, "exported %d of %d entries\n", total-left, total)
 	}
-	if left > 0 {
+	switch {
+	case left > 0 && conflicts > 0:
+		return fmt.Errorf("%d of %d entries were not exported, and %d held different keys in two stores (see above)", left, total, conflicts)
+	case left > 0:
 		return fmt.Errorf("%d of %d entries were not exported (see above)", left, total)
+	case conflicts > 0:
+		return fmt.Errorf("%d of %d entries hold different keys in two stores: only one key of each was exported (see above)", conflicts, total)
 	}
 	return nil
 }
@@ -193,9 +200,16 @@ type pickedEntry struct {
 // An entry of recovery codes only is picked for the paper kit (withCodesOnly),
 // whose card prints its codes; the other formats hold keys only, so it is
 // left out with a note (with --all) or as a failure (named).
-func (c *command) gather(srv *server.Server, all bool, names []string, storeID string, withCodesOnly bool) (picked []pickedEntry, failed int, err error) {
+//
+// A key read from one store is compared (never printed) with the copies of
+// its name in the other stores (without storeID): one that holds a different
+// key is named on stderr with both stores and counted in conflicts, since
+// only the first store's key is exported.
+func (c *command) gather(srv *server.Server, all bool, names []string, storeID string, withCodesOnly bool) (picked []pickedEntry, failed, conflicts int, err error) {
 	type ref struct{ name, store string }
 	var refs []ref
+	// holders: the stores whose list has a name (with --all), for the comparison.
+	holders := map[string][]string{}
 	if all {
 		ids := []string{storeID}
 		if storeID == "" {
@@ -209,7 +223,7 @@ func (c *command) gather(srv *server.Server, all bool, names []string, storeID s
 			list, err := srv.List(c.ctx, id)
 			switch {
 			case err != nil && storeID != "":
-				return nil, 0, err
+				return nil, 0, 0, err
 			case err != nil && srv.Optional[id]:
 				// A default store that is not there (no keyring daemon):
 				// said, so that nobody takes the export for everything.
@@ -221,6 +235,7 @@ func (c *command) gather(srv *server.Server, all bool, names []string, storeID s
 				continue
 			}
 			for _, e := range list {
+				holders[e.Name] = append(holders[e.Name], e.Store)
 				if !seen[e.Name] {
 					seen[e.Name] = true
 					refs = append(refs, ref{e.Name, e.Store})
@@ -256,8 +271,49 @@ func (c *command) gather(srv *server.Server, all bool, names []string, storeID s
 		}
 		labelled(key, r.name)
 		picked = append(picked, pickedEntry{name: r.name, store: st, key: key, codes: codes})
+		if storeID == "" && c.otherKeyDiffers(srv, r.name, st, key, holders[r.name], all) {
+			conflicts++
+		}
 	}
-	return picked, failed, nil
+	return picked, failed, conflicts, nil
+}
+
+// otherKeyDiffers compares the key exported for name, read from store
+// from, with the copies of name in the other stores (with --all, those
+// whose list has it: in; else every other store), and says on stderr when
+// one holds a different key. Copies without a key, and stores without the
+// name or that cannot be reached, are passed over; a copy that cannot be
+// read is a note (the export has its key either way).
+func (c *command) otherKeyDiffers(srv *server.Server, name, from string, key *otp.Key, in []string, all bool) bool {
+	differs := false
+	for _, st := range srv.Stores {
+		id := st.ID()
+		if id == from || (all && !slices.Contains(in, id)) {
+			continue
+		}
+		other, _, _, err := srv.ReadRecovery(c.ctx, name, id)
+		switch {
+		case errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrUnavailable) || errors.Is(err, entry.ErrNoOTP):
+			continue
+		case err != nil:
+			fmt.Fprintf(c.env.Stderr, "note: %s in %s could not be read to compare it with the exported copy from %s: %v\n", name, id, from, explain(srv, err))
+			continue
+		case other == nil:
+			continue
+		}
+		same := backup.SameKey(key, other)
+		clear(other.Secret)
+		if same {
+			continue
+		}
+		differs = true
+		hint := "`otpfill backup status` shows the conflict"
+		if p, ok := backup.Partner(srv.Backup, from); !ok || p != id {
+			hint = fmt.Sprintf("they are not a backup pair: `otpfill code %s --store %s` and `--store %s` give their codes", name, from, id)
+		}
+		fmt.Fprintf(c.env.Stderr, "conflict %s: its copies in %s and %s hold different keys; the one in %s was exported, not the one in %s (%s)\n", name, from, id, from, id, hint)
+	}
+	return differs
 }
 
 // writeGoogle prints the migration URIs, one a line, or writes each as a
