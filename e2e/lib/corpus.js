@@ -315,6 +315,9 @@ export const special = {
   popup: page('popup', 'https://github.com/sessions/two-factor/app', 'github.com/alice', 'popup lists live codes'),
   // The fixture server sends a Date header 5 minutes ahead for ?e2e-skew=300.
   skewedClock: page('skewed-clock', 'https://store.steampowered.com/login/?e2e-skew=300', 'steampowered.com/alice', 'Date header 5 minutes ahead'),
+  // 45 s ahead: within a period of the 60-second key, past one of the 30-second key.
+  skewed60: page('skewed-60', 'https://online.nordbank.com/2fa?e2e-skew=45', 'nordbank.com/alice', 'Date header 45 s ahead, a 60-second key'),
+  skewed30: page('skewed-30', 'https://github.com/sessions/two-factor/app?e2e-skew=45', 'github.com/alice', 'Date header 45 s ahead, a 30-second key'),
 };
 
 /**

@@ -364,6 +364,45 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
         });
       });
 
+      test('the clock is held to the period of the site\'s codes: 45 s off warns for a 30-second key, not for a 60-second one', async () => {
+        const badge = (page) => tabId(ext, page.url()).then((id) => ext.evaluate(async (id) => {
+          const api = globalThis.browser ?? globalThis.chrome;
+          return [await api.action.getBadgeText({ tabId: id }), await api.action.getTitle({ tabId: id })];
+        }, id));
+        await pool.with(async (page) => {
+          // The bank's 60-second key: its code (auto-filled) tells the period, and the tab is not marked.
+          const bank = special.skewed60;
+          await page.goto(bank.url);
+          assert.equal((await waitForOutcome(page, bank.entry.digits)).filled, true, 'the bank page was not filled');
+          let mark;
+          for (let t = Date.now(); Date.now() - t < 5_000; await sleep(100)) {
+            mark = await badge(page);
+            if (mark[0] === '') break;
+          }
+          assert.deepEqual(mark, ['', 'otpfill'], 'a 45 s offset marked the tab of a 60-second key');
+          await openPopupFor(page);
+          await popup.waitFor(() => /^\d{8}$/.test(document.querySelector('#exact li.entry .code')?.textContent.replace(/\s+/g, '') ?? ''), null, { timeout: 10_000 });
+          await sleep(500);
+          assert.equal(await popup.evaluate(() => document.querySelector('#clock').hidden), true, 'the popup warns about 45 s for a 60-second key');
+          // GitHub's 30-second key, the same 45 s: warned, with its period.
+          const gh = special.skewed30;
+          await page.goto(gh.url);
+          await waitForOutcome(page, gh.entry.digits);
+          for (let t = Date.now(); Date.now() - t < 5_000; await sleep(100)) {
+            mark = await badge(page);
+            if (mark[0] === '!') break;
+          }
+          assert.equal(mark[0], '!', 'a 45 s offset did not mark the tab of a 30-second key');
+          assert.match(mark[1], /github\.com's clock is 4[4-6] s ahead of this computer's\. Its codes are valid for 30 s/);
+          await openPopupFor(page);
+          const text = await popup.waitFor(() => {
+            const el = document.querySelector('#clock');
+            return el && !el.hidden && el.textContent;
+          }, null, { timeout: 10_000 });
+          assert.match(text, /Its codes are valid for 30 s/);
+        });
+      });
+
       test('two exact matches: a chooser, no guess; the popup fills the one the user picks', async () => {
         const p = special.chooser;
         await pool.with(async (page) => {

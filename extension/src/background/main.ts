@@ -20,7 +20,7 @@ import { registrableDomain, sameSite, siteOf } from "./site";
 import { registerSetup } from "./setup";
 import { noteUsed } from "./recent";
 import { dropPending, notePending, pendingFor, rememberPending } from "./teach";
-import { registerClock } from "./clock";
+import { learnPeriod, registerClock } from "./clock";
 import { registerGuard } from "./guard";
 
 const host = new HostClient();
@@ -43,6 +43,7 @@ async function freshCode(params: HostParams["code"]): Promise<CodeResult> {
     throw e;
   }
   await learn(c);
+  await learnPeriod(c); // the period the site's clock is held to (src/background/clock.ts)
   await noteRecoveryOnly(c, false); // it has a key now (saved since), if it had none
   if (c.type === "totp") {
     const wait = waitBeforeFill(c.expires_at, Date.now());
@@ -434,7 +435,8 @@ async function handle(msg: Message, sender: Sender): Promise<unknown> {
 
 registerSetup(); // setup capture's listeners (src/background/setup.ts)
 registerGuard(); // the offer's clickjacking checks (src/background/guard.ts)
-registerClock(); // the sites' clocks from their Date headers (src/background/clock.ts)
+// The sites' clocks from their Date headers, held to the periods of their entries (src/background/clock.ts).
+registerClock(async (url) => (await host.request("match", { url })).entries);
 
 api.runtime.onMessage.addListener((msg: unknown, sender, reply) => {
   if (!isMessage(msg) || !allowed(msg.type, sender)) return false;

@@ -479,7 +479,6 @@ async function start(): Promise<void> {
   const anyOK = stores.some((s) => s.ok);
   const broken = stores.filter((s) => !s.ok && !(s.optional && anyOK));
   if (broken.length) problem(`Store ${broken.map((s) => `${s.id}: ${s.error ?? "unavailable"}`).join("; ")}.`);
-  void showClockWarning($("clock"), init.tabId, init.site);
   if (init.exact.length) {
     $("matches").hidden = false;
     $("exact").replaceChildren(
@@ -495,8 +494,13 @@ async function start(): Promise<void> {
     $("weak").replaceChildren(...init.weak.map((m) => makeRow(m, "weak").li));
   }
   if (init.site && !init.exact.length && !init.weak.length) $("none").hidden = false;
-  // Live codes for this site's entries (a handful at most).
-  for (const row of rows.slice(0, 8)) void loadCode(row);
+  // Live codes for this site's entries (a handful at most). The clock
+  // warning goes by their periods: at once with those learnt before, again
+  // once the codes came.
+  const siteRows = rows.slice();
+  const clockShown = showClockWarning($("clock"), init.tabId, init.site, siteRows);
+  const loaded = siteRows.slice(0, 8).map((row) => loadCode(row));
+  void Promise.allSettled([clockShown, ...loaded]).then(() => showClockWarning($("clock"), init!.tabId, init!.site, siteRows));
   setInterval(tickAll, 250);
   if (init.teach && !inline) offerTeach(init.teach);
   else (fillButtons()[0] ?? $("search")).focus();
