@@ -105,3 +105,25 @@ func TestCLIExportConflict(t *testing.T) {
 		t.Errorf("export --all, stores not paired: exit %d, stderr:\n%s", code, stderr)
 	}
 }
+
+// TestCLIExportKeyInLaterStore: with --all, a name whose first store holds
+// no 2FA key (a plain pass password) but whose keyring entry does is
+// exported from the keyring, not passed over.
+func TestCLIExportKeyInLaterStore(t *testing.T) {
+	e := newTestEnv(t)
+	kr := realkeyring.New(t, true)
+	e.extra = append(e.extra, "DBUS_SESSION_BUS_ADDRESS="+kr.Address)
+	e.Run("", "pass", "rm", "-f", foreignName)
+	const name = "example.org/plain"
+	e.Run("hunter2\nlogin: plain\n", "pass", "insert", "-m", name)
+	secret := testSecret("export later store")
+	e.addSecret(secret)
+	if _, err := kr.Run(context.Background(), "otpauth://totp/Example:plain?secret="+secret+"&issuer=Example", "secret-tool", "store", "--label=otpfill", "service", "otpfill", "username", name); err != nil {
+		t.Fatalf("secret-tool store: %v", err)
+	}
+	stdout, stderr, code := e.run("", "export", "--all", "--format", "uri")
+	if code != 0 || !strings.Contains(stdout, "secret="+secret) {
+		t.Errorf("export --all: exit %d, want 0 and the keyring's key of %s; stderr:\n%s", code, name, stderr)
+	}
+	e.noSecretIn("export --all stderr", stderr)
+}

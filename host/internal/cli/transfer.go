@@ -248,7 +248,7 @@ func (c *command) gather(srv *server.Server, all bool, names []string, storeID s
 		}
 	}
 	for _, r := range refs {
-		key, codes, st, err := srv.ReadRecovery(c.ctx, r.name, r.store)
+		key, codes, st, err := c.readFirstKey(srv, r.name, r.store, holders[r.name])
 		if err != nil {
 			if all && errors.Is(err, entry.ErrNoOTP) {
 				continue
@@ -276,6 +276,27 @@ func (c *command) gather(srv *server.Server, all bool, names []string, storeID s
 		}
 	}
 	return picked, failed, conflicts, nil
+}
+
+// readFirstKey reads name from store; with --all (holders: the stores
+// whose list has name, in store order) a copy without a 2FA key (a plain
+// password, recovery codes only) gives way to a later store's copy that
+// has one, so that no key is passed over because its name is also a
+// password elsewhere.
+func (c *command) readFirstKey(srv *server.Server, name, from string, holders []string) (*otp.Key, []string, string, error) {
+	key, codes, st, err := srv.ReadRecovery(c.ctx, name, from)
+	if key != nil || (err != nil && !errors.Is(err, entry.ErrNoOTP)) {
+		return key, codes, st, err
+	}
+	for _, id := range holders {
+		if id == from {
+			continue
+		}
+		if k, cs, s, e := srv.ReadRecovery(c.ctx, name, id); e == nil && k != nil {
+			return k, cs, s, nil
+		}
+	}
+	return key, codes, st, err
 }
 
 // otherKeyDiffers compares the key exported for name, read from store
