@@ -526,8 +526,9 @@ func copyFile(t *testing.T, src, dst string) {
 
 // TestEveryWriteSaysNotCommitted: with every commit refused (a pre-commit
 // hook), each action that writes says the entry is not committed and why,
-// in its answer: an HOTP code's counter, a save and its undo, recovery
-// codes (the host's "warning"); `otpfill code` (the code on stdout, the
+// in its answer, naming what was done to the entry (an existing entry
+// "changed", not "saved"): an HOTP code's counter, a save and its undo,
+// recovery codes (the host's "warning"); `otpfill code` (the code on stdout, the
 // warning on stderr, exit 0: the code is used), `otpfill add` and `otpfill
 // import` (stderr, exit 1); and doctor lists every entry left uncommitted.
 // Nothing said any of this but the log before.
@@ -538,10 +539,11 @@ func TestEveryWriteSaysNotCommitted(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := e.commitCount()
-	warned := func(what, warning, name string) {
+	// done: what the write did to the entry, as the warning says it.
+	warned := func(what, warning, name, done string) {
 		t.Helper()
-		if !strings.Contains(warning, name) || !strings.Contains(warning, "not committed") || !strings.Contains(warning, "commits are refused here") {
-			t.Errorf("%s: warning %q, want one saying %s is not committed, and git's reason", what, warning, name)
+		if !strings.Contains(warning, name+" was "+done+" but not committed") || !strings.Contains(warning, "commits are refused here") {
+			t.Errorf("%s: warning %q, want one saying %s was %s but not committed, and git's reason", what, warning, name, done)
 		}
 	}
 	hotp := func(c uint64) string {
@@ -556,7 +558,7 @@ func TestEveryWriteSaysNotCommitted(t *testing.T) {
 		t.Errorf("HOTP code %v, want counter %d's", resp["code"], bankCounter+1)
 	}
 	w, _ := resp["warning"].(string)
-	warned("HOTP code", w, bankName)
+	warned("HOTP code", w, bankName, "changed")
 
 	gh := "https://github.com/settings/security"
 	secret := testSecret("uncommitted")
@@ -564,10 +566,10 @@ func TestEveryWriteSaysNotCommitted(t *testing.T) {
 	resp = h.ok(req("save", "url", gh, "name", alice.name, "overwrite", true, "uri", "otpauth://totp/GitHub:alice?secret="+secret+"&issuer=GitHub"))
 	e.addCode(resp["code"].(string))
 	w, _ = resp["warning"].(string)
-	warned("save", w, alice.name)
+	warned("save", w, alice.name, "changed")
 	resp = h.ok(req("undo", "token", resp["undo"], "url", gh))
 	w, _ = resp["warning"].(string)
-	warned("undo", w, alice.name)
+	warned("undo", w, alice.name, "changed")
 	if show := e.Run("", "pass", "show", alice.name); !strings.Contains(show, alice.secret) {
 		t.Errorf("the undo did not put alice's secret back:\n%s", show)
 	}
@@ -576,14 +578,14 @@ func TestEveryWriteSaysNotCommitted(t *testing.T) {
 	e.addSecret(codes...)
 	resp = h.ok(req("save_recovery", "url", gh, "name", alice.name, "codes", codes))
 	w, _ = resp["warning"].(string)
-	warned("save_recovery", w, alice.name)
+	warned("save_recovery", w, alice.name, "changed")
 	h.closeOK()
 
 	out, stderr, code := e.run("", "code", bankName)
 	if code != 0 || strings.TrimSpace(out) != hotp(bankCounter+2) {
 		t.Errorf("otpfill code %s: exit %d, stdout %q; want 0 and counter %d's code", bankName, code, out, bankCounter+2)
 	}
-	warned("otpfill code", stderr, bankName)
+	warned("otpfill code", stderr, bankName, "changed")
 
 	added := "cli.example.com/uncommitted"
 	e.addSecret(testSecret(added))
@@ -591,7 +593,7 @@ func TestEveryWriteSaysNotCommitted(t *testing.T) {
 	if code == 0 {
 		t.Errorf("otpfill add exited 0 although its entry is not committed")
 	}
-	warned("otpfill add", stderr, added)
+	warned("otpfill add", stderr, added, "saved")
 
 	file := filepath.Join(e.Home, "import.txt")
 	a, b := testSecret("unc-imp-a"), testSecret("unc-imp-b")

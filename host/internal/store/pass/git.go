@@ -154,7 +154,20 @@ func (s *Store) commitPaths(ctx context.Context, repo, message string, rels []st
 		// content): nothing is lost.
 		return nil
 	}
+	if err != nil && s.unchanged(ctx, repo, rels) {
+		// Nothing of rels differs from the last commit: an entry git never
+		// recorded, removed again (an undo of its save), makes git refuse
+		// the commit ("pathspec did not match"), but nothing is lost.
+		return nil
+	}
 	return err
+}
+
+// unchanged reports whether git sees no change in rels, staged or not,
+// against the last commit.
+func (s *Store) unchanged(ctx context.Context, repo string, rels []string) bool {
+	out, err := s.runGit(ctx, repo, append([]string{"status", "--porcelain", "--untracked-files=all", "--"}, rels...)...)
+	return err == nil && out == ""
 }
 
 // runGit runs git in repo. A lock file held by another program is waited

@@ -77,6 +77,61 @@ func TestCommitsInSubStore(t *testing.T) {
 	}
 }
 
+// TestNotCommittedSaysWhatWasDone: the warning of a write git did not
+// commit says what the write did to the entry: an entry changed (a save over
+// it, an HOTP counter written back, an undo putting the old content back),
+// removed, a new entry saved, a batch's entries saved; always with git's
+// reason and the way to commit it. A new entry git never recorded, removed
+// again (an undo of its save), leaves nothing to commit: no warning.
+func TestNotCommittedSaysWhatWasDone(t *testing.T) {
+	e := gitStore(t)
+	s := newStore(t, e)
+	if err := s.Write(context.Background(), "github.com/alice", []byte(uriA+"\n"), false); err != nil {
+		t.Fatal(err)
+	}
+	hook := filepath.Join(e.StoreDir, ".git", "hooks", "pre-commit")
+	os.WriteFile(hook, []byte("#!/bin/sh\necho 'no commits today' >&2\nexit 1\n"), 0o755)
+	for _, step := range []struct {
+		what string
+		do   func(ctx context.Context) error
+		want string // "" for no warning
+	}{
+		{"overwrite", func(ctx context.Context) error { return s.Write(ctx, "github.com/alice", []byte(uriA+"\n"), true) }, "github.com/alice was changed"},
+		{"remove", func(ctx context.Context) error { return s.Remove(ctx, "github.com/alice") }, "github.com/alice was removed"},
+		{"new entry", func(ctx context.Context) error { return s.Write(ctx, "gitlab.com/bob", []byte(uriA+"\n"), false) }, "gitlab.com/bob was saved"},
+		{"new entry removed", func(ctx context.Context) error { return s.Remove(ctx, "gitlab.com/bob") }, ""},
+		{"batch of two", func(ctx context.Context) error {
+			end := s.StartBatch()
+			s.Write(ctx, "b/one", []byte(uriA+"\n"), false)
+			s.Write(ctx, "b/two", []byte(uriA+"\n"), false)
+			end(ctx, "Import.")
+			return nil
+		}, "2 entries were saved"},
+		{"batch of one", func(ctx context.Context) error {
+			end := s.StartBatch()
+			s.Write(ctx, "c/one", []byte(uriA+"\n"), false)
+			end(ctx, "Import.")
+			return nil
+		}, "c/one was saved"},
+	} {
+		ctx, warns := store.WithWarnings(context.Background())
+		if err := step.do(ctx); err != nil {
+			t.Fatalf("%s: %v", step.what, err)
+		}
+		w := warns.List()
+		switch {
+		case step.want == "" && len(w) != 0:
+			t.Errorf("%s: warnings %q, want none", step.what, w)
+		case step.want != "" && (len(w) != 1 || !strings.HasPrefix(w[0], step.want+" but not committed to git (") ||
+			!strings.Contains(w[0], "no commits today") || !strings.Contains(w[0], "pass git commit") || !strings.Contains(w[0], "otpfill doctor")):
+			t.Errorf("%s: warnings %q, want one starting %q, with git's reason and how to commit", step.what, w, step.want+" but not committed to git")
+		}
+	}
+	if st := e.Run("", "git", "-C", e.StoreDir, "status", "--porcelain", "--", "gitlab.com"); st != "" {
+		t.Errorf("git status after bob's entry came and went: %q", st)
+	}
+}
+
 // TestCommitFailureWarns: a commit git refuses leaves the entry written and
 // says so in ctx's warnings, with git's reason.
 func TestCommitFailureWarns(t *testing.T) {

@@ -249,11 +249,11 @@ func (s *Store) Write(ctx context.Context, name string, content []byte, overwrit
 		}
 		return fmt.Errorf("%w: cannot write %s: %v", store.ErrEncrypt, name, unwrapPath(err))
 	}
-	verb := "Add"
+	verb, done := "Add", "saved"
 	if existed {
-		verb = "Update"
+		verb, done = "Update", "changed"
 	}
-	s.commit(ctx, name, fmt.Sprintf("%s OTP secret for %s to store.", verb, name), repo, r.target)
+	s.commit(ctx, name, done, fmt.Sprintf("%s OTP secret for %s to store.", verb, name), repo, r.target)
 	return nil
 }
 
@@ -280,7 +280,7 @@ func (s *Store) Remove(ctx context.Context, name string) error {
 		return fmt.Errorf("%w: cannot remove %s: %v", store.ErrEncrypt, name, unwrapPath(err))
 	}
 	atomicfile.SyncDir(filepath.Dir(r.target))
-	s.commit(ctx, name, fmt.Sprintf("Remove %s from store.", name), repo, r.target)
+	s.commit(ctx, name, "removed", fmt.Sprintf("Remove %s from store.", name), repo, r.target)
 	return nil
 }
 
@@ -368,8 +368,11 @@ func fileExists(p string) bool {
 
 // commit records a change in git the way pass does, when the entry is in a
 // repository; inside a batch it only remembers the file. It runs under the
-// repository's lock. A failure is logged and added to ctx's warnings.
-func (s *Store) commit(ctx context.Context, name, message, repo, path string) {
+// repository's lock. A failure is logged and added to ctx's warnings, which
+// say what was done to the entry: done is "saved" (a new entry), "changed"
+// (an entry replaced: a save over it, an HOTP counter, an undo) or
+// "removed".
+func (s *Store) commit(ctx context.Context, name, done, message, repo, path string) {
 	if repo == "" {
 		return
 	}
@@ -385,14 +388,15 @@ func (s *Store) commit(ctx context.Context, name, message, repo, path string) {
 	}
 	s.mu.Unlock()
 	if err := s.commitPaths(ctx, repo, message, []string{rel}); err != nil {
-		s.notCommitted(ctx, name, err)
+		s.notCommitted(ctx, name+" was "+done, err)
 	}
 }
 
-// notCommitted reports a write that git did not record.
+// notCommitted reports a write that git did not record; what names the
+// entries and what was done to them ("github.com/alice was changed").
 func (s *Store) notCommitted(ctx context.Context, what string, err error) {
-	s.log.Warn().Err(err).Msg("git failed; the entry is saved but not committed")
-	store.Warn(ctx, fmt.Sprintf("%s was saved but not committed to git (%v); commit it with `pass git add -A && pass git commit`, `otpfill doctor` lists uncommitted entries", what, err))
+	s.log.Warn().Err(err).Msg("git failed; the entry is written but not committed")
+	store.Warn(ctx, fmt.Sprintf("%s but not committed to git (%v); commit it with `pass git add -A && pass git commit`, `otpfill doctor` lists uncommitted entries", what, err))
 }
 
 // StartBatch defers git commits until the returned func runs, which commits
@@ -420,10 +424,12 @@ func (s *Store) StartBatch() (end func(ctx context.Context, message string) erro
 			}()
 			if err != nil {
 				what := fmt.Sprintf("%d entries", len(rels))
+				done := what + " were saved"
 				if len(rels) == 1 {
 					what = strings.TrimSuffix(filepath.ToSlash(rels[0]), ".gpg")
+					done = what + " was saved"
 				}
-				s.notCommitted(ctx, what, err)
+				s.notCommitted(ctx, done, err)
 				errs = append(errs, fmt.Errorf("%s not committed to git: %w", what, err))
 			}
 		}
