@@ -212,6 +212,40 @@ describe("saving a key", () => {
     assert.equal(r.recovery?.saved?.warning, warning);
   });
 
+  it("the warnings of an undo and of a later code are shown too, never dropped (issue 10)", async () => {
+    const { m, host, load } = world();
+    const warnings: Partial<Record<HostAction, string>> = {
+      undo: "github.com/alice was removed but not committed to git (git commit: no commits today)",
+      code: "github.com/alice was changed but not committed to git (git commit: no commits today)",
+    };
+    const request = host.request.bind(host);
+    host.request = (async (action: HostAction, params: HostParams[HostAction]) => {
+      const r = await request(action, params as never);
+      const warning = warnings[action];
+      return warning ? { ...(r as object), warning } : r;
+    }) as typeof host.request;
+    const o = load(1, "https://github.com/settings/2fa");
+    await m.found(o, GITHUB_URI, "img");
+    const saved = await m.save(o, frame(1, 5), "github.com/alice", "pass", false);
+    assert.ok("view" in saved && saved.view.saved?.warning === undefined, JSON.stringify(saved));
+    const c = await m.code(o);
+    assert.ok(!("error" in c), JSON.stringify(c));
+    assert.equal((await m.viewOf(o)).saved?.warning, warnings.code, "a code that wrote and was not committed: said with the save");
+    await m.code(o);
+    assert.equal((await m.viewOf(o)).saved?.warning, warnings.code, "the same warning once");
+    const undone = await m.undo(o);
+    assert.ok(!("error" in undone) && undone.saved?.undone === true, JSON.stringify(undone));
+    assert.equal(undone.saved?.undoWarning, warnings.undo);
+
+    host.entries["github.com"] = [{ name: "github.com/alice", store: "pass", strength: "exact" }];
+    assert.equal(await m.recoveryFound(o, CODES), true);
+    const r = await m.saveRecovery(o, popup, true);
+    assert.ok(!("error" in r) && r.recovery?.saved, JSON.stringify(r));
+    const u = await m.undoRecovery(o);
+    assert.ok(!("error" in u) && u.recovery?.undone === true, JSON.stringify(u));
+    assert.equal(u.recovery?.undoWarning, warnings.undo);
+  });
+
   it("is refused when the tab shows another origin", async () => {
     const { m, host, load, urls } = world();
     const o = load(1, "https://github.com/settings/2fa");

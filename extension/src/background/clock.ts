@@ -2,8 +2,8 @@
 // only: no blocking, no extra request) and keeps each host's clock offset in
 // storage.session for the popup (src/shared/clock.ts). A page whose clock is
 // off by more than the period of the site's codes also marks the toolbar
-// button of its tab ("!" and a tooltip), so the user sees why a code may be
-// refused without opening the popup.
+// button of its tab ("!" and a tooltip: badge.ts), so the user sees why a
+// code may be refused without opening the popup.
 //
 // The periods come from the host's `code` answers: learnt per entry in
 // storage.local (learnPeriod), as the HOTP types are. The site's entries are
@@ -26,9 +26,7 @@ import {
   type LearntPeriods,
   type TabClocks,
 } from "../shared/clock";
-
-/** The badge a tab's toolbar button gets while its page's clock is off. */
-export const CLOCK_BADGE = "!";
+import { setMark } from "./badge";
 
 /** The site's entries (the host's `match`), set by registerClock. */
 let matchOf: ((url: string) => Promise<readonly MatchEntry[]>) | null = null;
@@ -77,11 +75,7 @@ async function periodFor(url: string, skewMs: number): Promise<number> {
 }
 
 function markTab(tabId: number, host: string, skewMs: number, periodS: number): void {
-  const warning = clockWarning({ skewMs, at: Date.now() }, host, periodS);
-  const done = () => undefined;
-  void api.action.setBadgeText({ tabId, text: warning ? CLOCK_BADGE : "" }).catch(done);
-  void api.action.setTitle({ tabId, title: warning ? `otpfill: ${warning}` : "otpfill" }).catch(done);
-  if (warning) void api.action.setBadgeBackgroundColor({ tabId, color: "#b45309" }).catch(done);
+  setMark(tabId, "clock", clockWarning({ skewMs, at: Date.now() }, host, periodS));
 }
 
 // One write at a time per tab, so that a frame's answer does not undo the page's.

@@ -22,6 +22,7 @@ import { noteUsed } from "./recent";
 import { dropPending, notePending, pendingFor, rememberPending } from "./teach";
 import { learnPeriod, registerClock } from "./clock";
 import { registerGuard } from "./guard";
+import { noteCode, registerWarnings, takeWarnings } from "./warnings";
 
 const host = new HostClient();
 
@@ -86,7 +87,8 @@ async function onFieldFound(sender: Sender, confident: boolean, score: number, c
     const report = { topUrl, frameUrl: sender.url ?? topUrl, confident, accounts, ...(channel ? { channel } : {}), ...(submitted ? { submitted } : {}) };
     const d = decide(report, entries, await loadOptions());
     if ("state" in d) return { action: "show", state: d.state };
-    const c = await autofillCode(topUrl, d.fill, freshCode);
+    // A code auto-fill had to ask for may have written (an HOTP counter, kept for the next fill): its warning is the tab's.
+    const c = await autofillCode(topUrl, d.fill, async (e) => noted(tab.id!, await freshCode(e)));
     if (!c) return { action: "show", state: "offered" };
     void noteUsed(c);
     return { action: "fill", code: c.code, submit: await submitFor(topUrl), origin: originOf(sender.url ?? topUrl) };
@@ -96,10 +98,20 @@ async function onFieldFound(sender: Sender, confident: boolean, score: number, c
   }
 }
 
-/** A manual fill (inline icon, shortcut, menu): the single exact match, else the popup to choose. */
-async function manualCode(url: string): Promise<{ code: CodeResult } | { plan: FillPlan }> {
+/**
+ * A code used for a fill the user started on the page of tab tabId: what the
+ * host warned about with it is kept for the tab (warnings.ts), since no
+ * otpfill page is open to show it.
+ */
+async function noted(tabId: number, c: CodeResult): Promise<CodeResult> {
+  await noteCode(tabId, c);
+  return c;
+}
+
+/** A manual fill (inline icon, shortcut, menu) on tab tabId: the single exact match, else the popup to choose. */
+async function manualCode(url: string, tabId: number): Promise<{ code: CodeResult } | { plan: FillPlan }> {
   try {
-    return { code: takeKept({ url }) ?? (await freshCode({ url })) };
+    return { code: await noted(tabId, takeKept({ url }) ?? (await freshCode({ url }))) };
   } catch (e) {
     if (e instanceof HostError && e.code === "ambiguous") return { plan: { action: "show", state: "chooser" } };
     // The site's one entry keeps recovery codes only: nothing to fill (the popup lists it as such).
@@ -129,7 +141,7 @@ async function openPopup(): Promise<void> {
 async function onFillRequest(sender: Sender): Promise<FillPlan> {
   if (!frameAllowed(sender)) return { action: "show", state: "blocked" };
   const url = sender.tab!.url!;
-  const r = await manualCode(url);
+  const r = await manualCode(url, sender.tab!.id!);
   if ("plan" in r) {
     const p = r.plan;
     // Several exact matches: the content script shows the inline chooser.
@@ -243,7 +255,7 @@ async function selectorOfFilled(tabId: number, frameId: number, origin: string):
 async function fillActiveTab(): Promise<void> {
   const [tab] = await api.tabs.query({ active: true, currentWindow: true });
   if (tab?.id === undefined || !siteOf(tab.url)) return;
-  const r = await manualCode(tab.url!);
+  const r = await manualCode(tab.url!, tab.id);
   if ("plan" in r) return openPopup();
   const done = await fillTab(tab.id, undefined, r.code.code, "best", tab.url!);
   if (done.filled) void noteUsed(r.code);
@@ -254,7 +266,7 @@ async function onMenuClick(info: chrome.contextMenus.OnClickData, tab?: chrome.t
   if (info.menuItemId !== MENU_ID || tab?.id === undefined || !tab.url) return;
   const frameUrl = info.frameUrl ?? info.pageUrl;
   if ((info.frameId ?? 0) !== 0 && !sameSite(frameUrl, tab.url)) return;
-  const r = await manualCode(tab.url);
+  const r = await manualCode(tab.url, tab.id);
   if ("plan" in r) return openPopup();
   const done = await fillTab(tab.id, info.frameId ?? 0, r.code.code, "context", tab.url, frameUrl);
   if (done.filled) void noteUsed(r.code);
@@ -298,7 +310,10 @@ async function chooserFill(token: string, entry: EntryRef, chooser: ChooserSende
 async function chooserCode(token: string, entry: EntryRef, chooser: ChooserSender): Promise<Reply<"chooser-code">> {
   const c = await chooserEntry(token, entry, chooser);
   if ("error" in c) return { error: c.error };
-  return takeKept({ entry }) ?? freshCode({ name: entry.name, store: entry.store }).catch((e) => ({ error: errorText(e) }));
+  // The inline chooser is on the page and closes once it filled: its codes' warnings are the tab's.
+  const kept = takeKept({ entry });
+  if (kept) return noted(c.g.tabId, kept);
+  return freshCode({ name: entry.name, store: entry.store }).then((got) => noted(c.g.tabId, got), (e) => ({ error: errorText(e) }));
 }
 
 async function popupInit(tabId: number): Promise<PopupInit> {
@@ -334,7 +349,9 @@ async function popupFill(tabId: number, frameId: number | undefined, entry: Entr
     // A code the popup already shows is reused while fresh: asking again would advance an HOTP counter.
     const usable =
       given && given.name === entry.name && given.store === entry.store && (given.type === "hotp" || !waitBeforeFill(given.expires_at, Date.now()));
-    const code = usable ? given : (takeKept({ entry }) ?? (await freshCode({ name: entry.name, store: entry.store })));
+    let code = usable ? given : (takeKept({ entry }) ?? (await freshCode({ name: entry.name, store: entry.store })));
+    // The inline chooser (a frameId) closes once it filled; the toolbar popup shows the warning on the entry's row.
+    if (frameId !== undefined && code !== given) code = await noted(tabId, code);
     const { filled, teach } = await fillTab(tabId, frameId, code.code, "best", url);
     if (filled) void noteUsed(code);
     // Only the toolbar popup (no frameId) offers to remember a field; the inline chooser is on the page.
@@ -383,8 +400,12 @@ async function handle(msg: Message, sender: Sender): Promise<unknown> {
       // Bound to the tab's site; a frame of another site sends nothing that counts.
       if (frameAllowed(sender)) rememberLogin(sender.tab!.id!, sender.tab!.url, msg.username);
       return;
-    case "popup-init":
-      return popupInit(msg.tabId);
+    case "popup-init": {
+      // The toolbar popup (never the inline chooser) shows the tab's kept warnings, once.
+      const init = await popupInit(msg.tabId);
+      const warnings = await takeWarnings(msg.tabId);
+      return warnings.length ? { ...init, warnings } : init;
+    }
     case "list":
       return host.request("list", msg.cursor ? { cursor: msg.cursor } : {}).catch((e) => ({ error: errorText(e) }));
     case "code":
@@ -437,6 +458,7 @@ registerSetup(); // setup capture's listeners (src/background/setup.ts)
 registerGuard(); // the offer's clickjacking checks (src/background/guard.ts)
 // The sites' clocks from their Date headers, held to the periods of their entries (src/background/clock.ts).
 registerClock(async (url) => (await host.request("match", { url })).entries);
+registerWarnings(); // the host's warnings of codes filled from a page (src/background/warnings.ts)
 
 api.runtime.onMessage.addListener((msg: unknown, sender, reply) => {
   if (!isMessage(msg) || !allowed(msg.type, sender)) return false;

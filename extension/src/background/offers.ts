@@ -92,6 +92,14 @@ interface Saved {
   undo?: string | undefined;
   undone?: boolean | undefined;
   warning?: string | undefined;
+  /** The host's warning with the undo (the entry put back or removed, not committed to git). */
+  undoWarning?: string | undefined;
+}
+
+/** Adds a host warning to those already kept ("; " between, as the host joins its own). */
+function withWarning(kept: string | undefined, more: string | undefined): string | undefined {
+  if (!more || kept?.split("; ").includes(more)) return kept;
+  return kept ? `${kept}; ${more}` : more;
 }
 
 /** An entry this tab saved: the only place a later page's recovery codes may go without a look at the store. */
@@ -135,7 +143,16 @@ export interface Offer {
   codes?: string[] | undefined;
   recovery?: RecoveryTarget | undefined;
   recoverySaved?:
-    | { name: string; stores: string[]; replaced: number; undo?: string | undefined; undone?: boolean; warning?: string | undefined; created?: boolean }
+    | {
+        name: string;
+        stores: string[];
+        replaced: number;
+        undo?: string | undefined;
+        undone?: boolean;
+        warning?: string | undefined;
+        undoWarning?: string | undefined;
+        created?: boolean;
+      }
     | undefined;
   /** The account the page with the recovery codes shows signing in (names a new entry of them). */
   account?: string | undefined;
@@ -444,6 +461,7 @@ export class OfferMachine {
         filled: s.filled,
         canUndo: !!s.undo && !s.undone,
         ...(s.undone ? { undone: true } : {}),
+        ...(s.undone && s.undoWarning ? { undoWarning: s.undoWarning } : {}),
         ...(s.code && !s.undone ? { code: s.code } : {}),
         ...(s.expiresAt && !s.undone ? { expiresAt: s.expiresAt } : {}),
         ...(s.period ? { period: s.period } : {}),
@@ -459,7 +477,7 @@ export class OfferMachine {
         ...(r?.confirm && !r.confirmed ? { confirm: true } : {}),
         ...(r?.create ? { create: true } : {}),
         ...(saved && !saved.undone ? { saved: { name: saved.name, stores: saved.stores, replaced: saved.replaced, ...(saved.warning ? { warning: saved.warning } : {}) }, canUndo: !!saved.undo } : {}),
-        ...(saved?.undone ? { undone: true } : {}),
+        ...(saved?.undone ? { undone: true, ...(saved.undoWarning ? { undoWarning: saved.undoWarning } : {}) } : {}),
       };
     }
     return v;
@@ -541,6 +559,7 @@ export class OfferMachine {
         code = c.code;
         o.saved.code = c.code;
         if (c.expires_at) o.saved.expiresAt = c.expires_at;
+        o.saved.warning = withWarning(o.saved.warning, c.warning);
       } catch {
         // keep the first code
       }
@@ -557,6 +576,12 @@ export class OfferMachine {
       const c = await this.d.host.request("code", { name: s.name, store: s.stores[0] ?? s.storeChoice });
       s.code = c.code;
       if (c.expires_at) s.expiresAt = c.expires_at;
+      const warning = withWarning(s.warning, c.warning);
+      if (warning !== s.warning) {
+        // A code that wrote (an HOTP counter) and could not be committed: the views show it with the save.
+        s.warning = warning;
+        this.refresh(o, this.views(o.tabId));
+      }
       return { code: c.code, ...(c.expires_at ? { expiresAt: c.expires_at } : {}) };
     } catch (e) {
       return { error: this.hostProblem(e) };
@@ -566,12 +591,14 @@ export class OfferMachine {
   async undo(o: Offer): Promise<SetupReplies["offer-undo"]> {
     const s = o.saved;
     if (!s?.undo || s.undone) return { error: "There is no save to take back." };
+    let r: HostResults["undo"];
     try {
-      await this.d.host.request("undo", { token: s.undo, url: await this.urlOf(o) });
+      r = await this.d.host.request("undo", { token: s.undo, url: await this.urlOf(o) });
     } catch (e) {
       return { error: this.hostProblem(e) };
     }
     s.undone = true;
+    s.undoWarning = r.warning || undefined;
     s.undo = undefined;
     s.code = undefined;
     this.dropSaved(o.tabId, s.name);
@@ -646,12 +673,14 @@ export class OfferMachine {
   async undoRecovery(o: Offer): Promise<SetupReplies["offer-recovery"]> {
     const s = o.recoverySaved;
     if (!s?.undo || s.undone) return { error: "There is no save of recovery codes to take back." };
+    let r: HostResults["undo"];
     try {
-      await this.d.host.request("undo", { token: s.undo, url: await this.urlOf(o) });
+      r = await this.d.host.request("undo", { token: s.undo, url: await this.urlOf(o) });
     } catch (e) {
       return { error: this.hostProblem(e) };
     }
     s.undone = true;
+    s.undoWarning = r.warning || undefined;
     s.undo = undefined;
     if (o.recovery) o.recovery.confirmed = false;
     if (s.created) {

@@ -97,7 +97,7 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
     if (!s) {
       if (!saved?.undone) return null;
       setState("undone");
-      return el("p", { className: "note", id: "undone" }, "The save was taken back.");
+      return el("div", {}, ...undoneNote(saved));
     }
     const card = el("section", { className: "card", id: "secret" });
     card.setAttribute("aria-labelledby", "secret-title");
@@ -129,7 +129,7 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
     const fields = el("div", { className: "fields" }, el("label", { htmlFor: "name", textContent: "Name" }), name, el("label", { htmlFor: "store", textContent: "Store" }), store);
 
     card.append(title, who, params, fields);
-    if (v.saved?.undone) card.prepend(el("p", { className: "note", id: "undone" }, "The save was taken back."));
+    if (v.saved?.undone) card.prepend(...undoneNote(v.saved));
     const target = STORE_LABEL[v.store] ?? v.store;
     if (confirming && "token" in ref) {
       // Replacing is confirmed in the toolbar popup, which no page can cover or restyle.
@@ -156,6 +156,13 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
       card.append(el("div", { className: "actions" }, go));
     }
     return card;
+  }
+
+  /** "The save was taken back", and what the host warned about the undo (not committed to git). */
+  function undoneNote(saved: NonNullable<OfferView["saved"]>): HTMLElement[] {
+    const out = [el("p", { className: "note", id: "undone" }, "The save was taken back.")];
+    if (saved.undoWarning) out.push(el("p", { className: "warn", id: "undone-warning", textContent: saved.undoWarning }));
+    return out;
   }
 
   function savedCard(v: OfferView): HTMLElement {
@@ -240,6 +247,7 @@ export function mountOffer(root: HTMLElement, ref: OfferRef, hooks: { onSize?: (
       return card;
     }
     if (r.undone) card.append(el("p", { className: "note", id: "recovery-undone", textContent: "The save of these codes was taken back." }));
+    if (r.undone && r.undoWarning) card.append(el("p", { className: "warn", id: "recovery-undone-warning", textContent: r.undoWarning }));
     if (r.target && r.create) return newRecoveryEntry(card, v, r.target);
     // No entry of this site saved here just now, nor a single one in the store: nothing to keep them with.
     if (!r.target) {

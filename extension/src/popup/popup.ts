@@ -12,6 +12,7 @@ import { HOTP_KEY, hotpKeyOf } from "../shared/hotp";
 import { parseRecent, presentRecent, RECENT_KEY } from "../shared/recent";
 import { showSetupOffer } from "./setup-offer";
 import { showClockWarning } from "./clock";
+import { showEntryWarning, showTabWarnings } from "./warning";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -117,6 +118,7 @@ async function loadCode(row: Row): Promise<CodeResult | null> {
       row.code = r;
       if (r.type === "hotp") row.hotp = true;
       paint(row);
+      if (r.warning) showEntryWarning(row.li, r.warning);
       return r;
     })
     .finally(() => {
@@ -255,6 +257,7 @@ async function fillRow(row: Row): Promise<void> {
   if (r.code) {
     row.code = r.code;
     paint(row);
+    if (r.code.warning) showEntryWarning(row.li, r.code.warning);
   }
   if ("teach" in r && r.teach) return offerTeach(r.teach, "Filled.");
   if (!r.filled) {
@@ -263,7 +266,8 @@ async function fillRow(row: Row): Promise<void> {
   }
   if (inline) return; // the content script closes the chooser once the field is filled
   if (row.strength === "weak") return offerRemember(row, "Filled.");
-  if (!inTab) window.close();
+  // A code the host warned about stays on screen with its warning, rather than closing the popup over it.
+  if (!inTab && !row.code?.warning) window.close();
   else notice("Filled.");
 }
 
@@ -494,6 +498,11 @@ async function start(): Promise<void> {
     $("weak").replaceChildren(...init.weak.map((m) => makeRow(m, "weak").li));
   }
   if (init.site && !init.exact.length && !init.weak.length) $("none").hidden = false;
+  // What the host warned about codes filled on this page since the popup was last opened on the tab.
+  if (init.warnings?.length) {
+    const shown = rows.slice();
+    showTabWarnings($("warnings"), init.warnings, (w) => shown.find((r) => r.entry.name === w.name && r.entry.store === w.store)?.li);
+  }
   // Live codes for this site's entries (a handful at most). The clock
   // warning goes by their periods: at once with those learnt before, again
   // once the codes came.

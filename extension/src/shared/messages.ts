@@ -97,6 +97,19 @@ export interface PopupInit {
   frameId?: number;
   /** A field on this tab the user just filled by hand where none was detected: the popup offers to remember it. */
   teach?: TeachOffer;
+  /**
+   * What the host warned about codes filled on this tab from the page (an
+   * HOTP counter written back but not committed to git): the toolbar popup
+   * shows them once (src/background/warnings.ts).
+   */
+  warnings?: TabWarning[];
+}
+
+/** A host warning that came with an entry's code (CodeResult.warning), kept for the tab it was filled on. */
+export interface TabWarning {
+  name: string;
+  store: string;
+  warning: string;
 }
 
 /** A field that may be taught: the site (registrable domain) and path pattern it would be remembered for. */

@@ -74,6 +74,8 @@ export interface SavedView {
   canUndo: boolean;
   /** What the host says went wrong around the save (a git commit it could not make); the save itself is kept. */
   warning?: string;
+  /** What the host says went wrong around the undo (the entry put back, or removed, but not committed to git). */
+  undoWarning?: string;
 }
 
 export interface RecoveryView {
@@ -98,6 +100,8 @@ export interface RecoveryView {
   canUndo?: boolean;
   /** The save was taken back. */
   undone?: boolean;
+  /** What the host says went wrong around that undo (not committed to git). */
+  undoWarning?: string;
 }
 
 export interface OfferView {
