@@ -87,6 +87,63 @@ function hotpSuite(name, launch, { skip }) {
       assert.ok(s.fields.every((f) => f.value === f.initial), 'a field changed');
       assert.equal(await counter(), COUNTER + 1, 'auto-fill spent an HOTP counter step without the user');
     });
+
+    test('an HOTP code whose counter git cannot commit: filled from the page, the toolbar button says so, and the popup shows it on the entry (issue 10)', async () => {
+      // The store becomes a git repository whose pre-commit hook refuses
+      // every commit, for this test only.
+      const dir = storeEnv.PASSWORD_STORE_DIR;
+      const gitDir = path.join(dir, '.git');
+      const page = await driver.newPage();
+      const ext = await driver.newPage();
+      const popup = await driver.newPage();
+      try {
+        const who = { GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.invalid', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.invalid' };
+        await must('pass', ['git', 'init'], { env: { ...storeEnv, ...who } });
+        for (const [k, v] of [['user.name', 'e2e'], ['user.email', 'e2e@example.invalid']]) await must('git', ['-C', dir, 'config', k, v], { env: storeEnv });
+        fs.writeFileSync(path.join(gitDir, 'hooks', 'pre-commit'), "#!/bin/sh\necho 'commits are refused here' >&2\nexit 1\n", { mode: 0o755 });
+        await driver.openExtensionPage(ext, 'options.html');
+
+        await page.goto(`${PAGE}?uncommitted`); // a URL of its own: the tab is found by it
+        await page.waitFor(() => ['offered', 'filled'].includes(document.documentElement.getAttribute('data-otpfill-state')), null, { timeout: 15_000 });
+        // A fill the user starts on the page: the keyboard shortcut.
+        await driver.shortcut(page, 'fill-code');
+        const seen = await page.waitFor(() => window.__seen, null, { timeout: 15_000 });
+        assert.equal(seen, await oathtoolHOTP(await counter()), 'the page got the code of the counter now in the store');
+        const status = await must('git', ['-C', dir, 'status', '--porcelain', '--', `${NAME}.gpg`], { env: storeEnv });
+        assert.match(status.stdout, /^(M |MM| M) /, `the counter is written, uncommitted: git status ${JSON.stringify(status.stdout)}`);
+
+        const tabId = await ext.evaluate(async (url) => (await (globalThis.browser ?? globalThis.chrome).tabs.query({})).find((t) => t.url === url)?.id, page.url());
+        assert.ok(tabId !== undefined, `no tab shows ${page.url()}`);
+        const badge = async (id) => {
+          const a = (globalThis.browser ?? globalThis.chrome).action;
+          return { text: await a.getBadgeText({ tabId: id }), title: await a.getTitle({ tabId: id }) };
+        };
+        const marked = await ext.waitFor(async (id) => {
+          const a = (globalThis.browser ?? globalThis.chrome).action;
+          const text = await a.getBadgeText({ tabId: id });
+          return text === '!' && { text, title: await a.getTitle({ tabId: id }) };
+        }, tabId, { timeout: 10_000 }).catch(async () => {
+          const kept = await ext.evaluate(async () => (globalThis.browser ?? globalThis.chrome).storage.session.get(null));
+          assert.fail(`the toolbar button is not marked: ${JSON.stringify(await ext.evaluate(badge, tabId))}; storage.session: ${JSON.stringify(kept)}`);
+        });
+        assert.ok(marked.title.includes(`${NAME} was changed but not committed to git`) && marked.title.includes('commits are refused here'),
+          `the toolbar button's tooltip: ${JSON.stringify(marked.title)}, want the host's warning`);
+
+        await driver.openExtensionPage(popup, `popup.html?tab=${tabId}`);
+        const line = await popup.waitFor((name) => document.querySelector(`li.entry[data-name="${name}"] .entry-warning`)?.textContent, NAME, { timeout: 15_000 });
+        assert.ok(line.includes(`${NAME} was changed but not committed to git`) && line.includes('commits are refused here'), `the popup's line under ${NAME}: ${JSON.stringify(line)}`);
+        const after = await ext.waitFor(async (id) => {
+          const a = (globalThis.browser ?? globalThis.chrome).action;
+          return (await a.getBadgeText({ tabId: id })) === '' && 'cleared';
+        }, tabId, { timeout: 10_000 }).catch(() => null);
+        assert.equal(after, 'cleared', `the popup showed the warning, so the button's mark goes: ${JSON.stringify(await ext.evaluate(badge, tabId).catch(() => null))}`);
+      } finally {
+        await popup.close();
+        await ext.close();
+        await page.close();
+        fs.rmSync(gitDir, { recursive: true, force: true });
+      }
+    });
   });
 }
 
