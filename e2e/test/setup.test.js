@@ -549,6 +549,8 @@ function setupSuite(name, launch, { skip }) {
         await armedClick(frame, '#undo');
         await offerState(frame, ['offer', 'undone']);
         assert.ok(!(await store.list()).includes(p.name), 'undo removed the uncommitted entry');
+        // An entry git never recorded, removed again, leaves git nothing to commit: no warning.
+        assert.equal(await frame.evaluate(() => document.getElementById('undone-warning')?.textContent ?? null), null, 'the undo warns of nothing left uncommitted');
       } finally {
         await page.close();
         fs.rmSync(gitDir, { recursive: true, force: true });
