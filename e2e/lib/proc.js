@@ -84,6 +84,26 @@ export function skipReason(requirements) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * within settles with the promise, or with fallback after ms: for a driver
+ * call that can wait for ever (Playwright's frame.evaluate waits for a
+ * frame's script context, which a frame caught mid-navigation may never
+ * get), so that a polling loop goes round again instead of hanging.
+ * A rejection also gives the fallback.
+ */
+export function within(ms, promise, fallback) {
+  let timer;
+  return Promise.race([
+    Promise.resolve(promise).catch(() => fallback),
+    new Promise((r) => {
+      timer = setTimeout(() => r(fallback), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** frameLocation asks a frame where it is (location.href), or '' when it cannot answer within 3 s. */
+export const frameLocation = (frame) => within(3_000, frame.evaluate(() => location.href), '');
+
 /** syncOK reports whether a command exits 0 (used for cheap probes). */
 export function syncOK(cmd, args) {
   try {

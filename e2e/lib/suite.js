@@ -4,12 +4,16 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test as nodeTest } from 'node:test';
 import { closeDriver } from './browsers.js';
 import { decoyPages, entries, entryByName, fillPages, lookalikeHosts, noMatchPage, sentCodePages, special, speedPages, switchPage, teachPages } from './corpus.js';
-import { sleep } from './proc.js';
+import { frameLocation, sleep } from './proc.js';
 import { expectedCodes, otpauthURI, randomSecret, suiteStore } from './store.js';
 import { artifactsDir } from './world.js';
+
+// Every test here ends within 3 minutes: a driver call that never returns
+// fails that test by name instead of holding the whole run until CI's limit.
+const test = (name, fn) => nodeTest(name, { timeout: 180_000 }, fn);
 
 /** The context menu item and command the extension documents (extension/README.md, "Test hooks"). */
 const MENU_ID = 'otpfill-fill';
@@ -454,8 +458,8 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
           let frame;
           for (let t = Date.now(); !frame && Date.now() - t < 5_000; await sleep(100)) {
             for (const f of page.raw.frames()) {
-              const origin = await f.evaluate(() => location.origin).catch(() => '');
-              if (origin === driver.extensionOrigin) frame = f;
+              const href = await frameLocation(f);
+              if (href.startsWith(`${driver.extensionOrigin}/`)) frame = f;
             }
           }
           if (!frame) {

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
-import { skipReason, sleep } from '../lib/proc.js';
+import { frameLocation, skipReason, sleep } from '../lib/proc.js';
 import { setupSpecial } from '../lib/setup-corpus.js';
 import { suiteStore } from '../lib/store.js';
 import { paths, setupWorld, toolRequirements } from '../lib/world.js';
@@ -83,7 +83,7 @@ function clickjackSuite(name, launch, { skip }) {
       for (;;) {
         for (const f of page.raw.frames()) {
           if (f === page.raw.mainFrame()) continue;
-          const url = f.url().startsWith(prefix) ? f.url() : await f.evaluate(() => location.href).catch(() => '');
+          const url = f.url().startsWith(prefix) ? f.url() : await frameLocation(f);
           if (url.startsWith(prefix)) return f;
         }
         if (Date.now() > deadline) throw new Error(`no offer frame on ${page.url()} within ${timeout} ms`);

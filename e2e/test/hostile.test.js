@@ -26,7 +26,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
 import { bank, evilCodes, pages, regeneratedCodes } from '../lib/hostile.js';
-import { run, skipReason, sleep } from '../lib/proc.js';
+import { frameLocation, run, skipReason, sleep } from '../lib/proc.js';
 import { keyURI, recoveryCodes } from '../lib/setup-corpus.js';
 import { expectedCodes, recoveryBlock, suiteStore } from '../lib/store.js';
 import { paths, setupWorld, toolRequirements } from '../lib/world.js';
@@ -118,7 +118,7 @@ function hostileSuite(name, launch, { skip }) {
       const out = [];
       for (const f of page.raw.frames()) {
         if (f === page.raw.mainFrame()) continue;
-        const url = fixedId(f.url().startsWith(prefix) ? f.url() : await f.evaluate(() => location.href).catch(() => ''), origin);
+        const url = fixedId(f.url().startsWith(prefix) ? f.url() : await frameLocation(f), origin);
         if (url.startsWith(prefix)) out.push({ frame: f, url });
       }
       return out;

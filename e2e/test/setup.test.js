@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
 import { speedPages } from '../lib/corpus.js';
-import { run, skipReason, sleep } from '../lib/proc.js';
+import { frameLocation, run, skipReason, sleep } from '../lib/proc.js';
 import { existingEntries, keyURI, noOfferPages, recoveryOnlyPages, setupPages, setupSpecial } from '../lib/setup-corpus.js';
 import { expectedCodes, recoveryBlock, suiteStore } from '../lib/store.js';
 import { artifactsDir, paths, setupWorld, toolRequirements } from '../lib/world.js';
@@ -109,7 +109,7 @@ function setupSuite(name, launch, { skip }) {
       const out = [];
       for (const f of page.raw.frames()) {
         if (f === page.raw.mainFrame()) continue;
-        const url = f.url().startsWith(prefix) ? f.url() : await f.evaluate(() => location.href).catch(() => '');
+        const url = f.url().startsWith(prefix) ? f.url() : await frameLocation(f);
         if (url.startsWith(prefix)) out.push({ frame: f, forged: url.includes(FORGED_TOKEN) });
       }
       return out;
