@@ -76,6 +76,9 @@ stress: deps
 test-extension: extension/node_modules/.otpfill-lock-stamp
 	cd extension && npm test && npm run lint
 
+# e2e/scripts/run.js: the Chromium half and the Firefox half at once, each in
+# a network namespace of its own (unshare -n, as root); one run on the host's
+# network where that is not permitted (see e2e/README.md).
 test-e2e: e2e/node_modules/.otpfill-lock-stamp
 	cd e2e && CI=$${CI:-true} npm test
 

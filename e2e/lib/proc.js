@@ -82,6 +82,25 @@ export function skipReason(requirements) {
   return msg;
 }
 
+/** The parts of the suite E2E_BROWSER can pick: one per browser, and `none` for the tests that start no browser. */
+export const parts = ['chromium', 'firefox', 'none'];
+
+/**
+ * notSelected says why a part of the suite does not run in this process:
+ * E2E_BROWSER, a comma-separated list of parts (e.g. `firefox` or
+ * `chromium,none`), leaves it out. Unset or empty: every part runs.
+ * scripts/run.js runs the halves `chromium,none` and `firefox` at once. A
+ * name not in the list throws, so a typo cannot skip the whole suite.
+ */
+export function notSelected(part) {
+  const value = (process.env.E2E_BROWSER ?? '').trim();
+  if (!value) return false;
+  const picked = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = picked.filter((p) => !parts.includes(p));
+  if (unknown.length) throw new Error(`E2E_BROWSER=${value}: ${unknown.join(', ')} is not one of ${parts.join(', ')}`);
+  return picked.includes(part) ? false : `E2E_BROWSER=${value}`;
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**

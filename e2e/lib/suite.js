@@ -9,7 +9,7 @@ import { closeDriver } from './browsers.js';
 import { decoyPages, entries, entryByName, fillPages, lookalikeHosts, noMatchPage, sentCodePages, special, speedPages, switchPage, teachPages } from './corpus.js';
 import { frameLocation, sleep } from './proc.js';
 import { expectedCodes, otpauthURI, randomSecret, suiteStore } from './store.js';
-import { artifactsDir } from './world.js';
+import { artifactsDir, updateArtifact } from './world.js';
 
 // Every test here ends within 3 minutes: a driver call that never returns
 // fails that test by name instead of holding the whole run until CI's limit.
@@ -1030,14 +1030,8 @@ function median(xs) {
 }
 
 function writeSpeed(figures) {
-  const file = path.join(artifactsDir, 'speed.json');
-  let all = {};
-  try {
-    all = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch {
-    // first browser of the run
-  }
-  all[figures.browser] = { ...figures, measuredAt: new Date().toISOString() };
-  fs.writeFileSync(file, JSON.stringify(all, null, 2) + '\n');
+  updateArtifact('speed.json', (all) => {
+    all[figures.browser] = { ...figures, measuredAt: new Date().toISOString() };
+  });
   console.log(`speed (${figures.browser}): ${JSON.stringify(figures)}`);
 }

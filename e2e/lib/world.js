@@ -23,6 +23,48 @@ export const paths = {
   firefox: process.env.E2E_FIREFOX || '/usr/bin/firefox-esr',
 };
 
+/**
+ * updateArtifact changes one JSON object under artifacts/ (figures keyed by
+ * browser, e.g. speed.json): read, changed by change(obj), written to a
+ * temporary file and renamed into place. The two halves of scripts/run.js
+ * update the same files at the same time, so a lock folder (mkdir either
+ * makes it or fails) keeps one half's update from undoing the other's. A lock
+ * older than 10 s was left by a killed run and is taken over.
+ */
+export function updateArtifact(name, change) {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, name);
+  const lock = `${file}.lock`;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      try {
+        if (Date.now() - fs.statSync(lock).mtimeMs > 10_000) fs.rmdirSync(lock);
+      } catch {
+        // released meanwhile
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+  try {
+    let all = {};
+    try {
+      all = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch {
+      // no file yet (or a broken one): start again
+    }
+    change(all);
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(all, null, 2) + '\n');
+    fs.renameSync(tmp, file);
+  } finally {
+    fs.rmdirSync(lock);
+  }
+}
+
 /** The programs every browser suite needs besides its browser. */
 export function toolRequirements() {
   return {

@@ -5,21 +5,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { launchChromium, launchFirefox } from '../lib/browsers.js';
-import { skipReason } from '../lib/proc.js';
+import { notSelected, skipReason } from '../lib/proc.js';
 import { browserSuite } from '../lib/suite.js';
-import { artifactsDir, paths, setupWorld, toolRequirements } from '../lib/world.js';
+import { paths, setupWorld, toolRequirements, updateArtifact } from '../lib/world.js';
 
 const extensionBuilt = (dir) => (fs.existsSync(path.join(dir, 'manifest.json')) ? dir : '');
 
 // Outside CI a missing piece skips with the reason; in CI it fails (skipReason throws).
 const common = toolRequirements();
-const chromiumSkip = skipReason({ ...common, chromium: paths.chromium, 'extension/dist-e2e/chromium (cd extension && npm ci && npm run build:e2e)': extensionBuilt(paths.chromiumExtension) });
-const firefoxSkip = skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist-e2e/firefox (cd extension && npm ci && npm run build:e2e)': extensionBuilt(paths.firefoxExtension) });
+const chromiumSkip = notSelected('chromium') || skipReason({ ...common, chromium: paths.chromium, 'extension/dist-e2e/chromium (cd extension && npm ci && npm run build:e2e)': extensionBuilt(paths.chromiumExtension) });
+const firefoxSkip = notSelected('firefox') || skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist-e2e/firefox (cd extension && npm ci && npm run build:e2e)': extensionBuilt(paths.firefoxExtension) });
 
 let world;
 if (!chromiumSkip || !firefoxSkip) {
   before(async () => {
-    fs.rmSync(path.join(artifactsDir, 'speed.json'), { force: true });
+    // This run's browsers start afresh; the other half of scripts/run.js writes its own at the same time.
+    updateArtifact('speed.json', (all) => {
+      for (const b of ['chromium', 'firefox']) if (!notSelected(b)) delete all[b];
+    });
     world = await setupWorld();
   });
   after(async () => {

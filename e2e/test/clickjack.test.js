@@ -16,15 +16,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
-import { frameLocation, skipReason, sleep } from '../lib/proc.js';
+import { frameLocation, notSelected, skipReason, sleep } from '../lib/proc.js';
 import { setupSpecial } from '../lib/setup-corpus.js';
 import { suiteStore } from '../lib/store.js';
 import { paths, setupWorld, toolRequirements } from '../lib/world.js';
 
 const extensionBuilt = (dir) => (fs.existsSync(path.join(dir, 'manifest.json')) ? dir : '');
 const common = toolRequirements();
-const chromiumSkip = skipReason({ ...common, chromium: paths.chromium, 'extension/dist-e2e/chromium (cd extension && npm ci && npm run build:e2e)': extensionBuilt(paths.chromiumExtension) });
-const firefoxSkip = skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist-e2e/firefox (cd extension && npm ci && npm run build:e2e)': extensionBuilt(paths.firefoxExtension) });
+const chromiumSkip = notSelected('chromium') || skipReason({ ...common, chromium: paths.chromium, 'extension/dist-e2e/chromium (cd extension && npm ci && npm run build:e2e)': extensionBuilt(paths.chromiumExtension) });
+const firefoxSkip = notSelected('firefox') || skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist-e2e/firefox (cd extension && npm ci && npm run build:e2e)': extensionBuilt(paths.firefoxExtension) });
 
 const PAGE = setupSpecial.clickjack;
 /** The tricks the page plays (its ?v=), each a way to click Save unseen. */
@@ -169,7 +169,5 @@ function clickjackSuite(name, launch, { skip }) {
   });
 }
 
-// E2E_BROWSER=chromium|firefox runs one browser only (while working on one).
-const one = process.env.E2E_BROWSER;
-clickjackSuite('chromium', launchChromium, { skip: chromiumSkip || (one && one !== 'chromium' ? `E2E_BROWSER=${one}` : false) });
-clickjackSuite('firefox', launchFirefox, { skip: firefoxSkip || (one && one !== 'firefox' ? `E2E_BROWSER=${one}` : false) });
+clickjackSuite('chromium', launchChromium, { skip: chromiumSkip });
+clickjackSuite('firefox', launchFirefox, { skip: firefoxSkip });

@@ -17,16 +17,16 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { FIREFOX_ID, closeDriver, launchFirefox } from '../lib/browsers.js';
 import { entries, fillPages } from '../lib/corpus.js';
-import { must, skipReason } from '../lib/proc.js';
+import { must, notSelected, skipReason } from '../lib/proc.js';
 import { expectedCodes } from '../lib/store.js';
 import { paths, setupWorld, toolRequirements } from '../lib/world.js';
 
 const releaseFirefox = path.join(paths.releaseExtension, 'firefox');
-const skip = skipReason({
+const skip = notSelected('firefox') || skipReason({
   ...toolRequirements(),
   'firefox-esr': paths.firefox,
   'extension/dist/firefox (make build)': process.env.E2E_XPI || (fs.existsSync(path.join(releaseFirefox, 'manifest.json')) ? releaseFirefox : ''),
-}) || (process.env.E2E_BROWSER && process.env.E2E_BROWSER !== 'firefox' ? `E2E_BROWSER=${process.env.E2E_BROWSER}` : false);
+});
 
 const PAGE = fillPages.find((p) => p.id === 'github');
 const UNSIGNED = { 'xpinstall.signatures.required': false };

@@ -26,15 +26,15 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
 import { bank, evilCodes, pages, regeneratedCodes } from '../lib/hostile.js';
-import { frameLocation, run, skipReason, sleep } from '../lib/proc.js';
+import { frameLocation, notSelected, run, skipReason, sleep } from '../lib/proc.js';
 import { keyURI, recoveryCodes } from '../lib/setup-corpus.js';
 import { expectedCodes, recoveryBlock, suiteStore } from '../lib/store.js';
 import { paths, setupWorld, toolRequirements } from '../lib/world.js';
 
 const extensionBuilt = (dir) => (fs.existsSync(path.join(dir, 'manifest.json')) ? dir : '');
 const common = toolRequirements();
-const chromiumSkip = skipReason({ ...common, chromium: paths.chromium, 'extension/dist/chromium (cd extension && npm ci && npm run build)': extensionBuilt(paths.chromiumExtension) });
-const firefoxSkip = skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist/firefox (cd extension && npm ci && npm run build)': extensionBuilt(paths.firefoxExtension) });
+const chromiumSkip = notSelected('chromium') || skipReason({ ...common, chromium: paths.chromium, 'extension/dist/chromium (cd extension && npm ci && npm run build)': extensionBuilt(paths.chromiumExtension) });
+const firefoxSkip = notSelected('firefox') || skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist/firefox (cd extension && npm ci && npm run build)': extensionBuilt(paths.firefoxExtension) });
 
 const FORGED_TOKEN = '00000000-0000-4000-8000-000000000000';
 
@@ -443,7 +443,5 @@ function hostileSuite(name, launch, { skip }) {
   });
 }
 
-// E2E_BROWSER=chromium|firefox runs one browser only (while working on one).
-const one = process.env.E2E_BROWSER;
-hostileSuite('chromium', launchChromium, { skip: chromiumSkip || (one && one !== 'chromium' ? `E2E_BROWSER=${one}` : false) });
-hostileSuite('firefox', launchFirefox, { skip: firefoxSkip || (one && one !== 'firefox' ? `E2E_BROWSER=${one}` : false) });
+hostileSuite('chromium', launchChromium, { skip: chromiumSkip });
+hostileSuite('firefox', launchFirefox, { skip: firefoxSkip });

@@ -10,14 +10,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
-import { must, run, skipReason, sleep } from '../lib/proc.js';
+import { must, notSelected, run, skipReason, sleep } from '../lib/proc.js';
 import { suiteStore } from '../lib/store.js';
 import { paths, setupWorld, toolRequirements } from '../lib/world.js';
 
 const extensionBuilt = (dir) => (fs.existsSync(path.join(dir, 'manifest.json')) ? dir : '');
 const common = toolRequirements();
-const chromiumSkip = skipReason({ ...common, chromium: paths.chromium, 'extension/dist-e2e/chromium (cd extension && npm run build:e2e)': extensionBuilt(paths.chromiumExtension) });
-const firefoxSkip = skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist-e2e/firefox (cd extension && npm run build:e2e)': extensionBuilt(paths.firefoxExtension) });
+const chromiumSkip = notSelected('chromium') || skipReason({ ...common, chromium: paths.chromium, 'extension/dist-e2e/chromium (cd extension && npm run build:e2e)': extensionBuilt(paths.chromiumExtension) });
+const firefoxSkip = notSelected('firefox') || skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist-e2e/firefox (cd extension && npm run build:e2e)': extensionBuilt(paths.firefoxExtension) });
 
 // Test data: this secret protects nothing. The page is the FortiGate-style VPN
 // login of the fill corpus (a type=password token field, confidently detected).

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { must, run, skipReason } from '../lib/proc.js';
+import { must, notSelected, run, skipReason } from '../lib/proc.js';
 import { paths } from '../lib/world.js';
 
 const MANIFEST = 'io.github.otpfill.json';
@@ -45,7 +45,8 @@ const browsers = [
   return { ...b, evidence: app, files: [path.join(app, b.manifest, MANIFEST), path.join(app, WRAPPER)] };
 });
 
-const skip = skipReason({ 'bin/otpfill (go build -o bin/otpfill ./host/cmd/otpfill)': paths.otpfill });
+// No browser: runs in the part E2E_BROWSER calls `none`.
+const skip = notSelected('none') || skipReason({ 'bin/otpfill (go build -o bin/otpfill ./host/cmd/otpfill)': paths.otpfill });
 
 /** A throwaway HOME; state (install record, log) goes outside it so HOME shows only what browsers read. */
 function sandbox() {

@@ -11,15 +11,15 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CHROMIUM_ID, FIREFOX_UUID, closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
 import { entries, fillPages } from '../lib/corpus.js';
-import { skipReason } from '../lib/proc.js';
+import { notSelected, skipReason } from '../lib/proc.js';
 import { expectedCodes } from '../lib/store.js';
 import { paths, setupWorld, toolRequirements } from '../lib/world.js';
 
 const release = (b) => path.join(paths.releaseExtension, b);
 const built = (dir) => (fs.existsSync(path.join(dir, 'manifest.json')) ? dir : '');
 const common = toolRequirements();
-const chromiumSkip = skipReason({ ...common, chromium: paths.chromium, 'extension/dist/chromium (make build)': built(release('chromium')) });
-const firefoxSkip = skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist/firefox (make build)': built(release('firefox')) });
+const chromiumSkip = notSelected('chromium') || skipReason({ ...common, chromium: paths.chromium, 'extension/dist/chromium (make build)': built(release('chromium')) });
+const firefoxSkip = notSelected('firefox') || skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist/firefox (make build)': built(release('firefox')) });
 
 const PAGE = fillPages.find((p) => p.id === 'github');
 /** Every file of the extension a page might probe for; only chooser.html and offer.html are web-accessible. */
@@ -89,6 +89,5 @@ function releaseSuite(name, launch, base, { skip }) {
   });
 }
 
-const one = process.env.E2E_BROWSER;
-releaseSuite('chromium', launchChromium, `chrome-extension://${CHROMIUM_ID}`, { skip: chromiumSkip || (one && one !== 'chromium' ? `E2E_BROWSER=${one}` : false) });
-releaseSuite('firefox', launchFirefox, `moz-extension://${FIREFOX_UUID}`, { skip: firefoxSkip || (one && one !== 'firefox' ? `E2E_BROWSER=${one}` : false) });
+releaseSuite('chromium', launchChromium, `chrome-extension://${CHROMIUM_ID}`, { skip: chromiumSkip });
+releaseSuite('firefox', launchFirefox, `moz-extension://${FIREFOX_UUID}`, { skip: firefoxSkip });

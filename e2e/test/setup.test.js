@@ -12,15 +12,15 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { closeDriver, launchChromium, launchFirefox } from '../lib/browsers.js';
 import { speedPages } from '../lib/corpus.js';
-import { frameLocation, run, skipReason, sleep } from '../lib/proc.js';
+import { frameLocation, notSelected, run, skipReason, sleep } from '../lib/proc.js';
 import { existingEntries, keyURI, noOfferPages, recoveryOnlyPages, setupPages, setupSpecial } from '../lib/setup-corpus.js';
 import { expectedCodes, recoveryBlock, suiteStore } from '../lib/store.js';
-import { artifactsDir, paths, setupWorld, toolRequirements } from '../lib/world.js';
+import { artifactsDir, paths, setupWorld, toolRequirements, updateArtifact } from '../lib/world.js';
 
 const extensionBuilt = (dir) => (fs.existsSync(path.join(dir, 'manifest.json')) ? dir : '');
 const common = toolRequirements();
-const chromiumSkip = skipReason({ ...common, chromium: paths.chromium, 'extension/dist-e2e/chromium (cd extension && npm ci && npm run build:e2e)': extensionBuilt(paths.chromiumExtension) });
-const firefoxSkip = skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist-e2e/firefox (cd extension && npm ci && npm run build:e2e)': extensionBuilt(paths.firefoxExtension) });
+const chromiumSkip = notSelected('chromium') || skipReason({ ...common, chromium: paths.chromium, 'extension/dist-e2e/chromium (cd extension && npm ci && npm run build:e2e)': extensionBuilt(paths.chromiumExtension) });
+const firefoxSkip = notSelected('firefox') || skipReason({ ...common, 'firefox-esr': paths.firefox, 'extension/dist-e2e/firefox (cd extension && npm ci && npm run build:e2e)': extensionBuilt(paths.firefoxExtension) });
 
 /** Offer states in which the offer shows something to click. */
 const SHOWING = ['offer', 'recovery', 'confirm', 'confirm-in-popup', 'saved', 'undone'];
@@ -34,7 +34,7 @@ if (!chromiumSkip || !firefoxSkip) {
     world = await setupWorld({ only: [] }); // certificate, servers, GnuPG home; each browser gets its own store below
   });
   after(async () => {
-    fs.writeFileSync(path.join(artifactsDir, 'setup-speed.json'), JSON.stringify(speed, null, 2) + '\n');
+    updateArtifact('setup-speed.json', (all) => Object.assign(all, speed)); // the other half of scripts/run.js writes its browser's
     for (const [b, s] of Object.entries(speed)) console.log(`setup speed (${b}): ${JSON.stringify(s)}`);
     await world?.teardown();
   });
@@ -721,7 +721,5 @@ function setupSuite(name, launch, { skip }) {
   });
 }
 
-// E2E_BROWSER=chromium|firefox runs one browser only (while working on one).
-const one = process.env.E2E_BROWSER;
-setupSuite('chromium', launchChromium, { skip: chromiumSkip || (one && one !== 'chromium' ? `E2E_BROWSER=${one}` : false) });
-setupSuite('firefox', launchFirefox, { skip: firefoxSkip || (one && one !== 'firefox' ? `E2E_BROWSER=${one}` : false) });
+setupSuite('chromium', launchChromium, { skip: chromiumSkip });
+setupSuite('firefox', launchFirefox, { skip: firefoxSkip });
