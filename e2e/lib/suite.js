@@ -635,8 +635,10 @@ export function browserSuite(name, launch, getWorld, { skip = false } = {}) {
           });
           assert.ok(order, 'recent is shown before all');
 
-          // Rows in view get their codes; rows below the fold none.
-          await popup.waitFor(() => Number(document.body.dataset.codeRequests ?? 0) > 0, null, { timeout: 5_000 });
+          // Rows in view get their codes; rows below the fold none. The host decrypts each code:
+          // wait for the first one shown (a fixed 700 ms after the first request was too short on a
+          // busy machine: no code yet, and the check below failed), then 700 ms for any stray one.
+          await popup.waitFor(() => [...document.querySelectorAll('li.entry .code')].some((c) => /^[0-9A-Z]{5,10}$/.test(c.textContent.replace(/\s+/g, ''))), null, { timeout: 10_000 });
           await sleep(700);
           const settled = [...await listed('#recent'), ...await listed('#all')];
           const requests = Number(await popup.evaluate(() => document.body.dataset.codeRequests));
