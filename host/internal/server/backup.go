@@ -2,13 +2,11 @@ package server
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/otpfill/otpfill/host/internal/backup"
 	"github.com/otpfill/otpfill/host/internal/entry"
 	"github.com/otpfill/otpfill/host/internal/otp"
-	"github.com/otpfill/otpfill/host/internal/store"
 )
 
 // backupTimeout bounds the update of a backup copy after an HOTP code: the
@@ -21,49 +19,14 @@ const backupTimeout = 2 * time.Second
 // holds the same key with a lower counter. Failures are logged: the code
 // was given and its counter saved in the first store.
 func (s *Server) advanceBackup(ctx context.Context, storeID, name string, key *otp.Key) {
-	partnerID, ok := backup.Partner(s.Backup, storeID)
-	if !ok {
-		return
-	}
-	st, err := s.storeByID(partnerID)
-	if err != nil {
-		return
-	}
-	w, ok := st.(store.Writer)
-	if !ok {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, backupTimeout)
-	defer cancel()
-	log := s.Log.With().Str("store", partnerID).Str("entry", name).Logger()
-	read := false
-	step, err := s.modify(ctx, w, name, change{
-		mustExist: true,
-		edit: func(content []byte, _ bool) ([]byte, bool, error) {
-			read = true
-			other, err := entry.Parse(content)
-			if err != nil || !backup.SameKey(key, other) {
-				log.Debug().Msg("the backup copy holds another key: left for `otpfill backup status`")
-				return nil, false, errNoChange
-			}
-			if other.Counter >= key.Counter {
-				return nil, false, errNoChange
-			}
-			other.Counter = key.Counter
-			return entry.SetURI(content, other.URI()), false, nil
-		},
+	s.toBackupCopy(ctx, storeID, name, nil, "HOTP counter", false, func(content []byte) ([]byte, bool) {
+		other, err := entry.Parse(content)
+		if err != nil || !backup.SameKey(key, other) || other.Counter >= key.Counter {
+			return nil, false
+		}
+		other.Counter = key.Counter
+		return entry.SetURI(content, other.URI()), true
 	})
-	clear(step.prev)
-	var lockErr *lockError
-	switch {
-	case err == nil:
-	case errors.As(err, &lockErr):
-		log.Warn().Err(err).Msg("the backup copy's HOTP counter was not advanced")
-	case !read:
-		log.Debug().Err(err).Msg("no backup copy to advance")
-	default:
-		log.Warn().Err(err).Msg("the backup copy's HOTP counter was not advanced (run `otpfill backup sync`)")
-	}
 }
 
 // noBackup says, for entries listed from stores, which have no second copy

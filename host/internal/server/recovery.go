@@ -96,7 +96,7 @@ func (s *Server) recoveryToBackup(ctx context.Context, storeID, name string, cod
 	if err != nil {
 		return undoStep{}, false
 	}
-	return s.toBackupCopy(ctx, storeID, name, &site, "recovery codes", func(content []byte) ([]byte, bool) {
+	return s.toBackupCopy(ctx, storeID, name, &site, "recovery codes", true, func(content []byte) ([]byte, bool) {
 		other, err := entry.Parse(content)
 		if err != nil || !backup.SameKey(key, other) || !slices.Equal(entry.RecoveryCodes(content), entry.RecoveryCodes(prev)) {
 			return nil, false
@@ -109,11 +109,12 @@ func (s *Server) recoveryToBackup(ctx context.Context, storeID, name string, cod
 // in the backup pair of storeID (the store it backs up, or its backup
 // store): edit gets what the copy holds and returns its new content, or
 // false when the copy was not in step with the entry before the change
-// (left for `otpfill backup status`). It runs under the copy's lock, within
-// backupTimeout; a failure is logged, since the change is made in the first
-// store and `otpfill backup sync` can finish it. It returns the copy's undo
-// step when it wrote.
-func (s *Server) toBackupCopy(ctx context.Context, storeID, name string, site *match.Site, what string, edit func(content []byte) ([]byte, bool)) (undoStep, bool) {
+// (left for `otpfill backup status`), or when nothing needs to change. It
+// runs under the copy's lock, within backupTimeout; a failure is logged,
+// since the change is made in the first store and `otpfill backup sync` can
+// finish it. With forUndo, it returns the copy's undo step (stamped under
+// the lock) when it wrote.
+func (s *Server) toBackupCopy(ctx context.Context, storeID, name string, site *match.Site, what string, forUndo bool, edit func(content []byte) ([]byte, bool)) (undoStep, bool) {
 	partnerID, ok := backup.Partner(s.Backup, storeID)
 	if !ok {
 		return undoStep{}, false
@@ -135,14 +136,16 @@ func (s *Server) toBackupCopy(ctx context.Context, storeID, name string, site *m
 		edit: func(content []byte, _ bool) ([]byte, bool, error) {
 			updated, inStep := edit(content)
 			if !inStep {
-				log.Debug().Msgf("the backup copy was not in step (%s): left for `otpfill backup status`", what)
+				log.Debug().Msgf("the backup copy needs no change or was not in step (%s): left for `otpfill backup status`", what)
 				return nil, false, errNoChange
 			}
 			return updated, false, nil
 		},
 		after: func(step *undoStep) {
 			wrote = true
-			s.stampNow(ctx, step)
+			if forUndo {
+				s.stampNow(ctx, step)
+			}
 		},
 	})
 	switch {
@@ -151,9 +154,9 @@ func (s *Server) toBackupCopy(ctx context.Context, storeID, name string, site *m
 	case err != nil:
 		log.Warn().Err(err).Msgf("the backup copy was not updated (%s): run `otpfill backup sync`", what)
 	}
-	if !wrote {
+	if !wrote || !forUndo {
 		clear(step.prev)
-		return undoStep{}, false
+		return undoStep{}, wrote
 	}
 	return step, true
 }

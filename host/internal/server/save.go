@@ -150,7 +150,7 @@ func (s *Server) saveKey(ctx context.Context, name string, key *otp.Key, target 
 		// gets the new key too when it held the replaced one, so that the
 		// two stay in step rather than turn into a conflict.
 		if old, err := entry.Parse(steps[0].prev); err == nil {
-			step, ok := s.toBackupCopy(ctx, targets[0].ID(), name, site, "key", func(content []byte) ([]byte, bool) {
+			step, ok := s.toBackupCopy(ctx, targets[0].ID(), name, site, "key", true, func(content []byte) ([]byte, bool) {
 				other, err := entry.Parse(content)
 				if err != nil || !backup.SameKey(old, other) {
 					return nil, false
